@@ -1,0 +1,3 @@
+"""gradscape: exact derivatives, gradients, fields, optimizers and pictures."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""``python -m gradscape`` runs the command line."""
+
+from gradscape.cli.main import main
+
+raise SystemExit(main())

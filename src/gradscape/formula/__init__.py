@@ -1,0 +1,1 @@
+"""Formula text → validated SymPy expression: the allow-list, the parser, the limits."""
