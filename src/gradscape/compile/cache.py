@@ -1,0 +1,123 @@
+"""Where generated kernel modules live on disk, and how they are written and imported.
+
+A kernel's source goes to ``<cache>/kernels/<key>_<variant>.py``; Numba's ``cache=True``
+then keeps the machine code beside it (``__pycache__``), so a second process skips the JIT.
+The directory is ``$GRADSCAPE_CACHE_DIR``, else ``$XDG_CACHE_HOME/gradscape``, else
+``~/.cache/gradscape``; ``GRADSCAPE_CACHE_DIR=off`` (or ``0``, ``none``) turns it off.
+
+>>> import os
+>>> os.environ["GRADSCAPE_CACHE_DIR"] = "off"
+>>> cache_dir() is None
+True
+>>> del os.environ["GRADSCAPE_CACHE_DIR"]
+>>> len(formula_key(["x**2"], ["x"]))
+32
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
+
+__all__ = ["CODEGEN_VERSION", "cache_dir", "formula_key", "load_module"]
+
+# Bump whenever generated code changes meaning: old files on disk are then never reused.
+CODEGEN_VERSION = "1"
+_OFF = {"off", "0", "none", "false", "no", ""}
+_LOADED: dict[tuple[str, str], ModuleType] = {}
+_LOCK = threading.RLock()
+
+
+def cache_dir() -> Path | None:
+    """The kernel cache directory from the environment, or None when disabled."""
+    env = os.environ.get("GRADSCAPE_CACHE_DIR")
+    if env is not None:
+        return None if env.strip().lower() in _OFF else Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    root = Path(xdg) if xdg else Path.home() / ".cache"
+    return root / "gradscape"
+
+
+def formula_key(exprs: Sequence[object], symbols: Sequence[object]) -> str:
+    """A collision-free name for a formula: SHA-256 over the full srepr of every part."""
+    from sympy import srepr
+
+    digest = hashlib.sha256(CODEGEN_VERSION.encode())
+    for part in (*exprs, "|", *symbols):
+        # srepr spells out every node and every assumption (real=True), so two different
+        # formulas never share text; the length prefix keeps part boundaries unambiguous.
+        text = srepr(part).encode()
+        digest.update(len(text).to_bytes(8, "little") + text)
+    return digest.hexdigest()[:32]
+
+
+def load_module(
+    name: str, make_source: Callable[[bool], str], directory: Path | None
+) -> ModuleType:
+    """Import generated code as module ``name``: from ``directory`` when given, else in memory.
+
+    ``make_source(on_disk)`` gives the module text; Numba can only keep machine code for a
+    module that has a file. On disk the file is created atomically and never overwritten
+    once right, so racing processes (and Numba's index, which records the file's
+    timestamp) all see one stable file.
+    """
+    slot = (name, str(directory))
+    with _LOCK:
+        if slot in _LOADED:
+            return _LOADED[slot]
+        path = None
+        if directory is not None:
+            path = _write_once(directory / "kernels", name, make_source(True))
+        if path is None:
+            module = ModuleType(name)
+            module.__file__ = f"<gradscape kernel {name}>"
+            code = compile(make_source(False), module.__file__, "exec")
+        else:
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            code = None
+        # Numba finds a function's module through sys.modules, also when it reloads machine
+        # code from its cache; an unregistered module would make every cache load fail.
+        sys.modules[name] = module
+        try:
+            if code is None:
+                spec.loader.exec_module(module)
+            else:
+                exec(code, module.__dict__)
+        except BaseException:
+            del sys.modules[name]
+            raise
+        _LOADED[slot] = module
+        return module
+
+
+def _write_once(folder: Path, name: str, source: str) -> Path | None:
+    path = folder / f"{name}.py"
+    try:
+        if path.exists() and path.read_text(encoding="utf-8") == source:
+            return path
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(source)
+            try:
+                os.link(tmp, path)  # atomic create-if-absent: a racing writer's file wins
+            except FileExistsError:
+                if path.read_text(encoding="utf-8") != source:  # torn or foreign file
+                    os.replace(tmp, path)
+            except OSError:  # no hard links on this filesystem
+                os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return path
+    except OSError:
+        return None  # read-only or missing home: fall back to an in-memory module

@@ -1,0 +1,219 @@
+"""``build_kernel`` and ``Kernel``: SymPy expressions in, fast array functions out.
+
+>>> import numpy as np, sympy as sp
+>>> x, y = sp.symbols("x y", real=True)
+>>> grad = build_kernel([2 * x, sp.Integer(0)], [x, y])
+>>> grad(np.array([1.0, 2.0]), 5.0)
+array([[2., 4.],
+       [0., 0.]])
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from gradscape.compile import inputs
+from gradscape.compile.cache import cache_dir, formula_key, load_module
+from gradscape.errors import DomainError
+
+if TYPE_CHECKING:
+    import sympy as sp
+
+__all__ = ["Kernel", "build_kernel", "AUTO_THRESHOLD"]
+
+# "auto" switches to the compiled backend at this many points. Measured on a 2-core machine
+# (bench/fields.py): below ~10^4 points NumPy's per-call cost is as small as the parallel
+# loop's start-up, and the compiled kernel also costs a one-time JIT or cache load.
+AUTO_THRESHOLD = 1 << 16
+BACKENDS = ("auto", "numpy", "numba")
+_DTYPES = {np.dtype(np.float64): "float64", np.dtype(np.float32): "float32"}
+_MAX_FORMULAS = 256  # in-process LRU of built formulas
+_FORMULAS: OrderedDict[str, _Formula] = OrderedDict()
+_LOCK = threading.RLock()
+
+
+class _Formula:
+    """Everything built for one (exprs, symbols): shared by Kernels of any backend/dtype."""
+
+    def __init__(self, key: str, exprs: tuple, symbols: tuple) -> None:
+        from gradscape.compile.codegen import lower
+
+        self.key = key
+        self.program = lower(list(exprs), list(symbols))
+        self.n_in, self.n_out = len(symbols), len(exprs)
+        self.rendered: dict[tuple[str, str], Any] = {}
+        self.numpy_fns: dict[str, Callable[..., Any]] = {}
+        self.compiled: dict[tuple[str, str], Any] = {}
+
+    def render(self, backend: str, dtype: str) -> Any:
+        from gradscape.compile.codegen import render
+
+        if (backend, dtype) not in self.rendered:
+            self.rendered[backend, dtype] = render(self.program, backend, dtype)
+        return self.rendered[backend, dtype]
+
+    def numpy_fn(self, dtype: str) -> Callable[..., Any]:
+        from gradscape.compile.numpy_backend import numpy_function
+
+        if dtype not in self.numpy_fns:
+            rendered = self.render("numpy", dtype)
+            self.numpy_fns[dtype] = numpy_function(rendered, self.n_in, self.key)
+        return self.numpy_fns[dtype]
+
+    def numba_fn(self, dtype: str, modes: str | None) -> Any:
+        """The compiled driver for input ``modes``, or the scalar point function (None)."""
+        from gradscape.compile import numba_backend as nb
+
+        slot = (dtype, modes or "point")
+        with _LOCK:
+            if slot not in self.compiled:
+                rendered = self.render("numba", dtype)
+                if modes is None:
+                    def source(cache: bool) -> str:
+                        return nb.point_source(rendered, self.n_in, cache=cache)
+                else:
+                    def source(cache: bool) -> str:
+                        return nb.driver_source(rendered, self.n_out, modes, cache=cache,
+                                                dtype=dtype)
+                name = f"gsk_{self.key}_{dtype}_{modes or 'point'}"
+                module = load_module(name, source, cache_dir())
+                self.compiled[slot] = module.point if modes is None else module.drive
+            return self.compiled[slot]
+
+
+class Kernel:
+    """A compiled function of ``n_in`` arrays returning all ``n_out`` components at once.
+
+    ``kernel(*arrays)`` broadcasts its inputs and returns an array of shape
+    ``(n_out, *broadcast_shape)``: every component is a full array, constant ones included.
+    Domain errors (``log(-1)``, ``1/0``) give NaN or inf silently.
+
+    >>> import numpy as np, sympy as sp
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> k = build_kernel([x**2 + y**2, 2 * x, 2 * y], [x, y])
+    >>> k.n_in, k.n_out
+    (2, 3)
+    >>> k(np.linspace(0, 1, 3)[None, :], np.array([[0.0], [1.0]]))[0]
+    array([[0.  , 0.25, 1.  ],
+           [1.  , 1.25, 2.  ]])
+    """
+
+    def __init__(self, formula: _Formula, exprs: tuple, symbols: tuple, backend: str,
+                 dtype: np.dtype) -> None:
+        self._formula = formula
+        self.exprs = exprs
+        self.symbols = symbols
+        self.n_in = formula.n_in
+        self.n_out = formula.n_out
+        self.backend = backend
+        self.dtype = dtype
+
+    def __repr__(self) -> str:
+        names = ", ".join(str(s) for s in self.symbols)
+        return (f"Kernel(({names}) -> {self.n_out} components, backend={self.backend!r}, "
+                f"dtype={self.dtype.name})")
+
+    def __call__(self, *arrays: Any, out: np.ndarray | None = None, backend: str | None = None,
+                 dtype: Any = None) -> np.ndarray:
+        """Evaluate every component on the broadcast inputs (see the class docstring)."""
+        backend = _check_backend(backend or self.backend)
+        dt = self.dtype if dtype is None else _check_dtype(dtype)
+        if len(arrays) != self.n_in:
+            names = ", ".join(str(s) for s in self.symbols) or "nothing"
+            raise DomainError(f"kernel takes {self.n_in} inputs ({names}); got {len(arrays)}")
+        arrs = inputs.as_arrays(arrays, dt)
+        shape = inputs.broadcast_shape(arrs)
+        out = inputs.check_out(out, (self.n_out, *shape), dt)
+        size = math.prod(shape)
+        if backend == "auto":
+            backend = "numba" if size >= AUTO_THRESHOLD and _have_numba() else "numpy"
+        if backend == "numpy" or size == 0:
+            with np.errstate(all="ignore"):
+                return self._formula.numpy_fn(_DTYPES[dt])(*arrs, out)
+        modes, prepared, loop_shape = inputs.prepare(arrs, shape)
+        target = out if out.flags.c_contiguous else np.empty_like(out, order="C")
+        driver = self._formula.numba_fn(_DTYPES[dt], modes)
+        driver(*prepared, target.reshape((self.n_out, *loop_shape)))
+        if target is not out:
+            out[...] = target
+        return out
+
+    def scalar(self) -> Callable[..., Any]:
+        """A Numba ``@njit`` function ``f(x0, ..., x_{n-1})`` for use inside other jitted code.
+
+        It returns a tuple of ``n_out`` float64 values (a single float64 when ``n_out == 1``),
+        and is compiled on first use and cached on disk like the array kernels.
+
+        >>> import sympy as sp
+        >>> x, y = sp.symbols("x y", real=True)
+        >>> build_kernel([x * y, x + y], [x, y]).scalar()(2.0, 3.0)
+        (6.0, 5.0)
+        """
+        if not _have_numba():
+            raise DomainError("Kernel.scalar() needs Numba; install it with pip install numba")
+        return self._formula.numba_fn("float64", None)
+
+
+def build_kernel(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol], *,
+                 backend: str = "auto", dtype: Any = np.float64) -> Kernel:
+    """Build a :class:`Kernel` computing ``exprs`` (one per component) from ``symbols``.
+
+    ``backend`` is "numpy" (instant to build), "numba" (one fused parallel pass, compiled on
+    first call and cached on disk) or "auto" (NumPy below :data:`AUTO_THRESHOLD` points).
+    ``dtype`` is np.float64 or np.float32. Repeated builds of the same formula are free.
+
+    >>> import numpy as np, sympy as sp
+    >>> x = sp.Symbol("x", real=True)
+    >>> build_kernel([sp.log(x)], [x])(np.array([1.0, 0.0, -1.0]))
+    array([[  0., -inf,  nan]])
+    """
+    backend = _check_backend(backend)
+    dt = _check_dtype(dtype)
+    exprs_t, symbols_t = inputs.check_formula(exprs, symbols)
+    key = formula_key(exprs_t, symbols_t)
+    with _LOCK:
+        formula = _FORMULAS.get(key)
+        if formula is None:
+            formula = _Formula(key, exprs_t, symbols_t)
+            formula.render("numpy", _DTYPES[dt])  # refuse unsupported heads now, not later
+            _FORMULAS[key] = formula
+            if len(_FORMULAS) > _MAX_FORMULAS:
+                _FORMULAS.popitem(last=False)
+        _FORMULAS.move_to_end(key)
+    if backend == "numba" and not _have_numba():
+        raise DomainError("backend 'numba' needs Numba; install it, or use backend='numpy'")
+    if backend != "numba":
+        formula.numpy_fn(_DTYPES[dt])  # NumPy kernels are cheap: build them eagerly
+    return Kernel(formula, exprs_t, symbols_t, backend, dt)
+
+
+def _check_backend(backend: str) -> str:
+    if backend not in BACKENDS:
+        raise DomainError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    return backend
+
+
+def _check_dtype(dtype: Any) -> np.dtype:
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt not in _DTYPES:
+        raise DomainError(f"unsupported dtype {dtype!r}; use np.float64 or np.float32")
+    return dt
+
+
+_NUMBA: list[bool] = []
+
+
+def _have_numba() -> bool:
+    if not _NUMBA:
+        _NUMBA.append(importlib.util.find_spec("numba") is not None)
+    return _NUMBA[0]
