@@ -1,3 +1,55 @@
-"""gradscape: exact derivatives, gradients, fields, optimizers and pictures."""
+"""gradscape: exact derivatives, gradients and Hessians; fields, optimizers and pictures.
+
+>>> import gradscape as gs
+>>> f = gs.Function("x^2 + y^2")
+>>> f.gradient
+(2*x, 2*y)
+>>> f.grad(1.0, 2.0).tolist()
+[2.0, 4.0]
+
+Names load on first use, so ``import gradscape`` (and the symbolic CLI commands) never pull
+in NumPy kernels, Numba or matplotlib before they are needed.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
 
 __version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    "GradscapeError": "gradscape.errors",
+    "FormulaError": "gradscape.errors",
+    "LimitError": "gradscape.errors",
+    "DomainError": "gradscape.errors",
+    "parse": "gradscape.formula.parser",
+    "LIBRARY": "gradscape.formula.library",
+    "lookup": "gradscape.formula.library",
+    "Function": "gradscape.calculus.function",
+    "jacobian": "gradscape.calculus.function",
+    "numeric_gradient": "gradscape.calculus.numeric",
+    "numeric_hessian": "gradscape.calculus.numeric",
+    "gradient_check": "gradscape.calculus.gradcheck",
+    "derive": "gradscape.calculus.steps",
+    "build_kernel": "gradscape.compile",
+    "Field": "gradscape.fields.field",
+    "field": "gradscape.fields.field",
+    "critical_points": "gradscape.optim.critical",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gradscape' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,228 @@
+"""``diff``, ``grad``, ``hessian`` and ``eval``: exact results, printed as text or JSON.
+
+These commands import SymPy and the formula layer only — never NumPy kernels or Numba —
+so they start in about the time ``import sympy`` takes.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from gradscape.cli.common import (
+    CommandSpec,
+    add_formula,
+    add_json,
+    add_point,
+    emit,
+    fmt,
+    load_function,
+    num,
+    point,
+)
+
+__all__ = ["SPECS"]
+
+
+def _steps_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--steps", action="store_true", help="show the working: each rule used, step by step"
+    )
+
+
+def _add_diff(p: argparse.ArgumentParser) -> None:
+    add_formula(p)
+    p.add_argument(
+        "--wrt",
+        metavar="VAR",
+        help="differentiate with respect to VAR (needed when there are several variables)",
+    )
+    p.add_argument("--order", type=int, default=1, metavar="K", help="K-th derivative (default 1)")
+    add_point(p)
+    _steps_flag(p)
+    add_json(p)
+
+
+def _run_diff(args: argparse.Namespace) -> int:
+    from gradscape.calculus import display
+
+    f = load_function(args)
+    var = f.symbol(args.wrt)
+    d = f.derivative(var.name, args.order)
+    partial = len(f.variables) > 1
+    mark = "∂" if partial else "d"
+    power = "" if args.order == 1 else f"^{args.order}"
+    label = f"{mark}{power}{f.name}/{mark}{var.name}{power}"
+    payload = {
+        "function": f.text,
+        "variables": list(f.variables),
+        "wrt": var.name,
+        "order": args.order,
+        "derivative": display.json_str(d),
+        "latex": display.latex(d),
+    }
+    lines = [*_notes(f), f"{label} = {display.text(d)}"]
+    if args.steps:
+        from gradscape.calculus.steps import derive
+
+        if args.order != 1:
+            from gradscape.errors import DomainError
+
+            raise DomainError("--steps shows first derivatives; drop --order or --steps")
+        derivation = derive(f.expr, var, variables=f.symbols)
+        payload["steps"] = derivation.to_dict()
+        lines = [*_notes(f), derivation.to_text()]
+    at = point(args.at, f)
+    if at is not None:
+        from gradscape.calculus.function import Function
+
+        value = Function(d, f.variables).value_at(at)
+        payload["at"] = list(at)
+        payload["value"] = num(value)
+        lines.append(f"at {_point_text(f, at)}: {fmt(value)}")
+    return emit(args, payload, lines)
+
+
+def _add_grad(p: argparse.ArgumentParser) -> None:
+    add_formula(p)
+    add_point(p)
+    _steps_flag(p)
+    add_json(p)
+
+
+def _run_grad(args: argparse.Namespace) -> int:
+    from gradscape.calculus import display
+
+    f = load_function(args)
+    payload = {
+        "function": f.text,
+        "variables": list(f.variables),
+        "gradient": [display.json_str(g) for g in f.gradient],
+        "latex": [display.latex(g) for g in f.gradient],
+    }
+    lines = [*_notes(f), f.gradient_text()]
+    if args.steps:
+        from gradscape.calculus.steps import derive
+
+        derivations = [derive(f.expr, s, variables=f.symbols) for s in f.symbols]
+        payload["steps"] = {s.name: d.to_dict() for s, d in zip(f.symbols, derivations)}
+        lines += ["", *("\n".join([d.to_text(), ""]) for d in derivations)]
+    at = point(args.at, f)
+    if at is not None:
+        values = f.gradient_at(at)
+        payload["at"] = list(at)
+        payload["value"] = [num(v) for v in values]
+        lines.append(f"∇{f.name}{_point_text(f, at)} = ({', '.join(fmt(v) for v in values)})")
+    return emit(args, payload, lines)
+
+
+def _add_hessian(p: argparse.ArgumentParser) -> None:
+    add_formula(p)
+    add_point(p)
+    add_json(p)
+
+
+def _run_hessian(args: argparse.Namespace) -> int:
+    from gradscape.calculus import display
+
+    f = load_function(args)
+    rows = f.hessian.tolist()
+    payload = {
+        "function": f.text,
+        "variables": list(f.variables),
+        "hessian": [[display.json_str(h) for h in row] for row in rows],
+        "latex": display.latex(f.hessian),
+    }
+    lines = [
+        *_notes(f),
+        f"Hessian of {f.signature()}:",
+        *_matrix_lines([[display.text(h) for h in r] for r in rows]),
+    ]
+    at = point(args.at, f)
+    if at is not None:
+        values = f.hessian_at(at)
+        payload["at"] = list(at)
+        payload["value"] = [[num(v) for v in row] for row in values]
+        lines += [
+            f"at {_point_text(f, at)}:",
+            *_matrix_lines([[fmt(v) for v in r] for r in values]),
+        ]
+    return emit(args, payload, lines)
+
+
+def _add_eval(p: argparse.ArgumentParser) -> None:
+    add_formula(p)
+    p.add_argument(
+        "--at",
+        metavar="1,2",
+        required=True,
+        help="the point: one number per variable, comma-separated",
+    )
+    add_json(p)
+
+
+def _run_eval(args: argparse.Namespace) -> int:
+    f = load_function(args)
+    at = point(args.at, f)
+    value = f.value_at(at)
+    payload = {
+        "function": f.text,
+        "variables": list(f.variables),
+        "at": list(at),
+        "value": num(value),
+    }
+    return emit(args, payload, [*_notes(f), f"{f.name}{_point_text(f, at)} = {fmt(value)}"])
+
+
+def _notes(f: object) -> list[str]:
+    return [f"note: {n}" for n in getattr(f, "notes", ())]
+
+
+def _point_text(f: object, at: tuple[float, ...]) -> str:
+    return "(" + ", ".join(fmt(v) for v in at) + ")"
+
+
+def _matrix_lines(cells: list[list[str]]) -> list[str]:
+    widths = [max(len(row[j]) for row in cells) for j in range(len(cells[0]))] if cells else []
+    return ["  [ " + "  ".join(c.rjust(w) for c, w in zip(row, widths)) + " ]" for row in cells]
+
+
+SPECS = {
+    "diff": CommandSpec(
+        help="derivative of a formula (any order, any variable)",
+        examples=(
+            'gradscape diff "sin(x^2)"',
+            'gradscape diff "x^3 y^2" --wrt y --order 2',
+            'gradscape diff "exp(-x) cos(x)" --at 0',
+            'gradscape diff "sin(x^2)" --steps',
+            'gradscape diff "log(x, 2)" --json',
+        ),
+        add_arguments=_add_diff,
+        run=_run_diff,
+    ),
+    "grad": CommandSpec(
+        help="gradient: all partial derivatives, optionally at a point",
+        examples=(
+            'gradscape grad "x^2 + y^2"',
+            'gradscape grad "x^2 + y^2" --at 1,2 --json',
+            "gradscape grad himmelblau --at -1.5,2",
+            'gradscape grad "x^2 y" --steps',
+        ),
+        add_arguments=_add_grad,
+        run=_run_grad,
+    ),
+    "hessian": CommandSpec(
+        help="matrix of second partial derivatives, optionally at a point",
+        examples=(
+            'gradscape hessian "x^3 + x y^2"',
+            "gradscape hessian rosenbrock --at 1,1 --json",
+        ),
+        add_arguments=_add_hessian,
+        run=_run_hessian,
+    ),
+    "eval": CommandSpec(
+        help="value of a formula at a point",
+        examples=('gradscape eval "x^2 + y^2" --at 1,2', 'gradscape eval "sin(x)" --at pi/2'),
+        add_arguments=_add_eval,
+        run=_run_eval,
+    ),
+}

@@ -1,0 +1,132 @@
+"""The command line, run as a user runs it: real subprocesses, exit codes, stdout and stderr."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gradscape.cli.main import join_negative_values, main
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "gradscape", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+    )
+
+
+def test_grad_json_contract() -> None:
+    r = run("grad", "x^2 + y^2", "--at", "1,2", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["variables"] == ["x", "y"]
+    assert out["gradient"] == ["2*x", "2*y"]
+    assert out["value"] == [2.0, 4.0]
+
+
+def test_grad_text() -> None:
+    r = run("grad", "x^2 + y^2")
+    assert r.returncode == 0 and r.stdout.strip() == "∇f(x, y) = (2x, 2y)"
+
+
+def test_hessian_json_contract() -> None:
+    r = run("hessian", "x^3 + x y^2", "--at", "1,-2", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["hessian"] == [["6*x", "2*y"], ["2*y", "2*x"]]
+    assert out["value"] == [[6.0, -4.0], [-4.0, 2.0]]
+
+
+def test_diff_json_contract() -> None:
+    r = run("diff", "x^3 y^2", "--wrt", "y", "--order", "2", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["derivative"] == "2*x**3"
+    r = run("diff", "sin(x)", "--at", "0", "--json")
+    assert json.loads(r.stdout)["value"] == 1.0
+
+
+def test_eval_with_negative_point() -> None:
+    r = run("eval", "x^2 + y", "--at", "-1.5,2")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().endswith("= 4.25")
+
+
+def test_field_writes_png(tmp_path: Path) -> None:
+    out = tmp_path / "field.png"
+    r = run("field", "x^2 + y^2", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("grad", "sinn(x)"), "did you mean 'sin'"),
+        (("grad", "x^2 +"), "column"),
+        (("diff", "x*y"), "say which"),
+        (("eval", "x^2", "--at", "1,2"), "--at needs 1"),
+        (("field", "x^2+y^2", "-o", "a.gif"), ".png"),
+        (("grad", "__import__('os').system('echo hi')"), "error"),
+    ],
+)
+def test_bad_input_exits_2_with_one_message(
+    args: tuple[str, ...], needle: str, tmp_path: Path
+) -> None:
+    r = run(*args, cwd=tmp_path)
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert needle in r.stderr
+    assert "Traceback" not in r.stderr and r.stdout == ""
+    assert r.stderr.startswith("gradscape")
+
+
+def test_usage_errors_exit_2() -> None:
+    r = run("grad")
+    assert r.returncode == 2 and "Traceback" not in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+def test_help_has_examples() -> None:
+    for cmd in ("diff", "grad", "hessian", "eval", "field"):
+        r = run(cmd, "--help")
+        assert r.returncode == 0 and "examples:" in r.stdout and "gradscape " + cmd in r.stdout
+
+
+def test_symbolic_commands_do_not_import_heavy_modules() -> None:
+    code = (
+        "import sys; from gradscape.cli.main import main; "
+        "rc = main(['grad', 'x^2 + y^2', '--at', '1,2']); "
+        "heavy = [m for m in ('numba', 'matplotlib', 'numpy', 'gradscape.compile') "
+        "if m in sys.modules]; print(heavy)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_internal_errors_exit_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gradscape.cli.symbolic as symbolic
+
+    def boom(args: object) -> object:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(symbolic, "load_function", boom)
+    assert main(["eval", "x", "--at", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "internal error" in err and "kaboom" in err and "Traceback" not in err
+
+
+def test_negative_values_are_joined() -> None:
+    assert join_negative_values(["--at", "-1,2", "--x", "-3:3", "-o", "f.png"]) == [
+        "--at=-1,2",
+        "--x=-3:3",
+        "-o",
+        "f.png",
+    ]
