@@ -4,7 +4,6 @@ differentiation, hand-written derivatives, and polynomials differentiated term b
 from __future__ import annotations
 
 import math
-import time
 import warnings
 from types import SimpleNamespace
 
@@ -278,14 +277,12 @@ def test_bad_input_raises_domain_error(f, points, method, match):
         numeric_gradient(f, points, method=method)
 
 
-def test_grid_400_by_400_is_fast():
+def test_grid_400_by_400_uses_complex_step_throughout():
+    # Speed is measured in bench/, not asserted here; this checks the vectorised path is taken.
     x, y = np.meshgrid(np.linspace(-3, 3, 400), np.linspace(-3, 3, 400))
-    start = time.perf_counter()
     res = numeric_gradient(lambda x, y: np.sin(x) * np.exp(-(y**2)), [x, y])
-    elapsed = time.perf_counter() - start
     assert res.method == "complex-step"
     np.testing.assert_allclose(res.values[0], np.cos(x) * np.exp(-(y**2)), rtol=0, atol=1e-15)
-    assert elapsed < 1.5  # about 0.05 s alone; slack for a busy machine
 
 
 # --- random polynomials, differentiated term by term ----------------------------------------
