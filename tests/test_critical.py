@@ -95,6 +95,13 @@ def test_quartic_bowl_is_degenerate_at_the_origin():
     assert (p.kind, p.exact, p.eigenvalues) == ("degenerate", (0, 0), (0, 0))
 
 
+def test_zero_curvature_at_an_irrational_point_is_exactly_zero():
+    (p,) = critical_points(Function("(x - sqrt(2))^4 + (y - 1)^2"))
+    assert (p.kind, p.exact, p.eigenvalues) == ("degenerate", (sp.sqrt(2), 1), (0, 2))
+    (q,) = critical_points(Function("(x - sqrt(2))^4 + (y - 1)^2"), symbolic_budget=0)
+    assert q.kind == "degenerate" and q.point == pytest.approx((math.sqrt(2), 1), abs=1e-9)
+
+
 def test_quartic_bowl_is_degenerate_numerically_too():
     (p,) = critical_points(Function("x^4 + y^4"), symbolic_budget=0)
     assert p.kind == "degenerate" and p.exact is None and max(map(abs, p.point)) < 1e-6

@@ -107,10 +107,12 @@ def critical_points(
     diag = float(np.linalg.norm(hi - lo))
     notes: list[str] = []
     exact, corners, complete = _exact_stage(f, symbolic_budget, notes)
-    found = [p for p in exact if _inside(np.array(p[1]), lo, hi, diag)]
     begin = _starts(starts, lo, hi, seed)
     scales = _scales(f, begin)
-    points = [_from_exact(f, e, p, scales) for e, p in found]
+    points = [
+        _classify(f, p, e, scales, np.array(h, dtype=float), v)
+        for e, p, v, h in exact if _inside(np.array(p), lo, hi, diag)
+    ]
     if not complete:
         points += _numeric_stage(f, begin, lo, hi, seed, scales, points, notes)
     for e, p in corners:
@@ -159,7 +161,7 @@ def _inside(p: np.ndarray, lo: np.ndarray, hi: np.ndarray, diag: float) -> bool:
 
 
 # ---- stage 1 and 3: exact solving in a child process ----------------------------------------
-Solution = tuple[tuple[sp.Expr, ...], tuple[float, ...]]
+Solution = tuple[tuple[sp.Expr, ...], tuple[float, ...]]  # exact coordinates, as floats
 
 
 def _exact_stage(f: Any, budget: float, notes: list[str]) -> tuple[list, list, bool]:
@@ -173,7 +175,11 @@ def _exact_stage(f: Any, budget: float, notes: list[str]) -> tuple[list, list, b
     receive, send = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_solve_child, args=(send, f.expr, f.symbols), daemon=True)
     deadline = time.monotonic() + budget
-    child.start()
+    try:
+        child.start()
+    except (AssertionError, OSError) as err:  # a daemonic pool worker may not fork
+        notes.append(f"exact solving could not start ({err}): numeric results only")
+        return [], [], False
     send.close()
     got: dict[str, Any] = {"exact": [], "corners": [], "complete": False}
     finished = False
@@ -209,20 +215,38 @@ def _solve_child(conn: Any, expr: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> No
             corners += sols or []
         conn.send(("corners", corners))
         nums = [num for num, _ in parts]
+        sols = None
         if all(_is_poly(num, symbols) for num in nums):
-            sols = _real_poly_solutions(nums, symbols)
-            if sols is not None:
-                dens = [den for _, den in parts]
-                keep = [s for s in sols if all(_nonzero(d, symbols, s[0]) for d in dens)]
-                conn.send(("exact", keep))
-                conn.send(("complete", True))
+            try:
+                sols = _real_poly_solutions(nums, symbols)
+            except (NotImplementedError, sp.PolynomialError):  # irrational coefficients (√2)
+                sols = None
+        if sols is not None:
+            dens = [den for _, den in parts]
+            keep = [s for s in sols if all(_nonzero(d, symbols, s[0]) for d in dens)]
+            conn.send(("exact", [_at(expr, symbols, s) for s in keep]))
+            conn.send(("complete", True))
         else:
-            conn.send(("exact", _solve_any(grad, symbols)))
+            conn.send(("exact", [_at(expr, symbols, s) for s in _solve_any(grad, symbols)]))
         conn.send(("done", None))
     except Exception:  # any failure here only means "no exact answer"
         conn.send(("done", None))
     finally:
         conn.close()
+
+
+def _at(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], sol: Solution) -> tuple:
+    """A solution with f and its Hessian evaluated exactly there (to 30 digits), so that a zero
+    curvature at an irrational point, like (x - √2)⁴'s, reads as exactly zero."""
+    sub = dict(zip(symbols, sol[0], strict=True))
+    value = _real(expr.xreplace(sub))
+    hess = [[_real(sp.diff(expr, a, b).xreplace(sub)) for b in symbols] for a in symbols]
+    return (*sol, value, hess)
+
+
+def _real(e: sp.Expr) -> float:
+    v = sp.N(e, 30, chop=True)  # chop: 1e-227 left over from a root's digits is 0
+    return float(v) if v.is_real and v.is_finite else math.nan
 
 
 def _is_poly(e: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> bool:
@@ -383,13 +407,11 @@ def _newton(
 
 
 def _newton_step(g: np.ndarray, h: np.ndarray, diag: float) -> np.ndarray:
-    # Eigen-decomposed Newton: near-zero curvatures are floored so degenerate points still
-    # converge, and each step is capped at a quarter of the box diagonal.
-    hm = np.moveaxis(h, -1, 0)
-    w, v = np.linalg.eigh(hm)
-    big = np.abs(w).max(axis=1, keepdims=True)
-    floor = np.maximum(1e-12 * big, 1e-300)
-    w = np.where(np.abs(w) < floor, np.where(w < 0, -floor, floor), w)
+    # Plain Newton through the eigen-decomposition, capped at a quarter of the box diagonal.
+    # Small curvatures are NOT floored: at a degenerate point like (x - √2)⁴'s they are the
+    # true ones, and flooring them would stall the (linear) convergence there.
+    w, v = np.linalg.eigh(np.moveaxis(h, -1, 0))
+    w = np.where(w == 0, 1e-300, w)
     coef = np.einsum("mji,jm->mi", v, g) / w
     step = -np.einsum("mij,mj->im", v, coef)
     length = np.linalg.norm(step, axis=0)
@@ -418,7 +440,7 @@ def _kind(eig: np.ndarray, zero: float) -> str:
 
 def _classify(
     f: Any, point: tuple[float, ...], exact: tuple[sp.Expr, ...] | None,
-    scales: tuple[float, float], hess: np.ndarray | None = None,
+    scales: tuple[float, float], hess: np.ndarray | None = None, value: float | None = None,
 ) -> CriticalPoint:
     if hess is None:
         with np.errstate(all="ignore"):
@@ -426,13 +448,8 @@ def _classify(
     eig = np.linalg.eigvalsh(hess) if np.all(np.isfinite(hess)) else np.array([])
     own = float(np.abs(eig).max()) if eig.size else 0.0
     zero = max(1e-9 * own, _EIG_ZERO * scales[1]) if exact is None else 1e-9 * own
-    return CriticalPoint(point, _value(f, point), _kind(eig, zero), tuple(map(float, eig)), exact)
-
-
-def _from_exact(f: Any, exact: tuple, point: tuple, scales: tuple[float, float]) -> CriticalPoint:
-    sub = dict(zip(f.symbols, exact, strict=True))
-    hess = np.array(f.hessian.xreplace(sub).evalf(30).tolist(), dtype=float)
-    return _classify(f, tuple(map(float, point)), tuple(exact), scales, hess)
+    value = _value(f, point) if value is None else value
+    return CriticalPoint(point, value, _kind(eig, zero), tuple(map(float, eig)), exact)
 
 
 def _value(f: Any, point: tuple[float, ...]) -> float:
