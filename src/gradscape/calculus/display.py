@@ -18,7 +18,7 @@ __all__ = ["text", "latex", "json_str", "tidy", "vector_text"]
 
 # "2*x" -> "2x", "3*sin(y)" -> "3sin(y)", "2*(x + 1)" -> "2(x + 1)"; never before e/E + digit,
 # which would read as scientific notation, nor between two numbers.
-_IMPLICIT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\*(?=[^\W\d_eE]|\(|[eE](?![\d+-]))")
+_IMPLICIT = re.compile(r"(?<![\w.^])(\d+(?:\.\d+)?)\*(?=[^\W\d_eE]|\(|[eE](?![\d+-]))")
 _EULER = re.compile(r"(?<![\w.])E(?!\w)")
 _TIDY_MAX_OPS = 150  # above this, tidying could take seconds; show SymPy's form as it is
 
