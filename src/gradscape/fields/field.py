@@ -197,7 +197,7 @@ def _fill(f: Function, coords: list[np.ndarray], out: np.ndarray, backend: str) 
     """Write value and gradient for one slab of rows into ``out`` (1 + n, rows, ...)."""
     if f.is_symbolic:
         kernel = f._kernel("value_grad")
-        kernel(*coords, out=out, backend=backend)
+        kernel(*coords, out=out, backend=backend, dtype=out.dtype)
         return
     with np.errstate(all="ignore"):
         out[0] = f(*coords)
