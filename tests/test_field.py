@@ -55,7 +55,7 @@ def test_one_and_three_variables() -> None:
     np.testing.assert_allclose(one.gradient[0], 3 * np.linspace(-1, 1, 5) ** 2)
     three = field("x y z", n=4)
     assert three.shape == (4, 4, 4) and three.gradient.shape == (3, 4, 4, 4)
-    X, Y, Z = np.meshgrid(*(np.linspace(-3, 3, 4),) * 3)
+    X, Y, _ = np.meshgrid(*(np.linspace(-3, 3, 4),) * 3)
     np.testing.assert_allclose(three.gradient[2], X * Y)
 
 
