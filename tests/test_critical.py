@@ -18,6 +18,7 @@ from gradscape.errors import DomainError
 from gradscape.formula.library import LIBRARY, names
 from gradscape.optim.critical import MAX_POINTS, critical_points
 
+EXACT = 20.0  # seconds: where a test needs the exact answer; a loaded machine can exceed 2 s
 KIND_OF = {"minima": "minimum", "local_minima": "minimum", "local_maxima": "maximum",
            "saddles": "saddle"}
 
@@ -31,7 +32,7 @@ def _match(points, where, tol=1e-6):
 
 @pytest.fixture(scope="module")
 def himmelblau():
-    return critical_points(Function("himmelblau"))
+    return critical_points(Function("himmelblau"), symbolic_budget=EXACT)
 
 
 def test_himmelblau_has_four_minima_one_maximum_four_saddles_all_exact(himmelblau):
@@ -80,23 +81,23 @@ def test_ackley_minimum_is_a_corner_with_no_hessian():
 
 
 def test_saddle_of_x2_minus_y2_is_exact():
-    (p,) = critical_points(Function("x^2 - y^2"))
+    (p,) = critical_points(Function("x^2 - y^2"), symbolic_budget=EXACT)
     assert (p.kind, p.exact, p.point, p.value) == ("saddle", (0, 0), (0, 0), 0)
     assert p.eigenvalues == (-2, 2)
 
 
 def test_minimum_of_x2_plus_y2_is_exact():
-    (p,) = critical_points(Function("x^2 + y^2"))
+    (p,) = critical_points(Function("x^2 + y^2"), symbolic_budget=EXACT)
     assert (p.kind, p.exact, p.eigenvalues) == ("minimum", (0, 0), (2, 2))
 
 
 def test_quartic_bowl_is_degenerate_at_the_origin():
-    (p,) = critical_points(Function("x^4 + y^4"))
+    (p,) = critical_points(Function("x^4 + y^4"), symbolic_budget=EXACT)
     assert (p.kind, p.exact, p.eigenvalues) == ("degenerate", (0, 0), (0, 0))
 
 
 def test_zero_curvature_at_an_irrational_point_is_exactly_zero():
-    (p,) = critical_points(Function("(x - sqrt(2))^4 + (y - 1)^2"))
+    (p,) = critical_points(Function("(x - sqrt(2))^4 + (y - 1)^2"), symbolic_budget=EXACT)
     assert (p.kind, p.exact, p.eigenvalues) == ("degenerate", (sp.sqrt(2), 1), (0, 2))
     (q,) = critical_points(Function("(x - sqrt(2))^4 + (y - 1)^2"), symbolic_budget=0)
     assert q.kind == "degenerate" and q.point == pytest.approx((math.sqrt(2), 1), abs=1e-9)
@@ -180,10 +181,10 @@ def test_python_callable_is_solved_numerically():
 
 
 def test_one_and_three_variables():
-    one = critical_points(Function("x^3 - 3*x"))
+    one = critical_points(Function("x^3 - 3*x"), symbolic_budget=EXACT)
     assert [(p.point, p.kind, p.value) for p in one] == [
         ((1,), "minimum", -2), ((-1,), "maximum", 2)]
-    (p,) = critical_points(Function("x^2 + 2*y^2 - 3*z^2 + x*y"))
+    (p,) = critical_points(Function("x^2 + 2*y^2 - 3*z^2 + x*y"), symbolic_budget=EXACT)
     assert p.kind == "saddle" and p.exact == (0, 0, 0)
 
 
@@ -191,7 +192,8 @@ def test_same_seed_same_answer_and_json_form():
     f = Function("sin(x)*cos(y) + x^2/10")
     a, b = (critical_points(f, seed=3, symbolic_budget=0.3) for _ in range(2))
     assert a == b
-    text = json.dumps([p.to_dict() for p in critical_points(Function("x^3 - 3*x + y^2"))])
+    found = critical_points(Function("x^3 - 3*x + y^2"), symbolic_budget=EXACT)
+    text = json.dumps([p.to_dict() for p in found])
     back = json.loads(text)
     assert [set(d) for d in back] == [{"point", "value", "kind", "eigenvalues", "exact"}] * 2
     assert back[0] == {"point": [1.0, 0.0], "value": -2.0, "kind": "minimum",

@@ -279,19 +279,22 @@ def _real_poly_solutions(eqs: list[sp.Expr], symbols: tuple[sp.Symbol, ...]) -> 
             return None
         last = next(p for p in reversed(basis.exprs) if p.free_symbols <= {s})
         roots.append(sorted(set(sp.Poly(last, s).real_roots())))
+    # Check each combination of roots with their 50-digit values: exact arithmetic on
+    # CRootOf objects costs ten times more and decides nothing more.
+    digits = [[sp.N(r, 50) for r in rs] for rs in roots]
     out = []
-    for combo in itertools.product(*roots):
-        sub = dict(zip(symbols, combo, strict=True))
+    for pick in itertools.product(*(range(len(rs)) for rs in roots)):
+        sub = {s: digits[k][i] for k, (s, i) in enumerate(zip(symbols, pick, strict=True))}
         if all(_vanishes(e, sub) for e in eqs):
-            out.append((combo, tuple(float(sp.N(c, 30)) for c in combo)))
+            combo = tuple(roots[k][i] for k, i in enumerate(pick))
+            out.append((combo, tuple(float(sub[s]) for s in symbols)))
     return out
 
 
 def _vanishes(e: sp.Expr, sub: dict) -> bool:
     # Against the size of its terms: a backward-error test, not an absolute one.
-    terms = sp.Add.make_args(e)
-    scale = sum(abs(sp.N(t.xreplace(sub), 50)) for t in terms)
-    return bool(abs(sp.N(e.xreplace(sub), 50)) <= 1e-35 * (1 + scale))
+    scale = sum(abs(t.xreplace(sub)) for t in sp.Add.make_args(e))
+    return bool(abs(e.xreplace(sub)) <= 1e-35 * (1 + scale))
 
 
 def _nonzero(d: sp.Expr, symbols: tuple[sp.Symbol, ...], combo: tuple) -> bool:
