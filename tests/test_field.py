@@ -88,3 +88,8 @@ def test_bad_grids_are_clear_errors(kwargs: dict, message: str) -> None:
 def test_four_variables_refused() -> None:
     with pytest.raises(DomainError, match="1 to 3 variables"):
         field("a + b + c + d")
+
+
+def test_notebook_summary_escapes_html() -> None:
+    html = field("x^2 + y^2", n=4)._repr_html_()
+    assert html.startswith("<table>") and "invalid_points" in html and "<tr>" in html

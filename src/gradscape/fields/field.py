@@ -117,6 +117,16 @@ class Field:
             "max_gradient_norm": float(mag.max()) if mag.size else None,
         }
 
+    def _repr_html_(self) -> str:
+        """A summary table for notebooks (pictures come from gradscape.plot)."""
+        from html import escape
+
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{escape(str(k))}</th><td>{escape(str(v))}</td></tr>"
+            for k, v in self.summary().items()
+        )
+        return f"<table><caption>Field</caption>{rows}</table>"
+
     def __repr__(self) -> str:
         size = "×".join(map(str, self.shape))
         return (
