@@ -9,7 +9,7 @@ Three stages, each with bounded work:
    points (sympy.solve itself silently drops the roots of quintics: it finds only 4 of
    Himmelblau's 9), so the numeric stage is skipped. For other formulas ``sympy.solve`` is
    tried and whatever it returns in time is kept, and the numeric stage runs as well.
-2. **Numeric**: damped Newton on ∇f = 0 from a shifted Halton set of starts, vectorised over
+2. **Numeric**: Newton on ∇f = 0, steps capped, from a shifted Halton set of starts, vectorised over
    all starts with ``f.grad`` / ``f.hess``; converged points are checked (|∇f| small against
    the function's typical gradient), de-duplicated, and classified.
 3. **Corners**: where a polynomial denominator of ∇f has an isolated real zero (Ackley's
@@ -179,6 +179,8 @@ def _exact_stage(f: Any, budget: float, notes: list[str]) -> tuple[list, list, b
         child.start()
     except (AssertionError, OSError) as err:  # a daemonic pool worker may not fork
         notes.append(f"exact solving could not start ({err}): numeric results only")
+        send.close()
+        receive.close()
         return [], [], False
     send.close()
     got: dict[str, Any] = {"exact": [], "corners": [], "complete": False}
