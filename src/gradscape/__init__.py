@@ -40,6 +40,8 @@ _EXPORTS: dict[str, str] = {
     "Field": "gradscape.fields.field",
     "field": "gradscape.fields.field",
     "critical_points": "gradscape.optim.critical",
+    "CriticalPoint": "gradscape.optim.critical",
+    "TestFunction": "gradscape.formula.library",
 }
 
 __all__ = ["__version__", *_EXPORTS]
