@@ -1,0 +1,198 @@
+"""``descend``: run an optimizer from one start point (a Trajectory) or many (a BatchResult).
+
+One start and many starts take the same road: a single start is a batch of one whose path is
+kept, so its Trajectory is identical to the same start's row in any batch.
+
+>>> t = descend("x^2 + 3y^2", [1.0, 1.0], "gd", lr=0.1, backend="numpy")  # |∇f| ≈ 2·0.8^k
+>>> t.status, t.steps, bool(abs(t.final).max() < 1e-8)
+('converged', 86, True)
+>>> import numpy as np
+>>> r = descend("x^2 + 3y^2", np.array([[1.0, 1.0], [2.0, -1.0]]), "gd", lr=0.1,
+...             backend="numpy")
+>>> r.counts()
+{'converged': 2, 'max-steps': 0, 'diverged': 0}
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from gradscape.errors import DomainError
+from gradscape.optim.fused_reference import Problem, run_reference
+from gradscape.optim.optimizers import Optimizer, lookup
+from gradscape.optim.result import BatchResult, Raw, Trajectory
+from gradscape.optim.schedules import Schedule, resolve_schedule
+
+__all__ = ["descend", "as_function", "problem_of", "BACKENDS", "MAX_STEPS"]
+
+BACKENDS = ("auto", "numba", "numpy")
+MAX_STEPS = 10_000_000
+_MAX_PATH_FLOATS = 1 << 28  # 2 GiB of kept paths: beyond this, ask for fewer
+
+
+def as_function(f: Any) -> Any:
+    """A gradscape Function from a Function, formula text, library name or SymPy expression."""
+    from gradscape.calculus.function import Function
+
+    return f if isinstance(f, Function) else Function(f)
+
+
+def problem_of(f: Any) -> Problem:
+    """The NumPy view of f used by the reference loop: rows of points in, arrays out."""
+    def grad(x: np.ndarray) -> np.ndarray:
+        return np.asarray(f.grad(*x.T, backend="numpy")).T
+
+    def value(x: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(f(*x.T, backend="numpy"), (len(x),))
+
+    def hess(x: np.ndarray) -> np.ndarray:
+        return np.asarray(f.hess(*x.T, backend="numpy")).transpose(2, 0, 1)
+
+    return Problem(grad, value, hess)
+
+
+def descend(
+    f: Any,
+    start: Sequence[float] | np.ndarray,
+    method: str = "gd",
+    lr: float | None = None,
+    steps: int = 1000,
+    tol: float | None = 1e-8,
+    *,
+    schedule: Schedule | str | None = None,
+    keep_paths: bool | int | Sequence[int] | np.ndarray | None = None,
+    backend: str = "auto",
+    **hyper: Any,
+) -> Trajectory | BatchResult:
+    """Run ``method`` on ``f`` from ``start``: shape (n,) gives a Trajectory, (M, n) a BatchResult.
+
+    Args:
+        f: a Function, formula text or library name (``"himmelblau"``).
+        start: one point (n,) or M points (M, n), n = number of variables of f.
+        method: a name in :data:`gradscape.optim.optimizers.OPTIMIZERS` (gd, momentum,
+            nesterov, adagrad, rmsprop, adam, adamw, newton, armijo).
+        lr: learning rate (the method's tuned default when None).
+        steps: the most steps to take.
+        tol: stop a start when |∇f| < tol ("converged"); None runs exactly ``steps`` steps
+            (starts that diverge still stop).
+        schedule: a Schedule or name ("constant", "step", "exponential", "cosine").
+        keep_paths: for many starts, which whole paths to keep: True (all), an int K (the
+            first K) or an index array. One start always keeps its path.
+        backend: "numba" (the fused compiled loop), "numpy" (the reference loop) or "auto"
+            (numba when f is a formula and the method has a fused loop).
+        **hyper: the method's hyper-parameters (b1=0.9, beta=0.5, weight_decay=0.01, ...).
+
+    >>> t = descend("himmelblau", [0.0, 0.0], "adam", lr=0.1, steps=2000, tol=1e-6,
+    ...             backend="numpy")
+    >>> t.status, t.final.round(4).tolist()
+    ('converged', [3.0, 2.0])
+    """
+    fn = as_function(f)
+    opt = lookup(method)
+    lr, hp = opt.check(lr, hyper)
+    steps = _check_steps(steps)
+    tol2 = _check_tol(tol)
+    starts, single = _check_start(start, fn)
+    keep = np.array([0]) if single else _keep_index(keep_paths, len(starts))
+    if len(keep) * (steps + 1) * (starts.shape[1] + 2) > _MAX_PATH_FLOATS:
+        raise DomainError(
+            f"keeping {len(keep)} whole paths of {steps + 1} points is too much memory; keep "
+            "fewer (keep_paths=100) or take fewer steps")
+    sched = resolve_schedule(schedule)
+    rates = sched.rates(lr, steps)
+    raw = _run(fn, opt, hp, starts, rates, steps, tol2, keep, _check_backend(backend, fn, opt))
+    result = BatchResult(
+        starts=starts, final=raw.final, values=raw.value, steps=raw.steps,
+        status_codes=raw.code, grad_norms=raw.grad_norm, method=opt.name, lr=lr,
+        paths=raw.paths, path_values=raw.path_values, path_grad_norms=raw.path_grad_norms,
+        path_index=keep, variables=tuple(fn.variables), hyper=hp, schedule=sched.describe())
+    return result.trajectory(0) if single else result
+
+
+def _run(fn: Any, opt: Optimizer, hp: dict[str, Any], starts: np.ndarray, rates: np.ndarray,
+         steps: int, tol2: float, keep: np.ndarray, backend: str) -> Raw:
+    if backend == "numba":
+        from gradscape.optim.fused import fused_loop
+
+        return fused_loop(fn, opt, hp)(starts, rates, steps, tol2, hp, keep)
+    return run_reference(problem_of(fn), opt.transform(**hp), starts, rates, steps, tol2, keep)
+
+
+def _check_backend(backend: str, fn: Any, opt: Optimizer) -> str:
+    if backend not in BACKENDS:
+        raise DomainError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    fusable = fn.expr is not None and opt.fused is not None and _have_numba()
+    if backend == "numba" and not fusable:
+        why = ("Numba is not installed" if not _have_numba() else
+               f"{opt.name} has no fused loop" if opt.fused is None else
+               "f wraps Python code, not a formula")
+        raise DomainError(f"backend 'numba' is not available here: {why}; use backend='numpy'")
+    if backend == "auto":
+        return "numba" if fusable else "numpy"
+    return backend
+
+
+def _have_numba() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("numba") is not None
+
+
+def _check_steps(steps: Any) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) \
+            or not 0 <= steps <= MAX_STEPS:
+        raise DomainError(f"steps must be a whole number from 0 to {MAX_STEPS:,}, got {steps!r}")
+    return int(steps)
+
+
+def _check_tol(tol: Any) -> float:
+    if tol is None:
+        return -1.0  # |∇f|² < -1 never holds: run every step
+    if isinstance(tol, bool) or not isinstance(tol, int | float | np.integer | np.floating) \
+            or not (math.isfinite(tol) and tol > 0):
+        raise DomainError(f"tol must be a number > 0 (or None to run every step), got {tol!r}")
+    return float(tol) ** 2
+
+
+def _check_start(start: Any, fn: Any) -> tuple[np.ndarray, bool]:
+    n = len(fn.variables)
+    if n == 0:
+        raise DomainError(f"{fn.text} has no variables: there is nothing to descend along")
+    try:
+        x = np.array(start, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise DomainError(f"start must be numbers, shape ({n},) or (M, {n}): {err}") from None
+    if x.ndim == 0 and n == 1:
+        x = x.reshape(1)
+    if x.ndim not in (1, 2) or x.shape[-1] != n:
+        raise DomainError(
+            f"start must have shape ({n},) for one point or (M, {n}) for M points — one "
+            f"coordinate per variable ({', '.join(fn.variables)}); got shape {x.shape}")
+    return (x[None, :], True) if x.ndim == 1 else (x, False)
+
+
+def _keep_index(keep: Any, m: int) -> np.ndarray:
+    if keep is None or keep is False:
+        return np.zeros(0, dtype=np.int64)
+    if keep is True:
+        return np.arange(m, dtype=np.int64)
+    if isinstance(keep, int | np.integer):
+        if keep < 0:
+            raise DomainError(f"keep_paths as a count must be >= 0, got {keep}")
+        return np.arange(min(int(keep), m), dtype=np.int64)
+    idx = np.asarray(keep)
+    if idx.dtype == bool and idx.shape == (m,):
+        return np.flatnonzero(idx).astype(np.int64)
+    if idx.ndim != 1 or (idx.size and idx.dtype.kind not in "iu"):
+        raise DomainError("keep_paths must be True, a count, or a 1-D array of start indices")
+    idx = idx.astype(np.int64)
+    if idx.size and (idx.min() < -m or idx.max() >= m):
+        raise DomainError(f"keep_paths indices must lie in 0..{m - 1}")
+    idx = np.where(idx < 0, idx + m, idx)
+    if len(np.unique(idx)) != len(idx):
+        raise DomainError("keep_paths indices must not repeat")
+    return idx
