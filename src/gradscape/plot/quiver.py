@@ -60,6 +60,8 @@ def quiver(
 ) -> Quiver:
     """Draw ∇f (or −∇f with ``descent=True``) as arrows, styled like the tutorial's figure."""
     u, v = arrow_components(fld, descent)[:2]
+    if not np.ma.sqrt(u**2 + v**2).max():  # all zero or undefined: autoscale would divide by 0
+        kwargs.setdefault("scale", 1.0)
     q = ax.quiver(fld.X, fld.Y, u, v, color=color, **kwargs)
     f = fld.function
     ax.set_title(title if title is not None else math_title("Gradient Vector Field of", f))

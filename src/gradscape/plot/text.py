@@ -10,6 +10,7 @@ otherwise) and the caption notes that say what a picture leaves out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -53,10 +54,17 @@ def short_name(f: Any) -> str:
     return (lib.title or lib.name) if lib is not None else f.signature()
 
 
+def _visible(text: str) -> int:
+    return len(re.sub(r"\\[a-z]+|[${}^_]", "", text))
+
+
 def set_title(ax: Any, title: str, size: float = 12.0) -> Any:
-    """Set the title, shrinking the font for long ones so they stay inside the figure."""
-    visible = len(title.replace("$", "").replace("\\", "").replace("{", "").replace("}", ""))
-    scale = min(1.0, _TITLE_CHARS / max(visible, 1))
+    """Set the title; a long one puts its formula on a second line, then shrinks to fit."""
+    if _visible(title) > _TITLE_CHARS and " $" in title and "\n" not in title:
+        head, _, formula = title.partition(" $")
+        title = f"{head}\n${formula}"
+    longest = max(_visible(line) for line in title.split("\n"))
+    scale = min(1.0, _TITLE_CHARS / max(longest, 1))
     return ax.set_title(title, fontsize=max(7.0, size * scale))
 
 

@@ -1,0 +1,264 @@
+"""Descent drawn: trajectories over the contours (one legend entry per method, start and end
+markers, the published minima of library functions marked) and the loss against the step.
+
+A trajectory is anything with ``points`` (k+1, 2) and ``values`` (k+1,) — the optimizer's
+``Trajectory``, or plain arrays — so these pictures do not depend on how paths were made.
+
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> import numpy as np
+>>> from matplotlib.figure import Figure
+>>> from gradscape.fields.field import field
+>>> pts = np.array([[2.0, 2.0], [1.0, 0.5], [0.5, 0.1], [0.0, 0.0]])
+>>> ax = Figure().subplots()
+>>> drawn = paths(ax, field("x^2 + 3y^2", n=30), [(pts, (pts ** 2 * [1, 3]).sum(1))], labels=["gd"])
+>>> [t.get_text() for t in ax.get_legend().get_texts()]
+['gd']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.axes import Axes
+
+from gradscape.errors import DomainError
+from gradscape.fields.field import Field
+from gradscape.plot.planar import Drawn, filled_contours
+from gradscape.plot.scales import line_style
+from gradscape.plot.text import math_title, set_title, short_name
+
+__all__ = ["PathData", "as_path", "paths", "loss", "run_paths", "published_minima",
+           "default_starts"]
+
+_OUTLINE = [patheffects.withStroke(linewidth=3.2, foreground="white")]
+_MAX_MARKERS = 40  # mark every iterate of a short path; thin them out on long ones
+_RETRIES = 4  # a diverging default learning rate is divided by 10 up to this many times
+
+
+@dataclass(frozen=True)
+class PathData:
+    """One path as plotting needs it: points (k+1, n), values (k+1,), a label and a status."""
+
+    points: np.ndarray
+    values: np.ndarray
+    label: str
+    status: str = ""
+    lr: float | None = None
+
+    @property
+    def steps(self) -> int:
+        return len(self.points) - 1
+
+    def legend(self) -> str:
+        rate = f" (lr {self.lr:g})" if self.lr is not None else ""
+        if not self.status:
+            return self.label + rate
+        return f"{self.label}{rate}: {self.status}, {self.steps} steps"
+
+
+def as_path(obj: Any, f: Any = None, label: str | None = None) -> PathData:
+    """A Trajectory, a PathData, a (points, values) pair or an array of points → PathData.
+
+    Values are computed with ``f`` when only points are given; non-finite points (a diverged
+    run) become NaN, which ends the drawn line instead of sending it to infinity.
+    """
+    if isinstance(obj, PathData):
+        return obj if label is None else PathData(obj.points, obj.values, label, obj.status,
+                                                  obj.lr)
+    status, lr = "", None
+    if hasattr(obj, "points"):
+        points, values = obj.points, getattr(obj, "values", None)
+        label = label or str(getattr(obj, "method", "") or "path")
+        status = str(getattr(obj, "status", "") or "")
+        lr = getattr(obj, "lr", None)
+    elif isinstance(obj, tuple) and len(obj) == 2:
+        points, values = obj
+    else:
+        points, values = obj, None
+    pts = np.array(points, dtype=float, copy=True)
+    if pts.ndim != 2 or len(pts) == 0:
+        raise DomainError(f"a path needs points of shape (steps+1, n), got shape {pts.shape}")
+    if values is None:
+        if f is None:
+            raise DomainError("a path given as points alone needs f to compute its values")
+        values = np.asarray(f(*pts.T), dtype=float)
+    vals = np.array(values, dtype=float, copy=True).reshape(-1)
+    if len(vals) != len(pts):
+        raise DomainError(f"a path has {len(pts)} points but {len(vals)} values")
+    bad = ~np.isfinite(pts).all(axis=1)
+    pts[bad] = np.nan
+    vals[~np.isfinite(vals)] = np.nan
+    return PathData(pts, vals, label or "path", status, None if lr is None else float(lr))
+
+
+def published_minima(f: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(global minima, local minima) of a library function as (k, n) arrays; empty otherwise."""
+    lib = getattr(f, "library", None)
+    n = len(f.variables)
+    if lib is None:
+        return np.empty((0, n)), np.empty((0, n))
+    return (np.array([m.point for m in lib.minima], dtype=float).reshape(-1, n),
+            np.array([m.point for m in lib.local_minima], dtype=float).reshape(-1, n))
+
+
+def default_starts(box: Sequence[tuple[float, float]]) -> np.ndarray:
+    """One start in the upper-left part of the window: away from the middle, where minima of
+    test functions usually sit, so a path has somewhere to go.
+
+    >>> default_starts([(-3, 3), (-3, 3)]).tolist()
+    [[-2.1, 2.1]]
+    """
+    frac = [0.15] + [0.85] * (len(box) - 1)
+    return np.array([[lo + t * (hi - lo) for (lo, hi), t in zip(box, frac)]])
+
+
+def run_paths(f: Any, starts: np.ndarray, methods: Sequence[str] = ("gd",),
+              lr: float | None = None, steps: int = 500, tol: float | None = 1e-8,
+              notes: list[str] | None = None) -> list[Any]:
+    """One descent per (method, start), in that order: a list of Trajectory.
+
+    With no ``lr`` given, a method whose default rate diverges from a start is run again with
+    the rate divided by 10 (up to 4 times), and ``notes`` says so: a picture should show the
+    method working, and the legend shows the rate used.
+    """
+    from gradscape.optim.descend import descend
+
+    starts = np.atleast_2d(np.asarray(starts, dtype=float))
+    runs = []
+    for m in methods:
+        for s in starts:
+            run = descend(f, s, method=m, lr=lr, steps=steps, tol=tol)
+            first = run.lr
+            for _ in range(_RETRIES if lr is None else 0):
+                if run.status != "diverged":
+                    break
+                run = descend(f, s, method=m, lr=run.lr / 10, steps=steps, tol=tol)
+            if notes is not None and run.lr != first:
+                notes.append(f"{m}'s default lr {first:g} diverged from "
+                             f"({', '.join(f'{v:g}' for v in s)}); drawn with lr {run.lr:g}")
+            runs.append(run)
+    return runs
+
+
+def paths(ax: Axes, fld: Field, trajectories: Sequence[Any], *, labels: Sequence[str] | None = None,
+          minima: Any = "published", contours: bool = True, title: str | None = None) -> Drawn:
+    """Trajectories over the filled contours of their function.
+
+    Paths with the same label share a colour and one legend entry; each starts at a white
+    circle and ends at a star. ``minima="published"`` marks a library function's published
+    minima; pass an (k, 2) array to mark others, or None for none.
+    """
+    f = fld.function
+    data = [as_path(t, f, labels[i] if labels else None) for i, t in enumerate(trajectories)]
+    if any(p.points.shape[1] != 2 for p in data):
+        raise DomainError("paths are drawn over a function of two variables")
+    drawn = filled_contours(ax, fld, alpha=0.85) if contours else Drawn()
+    order = list(dict.fromkeys(p.label for p in data))
+    seen: set[str] = set()
+    lines, ends = [], []
+    for p in data:
+        style = line_style(order.index(p.label))
+        first = p.label not in seen
+        seen.add(p.label)
+        every = max(1, p.steps // _MAX_MARKERS)
+        line = ax.plot(p.points[:, 0], p.points[:, 1], color=style["color"],
+                       linestyle=style["linestyle"], marker=style["marker"], markersize=3.5,
+                       markevery=every, linewidth=1.8, path_effects=_OUTLINE, zorder=4,
+                       label=p.legend() if first else "_nolegend_")[0]
+        lines.append(line)
+        ax.plot(*p.points[0], "o", color="white", markeredgecolor="k", markersize=8, zorder=6)
+        finite = np.flatnonzero(np.isfinite(p.points).all(axis=1))
+        last = p.points[finite[-1:]]
+        ends.append(ax.plot(last[:, 0], last[:, 1], marker="*", color=style["color"],
+                            markeredgecolor="k", markersize=13, zorder=7, linestyle="none")[0])
+        if len(finite) < len(p.points) or not _inside(p.points, fld):
+            drawn.notes.append("some paths leave the window (or diverge): they are cut at its edge")
+    drawn.artists["paths"] = lines
+    drawn.artists["ends"] = ends
+    _mark_minima(ax, f, minima, drawn)
+    ax.set_xlim(fld.axes[0][0], fld.axes[0][-1])
+    ax.set_ylim(fld.axes[1][0], fld.axes[1][-1])
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
+    set_title(ax, title if title is not None else math_title("Descent on", f)
+              if f.library is None else f"Descent on {short_name(f)}")
+    drawn.notes.append("○ start, ★ end of each path")
+    return drawn
+
+
+def _inside(points: np.ndarray, fld: Field) -> bool:
+    ok = np.isfinite(points).all(axis=1)
+    x, y = points[ok, 0], points[ok, 1]
+    return bool(((x >= fld.axes[0][0]) & (x <= fld.axes[0][-1]) & (y >= fld.axes[1][0])
+                 & (y <= fld.axes[1][-1])).all())
+
+
+def _mark_minima(ax: Axes, f: Any, minima: Any, drawn: Drawn) -> None:
+    if minima is None:
+        return
+    if isinstance(minima, str):
+        best, local = published_minima(f)
+    else:
+        best, local = np.asarray(minima, dtype=float).reshape(-1, 2), np.empty((0, 2))
+    common = {"linestyle": "none", "markeredgecolor": "k", "zorder": 5}
+    if len(best):
+        drawn.artists["minima"] = ax.plot(best[:, 0], best[:, 1], marker="X", color="#F0E442",
+                                          markersize=11, label="published minimum"
+                                          if isinstance(minima, str) else "minimum", **common)[0]
+    if len(local):
+        drawn.artists["local_minima"] = ax.plot(local[:, 0], local[:, 1], marker="X",
+                                                color="0.85", markersize=8,
+                                                label="published local minimum", **common)[0]
+
+
+def loss(ax: Axes, trajectories: Sequence[Any], *, f: Any = None,
+         labels: Sequence[str] | None = None, title: str | None = None) -> Drawn:
+    """The loss against the step on a log scale: f(x_k) − f* when the minimum value f* is
+    published (library functions), else f(x_k) when it stays positive, else f(x_k) minus the
+    lowest value any path reached.
+    """
+    data = [as_path(t, f, labels[i] if labels else None) for i, t in enumerate(trajectories)]
+    drawn = Drawn()
+    lib = getattr(f, "library", None)
+    allv = np.concatenate([p.values for p in data]) if data else np.empty(0)
+    finite = allv[np.isfinite(allv)]
+    if lib is not None and lib.minima:
+        base, ylabel = float(min(m.value for m in lib.minima)), "f(x_k) − f*  (published minimum)"
+    elif finite.size and finite.min() > 0:
+        base, ylabel = 0.0, "f(x_k)"
+    else:
+        base = float(finite.min()) if finite.size else 0.0
+        ylabel = "f(x_k) − (lowest value reached)"
+    floor = 1e-16 * max(1.0, abs(base))  # rounding puts converged runs at or just below f*
+    order = list(dict.fromkeys(p.label for p in data))
+    seen: set[str] = set()
+    lines = []
+    for p in data:
+        style = line_style(order.index(p.label))
+        gap = np.maximum(p.values - base, floor)
+        first = p.label not in seen
+        seen.add(p.label)
+        lines.append(ax.plot(np.arange(len(gap)), gap, color=style["color"],
+                             linestyle=style["linestyle"], linewidth=1.6,
+                             label=p.legend() if first else "_nolegend_")[0])
+    drawn.artists["lines"] = lines
+    ax.set_yscale("log")
+    firsts = [p.values[0] - base for p in data if np.isfinite(p.values[0])]
+    top = 30.0 * max(max(firsts), floor) if firsts else None
+    if top is not None and (allv[np.isfinite(allv)] - base > top).any():
+        ax.set_ylim(top=top)  # a diverging run would stretch the axis over hundreds of decades
+        drawn.notes.append("runs that diverge leave the top of the plot")
+    ax.set_xlabel("step k")
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="major", alpha=0.3)
+    if data:
+        ax.legend(loc="upper right", fontsize=8)
+    name = short_name(f) if f is not None else "f"
+    set_title(ax, title if title is not None else f"Loss against step on {name}")
+    if finite.size and (allv - base < floor).any():
+        drawn.notes.append("values at machine precision of f* are drawn at that floor")
+    return drawn

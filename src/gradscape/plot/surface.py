@@ -1,0 +1,130 @@
+"""The graph z = f(x, y) in 3-D, optionally with a descent path on it or the tangent plane
+at a point.
+
+The ``Axes`` must be a 3-D one (``fig.add_subplot(projection="3d")``). Undefined points are
+gaps in the surface; a singular point (1/(x²+y²) at 0) would stretch the z axis to
+infinity, so z is clipped to the range that holds 99% of the values, with a note.
+
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> from matplotlib.figure import Figure
+>>> from gradscape.fields.field import field
+>>> ax = Figure().add_subplot(projection="3d")
+>>> drawn = surface(ax, field("x^2 - y^2", n=15))
+>>> sorted(drawn.artists)
+['surface']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from gradscape.errors import DomainError
+from gradscape.fields.field import Field
+from gradscape.plot.oned import _minus, _signed
+from gradscape.plot.planar import Drawn
+from gradscape.plot.scales import VALUE_CMAP, robust_range
+from gradscape.plot.text import field_notes, math_title, set_title
+
+__all__ = ["surface", "tangent_plane"]
+
+_CLIP_QUANTILE = 99.0
+
+
+def _clipped(fld: Field) -> tuple[np.ndarray, tuple[float, float] | None, bool]:
+    """Z with undefined points as NaN and extremes clipped to the central range."""
+    z = np.where(fld.mask, np.nan, fld.values)
+    rng = robust_range(z, _CLIP_QUANTILE)
+    if rng is None:
+        return z, None, False
+    finite = z[np.isfinite(z)]
+    lo, hi = float(finite.min()), float(finite.max())
+    spread = rng[1] - rng[0]
+    # clip only when the extremes are far outside the bulk: a true singularity, not a bowl
+    if spread > 0 and (hi - rng[1] > 10 * spread or rng[0] - lo > 10 * spread):
+        with np.errstate(invalid="ignore"):
+            return np.clip(z, rng[0], rng[1]), rng, True
+    return z, (lo, hi), False
+
+
+def surface(ax: Any, fld: Field, *, path: Any = None, title: str | None = None,
+            cmap: str = VALUE_CMAP, alpha: float = 0.85) -> Drawn:
+    """The surface of f over the field's grid; ``path`` (points (k+1, 2), values optional,
+    or a Trajectory) is drawn on it with start and end markers.
+    """
+    if fld.ndim != 2:
+        raise DomainError(f"a surface is drawn for two variables; {fld.function.signature()} "
+                          f"has {fld.ndim}")
+    if not hasattr(ax, "plot_surface"):
+        raise DomainError("a surface needs a 3-D Axes: fig.add_subplot(projection='3d')")
+    drawn = Drawn(notes=field_notes(fld))
+    z, zr, clipped = _clipped(fld)
+    if clipped:
+        drawn.notes.append("z is clipped to the range of 98% of the values (a singular point)")
+    if zr is not None:
+        lo, hi = zr
+        if hi <= lo:
+            lo, hi = lo - 0.5, hi + 0.5
+        drawn.artists["surface"] = ax.plot_surface(
+            fld.X, fld.Y, z, cmap=cmap, vmin=lo, vmax=hi, alpha=alpha, linewidth=0,
+            antialiased=False, rcount=min(60, fld.shape[0]), ccount=min(60, fld.shape[1]))
+        ax.set_zlim(lo, hi)
+    if path is not None:
+        from gradscape.plot.paths import as_path
+
+        p = as_path(path, fld.function)
+        zs = np.clip(p.values, *(zr or (-np.inf, np.inf)))
+        drawn.artists["path"] = ax.plot(p.points[:, 0], p.points[:, 1], zs, color="#D55E00",
+                                        linewidth=2, marker=".", markersize=3, zorder=10,
+                                        label=p.label, axlim_clip=True)[0]
+        drawn.artists["start"] = ax.scatter(*p.points[0], zs[0], color="white", edgecolor="k",
+                                            s=40, zorder=11, depthshade=False)
+        drawn.artists["end"] = ax.scatter(*p.points[-1], zs[-1], color="#D55E00", marker="*",
+                                          edgecolor="k", s=120, zorder=11, depthshade=False)
+    f = fld.function
+    ax.set_xlabel(f.variables[0])
+    ax.set_ylabel(f.variables[1])
+    ax.set_zlabel(f.name)
+    ax.set_xlim(fld.axes[0][0], fld.axes[0][-1])
+    ax.set_ylim(fld.axes[1][0], fld.axes[1][-1])
+    set_title(ax, title if title is not None else math_title("Surface of", f))
+    return drawn
+
+
+def tangent_plane(ax: Any, fld: Field, at: Sequence[float], *, title: str | None = None,
+                  size: float = 0.35) -> Drawn:
+    """The surface with its tangent plane z = f(a) + ∇f(a)·(p − a) over a patch around a.
+
+    ``size`` is the patch's half-width as a fraction of the window; ``drawn.value`` is f(a).
+    """
+    f = fld.function
+    a = np.asarray(at, dtype=float).reshape(-1)
+    if a.shape != (2,):
+        raise DomainError("the tangent plane needs a point of two numbers "
+                          f"({', '.join(f.variables)}), like --at 1,1")
+    za = float(np.asarray(f(*a), dtype=float))
+    g = np.asarray(f.grad(*a), dtype=float).reshape(2)
+    if not (np.isfinite(za) and np.isfinite(g).all()):
+        raise DomainError(f"f or ∇f is undefined at ({a[0]:g}, {a[1]:g}); pick another point")
+    x, y = f.variables
+    drawn = surface(ax, fld, title=title if title is not None else
+                    f"Tangent plane at ({a[0]:g}, {a[1]:g}): {f.name} ≈ {za:.4g} "
+                    f"{_signed(g[0])}·({_minus(x, a[0])}) {_signed(g[1])}·({_minus(y, a[1])})",
+                    alpha=0.55)
+    # mplot3d sorts whole collections by depth, which can bury the plane under the surface it
+    # touches: draw in a fixed order instead, the plane and the point on top.
+    ax.computed_zorder = False
+    drawn.value = za
+    hx = size * (fld.axes[0][-1] - fld.axes[0][0])
+    hy = size * (fld.axes[1][-1] - fld.axes[1][0])
+    px, py = np.meshgrid(np.linspace(a[0] - hx, a[0] + hx, 2), np.linspace(a[1] - hy, a[1] + hy, 2))
+    pz = za + g[0] * (px - a[0]) + g[1] * (py - a[1])
+    drawn.artists["plane"] = ax.plot_surface(px, py, pz, color="#E69F00", alpha=0.7,
+                                             edgecolor="#D55E00", linewidth=0.8, zorder=5)
+    drawn.artists["point"] = ax.scatter(*a, za, color="k", s=30, depthshade=False, zorder=12)
+    zlo, zhi = ax.get_zlim()
+    ax.set_zlim(min(zlo, float(pz.min())), max(zhi, float(pz.max())))
+    return drawn
