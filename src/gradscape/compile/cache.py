@@ -10,8 +10,10 @@ The directory is ``$GRADSCAPE_CACHE_DIR``, else ``$XDG_CACHE_HOME/gradscape``, e
 >>> cache_dir() is None
 True
 >>> del os.environ["GRADSCAPE_CACHE_DIR"]
->>> len(formula_key(["x**2"], ["x"]))
-32
+>>> import sympy as sp
+>>> x = sp.Symbol("x", real=True)
+>>> formula_key([x**2], [x]) == formula_key([x**3], [x])
+False
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 __all__ = ["CODEGEN_VERSION", "cache_dir", "formula_key", "load_module"]
 
@@ -45,16 +48,27 @@ def cache_dir() -> Path | None:
     return root / "gradscape"
 
 
-def formula_key(exprs: Sequence[object], symbols: Sequence[object]) -> str:
-    """A collision-free name for a formula: SHA-256 over the full srepr of every part."""
-    from sympy import srepr
+def formula_key(exprs: Sequence[Any], symbols: Sequence[Any]) -> str:
+    """A collision-free name for a formula: SHA-256 over a full prefix encoding of its trees.
 
-    digest = hashlib.sha256(CODEGEN_VERSION.encode())
-    for part in (*exprs, "|", *symbols):
-        # srepr spells out every node and every assumption (real=True), so two different
-        # formulas never share text; the length prefix keeps part boundaries unambiguous.
-        text = srepr(part).encode()
-        digest.update(len(text).to_bytes(8, "little") + text)
+    Every node contributes its class and argument count and every leaf its ``srepr`` (which
+    spells out the symbol's name and assumptions, e.g. real=True), so two different formulas
+    never share an encoding. The walk uses an explicit stack: deep trees are fine.
+    """
+    from sympy import Basic, srepr
+
+    digest = hashlib.sha256(f"gradscape-kernel-{CODEGEN_VERSION}".encode())
+    stack: list[Any] = [*reversed(symbols), "|", *reversed(exprs)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Basic) and node.args:
+            head = type(node)
+            text = f"{head.__module__}.{head.__qualname__}/{len(node.args)}("
+            stack.extend(reversed(node.args))
+        else:
+            text = srepr(node) if isinstance(node, Basic) else repr(node)
+        data = text.encode()
+        digest.update(len(data).to_bytes(8, "little") + data)
     return digest.hexdigest()[:32]
 
 

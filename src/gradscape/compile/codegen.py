@@ -28,6 +28,7 @@ __all__ = ["Program", "Rendered", "lower", "render"]
 _MAX_DEPTH = 40  # Python's parser refuses ~200 nested brackets; spill well before that
 _SMALL_POWER = 4  # x**n for |n| <= 4 as repeated multiplication, larger n through pow
 _SIMPLE = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_.]*|\d[\d.e+-]*)$")
+_FOLDABLE = (sp.Add, sp.Mul, sp.Pow, sp.Number, sp.NumberSymbol, sp.core.numbers.ImaginaryUnit)
 _RELATIONS = {
     sp.StrictGreaterThan: ">",
     sp.StrictLessThan: "<",
@@ -114,7 +115,7 @@ class _Printer:
 
     def out_call(self, expr: sp.Basic) -> tuple[str, ...] | None:
         """The last NumPy operation of an output as (ufunc, operands...), when there is one."""
-        if self.numba or expr in self.names:
+        if self.numba or expr in self.names or _is_constant(expr):
             return None
         if expr.is_Add:
             *rest, last = expr.args
@@ -252,16 +253,22 @@ class _Printer:
 
 # --- node classification (pure functions of SymPy trees) -----------------------------
 def _is_constant(node: sp.Basic) -> bool:
-    return isinstance(node, sp.Expr) and node.is_number
+    # Only arithmetic on numbers is folded (2*pi, E + 20, sqrt(2)); a function of a constant,
+    # such as asin(2), is left to run time, where it gets the real semantics (NaN) it would
+    # get on a grid, rather than SymPy's complex value.
+    if not isinstance(node, sp.Expr) or not node.is_number:
+        return False
+    return all(isinstance(sub, _FOLDABLE) for sub in sp.preorder_traversal(node))
 
 
 def _number(node: sp.Basic) -> float:
     if node in (sp.zoo, sp.nan):  # undefined on the reals (e.g. 1/0 with no sign)
         return math.nan
     value = sp.N(node, 30)
-    if not value.is_real:
+    if not (value.is_Number and value.is_extended_real):
         raise DomainError(
-            f"constant {node} is not a real number; kernels compute real values only"
+            f"constant {node} is not a real number; kernels compute real values only "
+            "(for a real cube root of a negative number use cbrt)"
         )
     return float(value)
 

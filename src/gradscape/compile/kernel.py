@@ -138,11 +138,18 @@ class Kernel:
             with np.errstate(all="ignore"):
                 return self._formula.numpy_fn(_DTYPES[dt])(*arrs, out)
         modes, prepared, loop_shape = inputs.prepare(arrs, shape)
-        target = out if out.flags.c_contiguous else np.empty_like(out, order="C")
         driver = self._formula.numba_fn(_DTYPES[dt], modes)
-        driver(*prepared, target.reshape((self.n_out, *loop_shape)))
-        if target is not out:
-            out[...] = target
+        loop_out = (self.n_out, *loop_shape)
+        try:  # a strided out (a slab of a bigger array) is written in place when it can be
+            view = np.reshape(out, loop_out, copy=False)
+        except ValueError:
+            view = None
+        if view is not None:
+            driver(*prepared, view)
+        else:
+            target = np.empty(loop_out, dt)
+            driver(*prepared, target)
+            out[...] = target.reshape(out.shape)
         return out
 
     def scalar(self) -> Callable[..., Any]:
