@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm, ListedColormap
 
 from gradscape.errors import DomainError
 from gradscape.plot.planar import Drawn
-from gradscape.plot.scales import LINE_COLORS, contour_levels, default_box
+from gradscape.plot.scales import LINE_COLORS, VALUE_CMAP, contour_levels, default_box
 from gradscape.plot.text import set_title, short_name
 
 __all__ = ["BasinMap", "basin_map", "basins"]
@@ -51,6 +52,7 @@ class BasinMap:
     counts: dict[str, int]
     method: str
     steps: int
+    lr: float
 
     def share(self) -> np.ndarray:
         """Fraction of starts reaching each minimum (same order as ``minima``)."""
@@ -97,11 +99,13 @@ def basin_map(f: Any, box: Sequence[tuple[float, float]] | None = None, n: int =
     starts = np.column_stack([X.ravel(), Y.ravel()])
     finals = np.empty_like(starts)
     status = np.empty(len(starts), dtype=object)
+    rate = lr
     edges = np.linspace(0, len(starts), min(_BLOCKS, len(starts)) + 1).astype(int)
     for b0, b1 in itertools.pairwise(edges):
         res = descend(f, starts[b0:b1], method=method, lr=lr, steps=steps, tol=tol, **hyper)
         finals[b0:b1] = res.final
         status[b0:b1] = np.asarray(res.status)
+        rate = res.lr
         if progress is not None:
             progress(int(b1), len(starts))
     known = _known_minima(f, box) if minima is None else np.asarray(minima, float).reshape(-1, 2)
@@ -109,7 +113,7 @@ def basin_map(f: Any, box: Sequence[tuple[float, float]] | None = None, n: int =
     labels, centres = _assign(finals, status, known, _RADIUS * diag)
     kinds, counts = np.unique(status.astype(str), return_counts=True)
     return BasinMap(f, x, y, labels.reshape(X.shape), centres, len(known),
-                    dict(zip(kinds.tolist(), counts.tolist())), method, steps)
+                    dict(zip(kinds.tolist(), counts.tolist())), method, steps, float(rate))
 
 
 def _assign(finals: np.ndarray, status: np.ndarray, known: np.ndarray,
@@ -133,25 +137,45 @@ def _assign(finals: np.ndarray, status: np.ndarray, known: np.ndarray,
     return labels, np.array(centres, dtype=float).reshape(-1, 2)
 
 
-def _palette(k: int) -> list[str]:
-    if k <= len(LINE_COLORS) - 1:  # Okabe–Ito without black, which is for markers
-        return list(LINE_COLORS[:k])
-    from matplotlib import colormaps
+_FEW = len(LINE_COLORS) - 1  # up to this many minima: one Okabe–Ito colour each (no black)
 
-    cmap = colormaps["viridis"].resampled(k)  # many minima (Rastrigin): ordered, grey-safe
-    return [cmap(i) for i in range(k)]
+
+def _edges(labels: np.ndarray) -> np.ndarray:
+    """True on grid cells whose label differs from the next cell right or up: basin borders."""
+    edge = np.zeros(labels.shape, dtype=bool)
+    edge[:, 1:] |= labels[:, 1:] != labels[:, :-1]
+    edge[1:, :] |= labels[1:, :] != labels[:-1, :]
+    return edge
 
 
 def basins(ax: Axes, bm: BasinMap, *, contours: bool = True, title: str | None = None) -> Drawn:
-    """Draw a BasinMap: one colour per minimum, grey where no minimum was reached, minima
-    marked (X), faint level curves of f over it."""
+    """Draw a BasinMap: grey where no minimum was reached, minima marked (X), faint level
+    curves of f over it. Up to 7 minima get one colour each and a legend with their shares;
+    more (Rastrigin's lattice) are coloured by f at the minimum (viridis, with a colour bar)
+    with the basin borders drawn, since no palette tells a hundred neighbours apart.
+    """
     drawn = Drawn()
     k = len(bm.minima)
-    colors = [_NONE, *_palette(k)]
-    cmap = ListedColormap(colors)
-    norm = BoundaryNorm(np.arange(-1.5, k + 0.5), cmap.N)
-    drawn.artists["image"] = ax.pcolormesh(bm.x, bm.y, bm.labels, cmap=cmap, norm=norm,
+    few = k <= _FEW
+    if few:
+        colors = [_NONE, *LINE_COLORS[:k]]
+        cmap = ListedColormap(colors)
+        norm: Any = BoundaryNorm(np.arange(-1.5, k + 0.5), cmap.N)
+        image = bm.labels
+    else:
+        depth = np.asarray(bm.function(*bm.minima.T), dtype=float)
+        image = np.ma.masked_invalid(np.where(bm.labels >= 0, depth[bm.labels], np.nan))
+        cmap = colormaps[VALUE_CMAP].with_extremes(bad=_NONE)
+        norm = None
+    drawn.artists["image"] = ax.pcolormesh(bm.x, bm.y, image, cmap=cmap, norm=norm,
                                            shading="nearest")
+    if not few:
+        border = np.ma.masked_where(~_edges(bm.labels), np.ones(bm.labels.shape))
+        drawn.artists["borders"] = ax.pcolormesh(bm.x, bm.y, border, cmap=ListedColormap(["k"]),
+                                                 alpha=0.55, shading="nearest")
+        cb = ax.figure.colorbar(drawn.artists["image"], ax=ax, shrink=0.85)
+        cb.ax.set_title("f at the\nminimum", fontsize=8)
+        drawn.artists["colorbar"] = cb
     if contours:
         X, Y = np.meshgrid(bm.x, bm.y)
         z = np.asarray(bm.function(X, Y), dtype=float)
@@ -160,18 +184,22 @@ def basins(ax: Axes, bm: BasinMap, *, contours: bool = True, title: str | None =
             drawn.artists["lines"] = ax.contour(X, Y, np.ma.masked_invalid(z), levels=lv.levels,
                                                 colors="k", linewidths=0.4, alpha=0.35)
     share = bm.share()
-    for i, (p, c) in enumerate(zip(bm.minima, colors[1:])):
-        tag = "minimum" if i < bm.published else "reached"
-        label = f"({p[0]:.3g}, {p[1]:.3g}) {tag}: {100 * share[i]:.0f}%" if k <= 8 else None
-        ax.plot(*p, marker="X", color=c, markeredgecolor="k", markersize=10,
-                linestyle="none", label=label)
-    none = float((bm.labels < 0).mean())
-    if none > 0 and k <= 8:
-        ax.plot([], [], "s", color=_NONE, label=f"no minimum reached: {100 * none:.0f}%")
-    if k <= 8:
-        ax.legend(loc="upper right", fontsize=7, framealpha=0.85)
+    if few:
+        for i, p in enumerate(bm.minima):
+            tag = "minimum" if i < bm.published else "reached"
+            ax.plot(*p, marker="X", color=LINE_COLORS[i], markeredgecolor="k", markersize=10,
+                    linestyle="none", label=f"({p[0]:.3g}, {p[1]:.3g}) {tag}: "
+                    f"{100 * share[i]:.1f}%")
+        none = float((bm.labels < 0).mean())
+        if none > 0:
+            ax.plot([], [], "s", color=_NONE, label=f"no minimum reached: {100 * none:.1f}%")
+        if k:
+            ax.legend(loc="upper right", fontsize=7, framealpha=0.85)
     else:
-        drawn.notes.append(f"{k} minima reached; colours repeat their order along the viridis map")
+        ax.plot(bm.minima[:, 0], bm.minima[:, 1], ".", color="white", markeredgecolor="k",
+                markersize=5)
+        drawn.notes.append(f"{k} minima reached: each basin is coloured by f at its minimum, "
+                           "grey where none was reached")
     ax.set_aspect("equal")
     ax.set_xlim(bm.x[0], bm.x[-1])
     ax.set_ylim(bm.y[0], bm.y[-1])
@@ -180,6 +208,6 @@ def basins(ax: Axes, bm: BasinMap, *, contours: bool = True, title: str | None =
     set_title(ax, title if title is not None else
               f"Basins of attraction on {short_name(bm.function)} ({bm.method}, "
               f"{bm.labels.size:,} starts)")
-    drawn.notes.append(f"each start point is coloured by the minimum {bm.method} reaches "
-                       f"within {bm.steps} steps")
+    drawn.notes.append(f"each start point is coloured by the minimum {bm.method} "
+                       f"(lr {bm.lr:g}) reaches within {bm.steps} steps")
     return drawn

@@ -63,6 +63,12 @@ def _check_2d(fld: Field, what: str) -> None:
                           f"has {fld.ndim}")
 
 
+def _colorbar_title(cb: Any, text: str) -> None:
+    # Above the bar, not beside it: a side label can overlap the next panel when the axes
+    # has equal aspect (constrained layout places the bar against the shrunken axes).
+    cb.ax.set_title(text, fontsize=9)
+
+
 def _labels(ax: Axes, fld: Field) -> None:
     ax.set_xlabel(fld.function.variables[0])
     ax.set_ylabel(fld.function.variables[1])
@@ -101,8 +107,7 @@ def filled_contours(ax: Axes, fld: Field, *, lines: bool = True, alpha: float = 
                                                 linewidths=0.4, alpha=0.5)
         if colorbar:
             cb = ax.figure.colorbar(drawn.artists["filled"], ax=ax, shrink=0.85)
-            cb.set_label(f"{fld.function.name}  (log-spaced levels)" if lv.log
-                         else fld.function.name)
+            _colorbar_title(cb, fld.function.name)
             if lv.log:
                 cb.ax.tick_params(labelsize=7)
                 cb.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.3g}"))
@@ -165,7 +170,7 @@ def stream(ax: Axes, fld: Field, *, descent: bool = False, density: float = 1.3,
         drawn.artists["streamlines"] = sp
         if colorbar:
             cb = ax.figure.colorbar(sp.lines, ax=ax, shrink=0.85)
-            cb.set_label(f"|∇{fld.function.name}|")
+            _colorbar_title(cb, f"|∇{fld.function.name}|")
             drawn.artists["colorbar"] = cb
     else:
         drawn.notes.append("∇f is zero or undefined everywhere: there are no streamlines")
@@ -186,7 +191,7 @@ def magnitude(ax: Axes, fld: Field, *, colorbar: bool = True, title: str | None 
     drawn.artists["image"] = image
     if colorbar:
         cb = ax.figure.colorbar(image, ax=ax, shrink=0.85)
-        cb.set_label(f"|∇{fld.function.name}|")
+        _colorbar_title(cb, f"|∇{fld.function.name}|")
         drawn.artists["colorbar"] = cb
     ax.set_aspect("equal")
     _labels(ax, fld)

@@ -75,6 +75,8 @@ def surface(ax: Any, fld: Field, *, path: Any = None, title: str | None = None,
     if path is not None:
         from gradscape.plot.paths import as_path
 
+        ax.computed_zorder = False  # depth sorting would bury the path under its own surface
+
         p = as_path(path, fld.function)
         zs = np.clip(p.values, *(zr or (-np.inf, np.inf)))
         drawn.artists["path"] = ax.plot(p.points[:, 0], p.points[:, 1], zs, color="#D55E00",
