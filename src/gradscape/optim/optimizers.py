@@ -8,7 +8,7 @@ Numba loop (:mod:`gradscape.optim.fused`) unrolls per variable. Tests drive ever
 the same problems, so a new method is one new row.
 
 The fused lines use fixed names: ``a{i}`` the coordinate, ``g_{i}`` the gradient, ``GN2`` the
-squared gradient norm, ``LR`` this step's rate, ``HP_<name>`` hyper-parameters, state arrays
+squared gradient norm, ``LR`` this step's rate, ``STEP`` its number (from 0), ``HP_<name>`` hyper-parameters, state arrays
 ``S_<slot>_{i}[j]``, per-step scalars ``B_…``, lane temporaries ``L_…``; they must set the new
 coordinate ``q_{i}``. ``value({q})`` calls f at the point (q_0, …).
 
@@ -254,13 +254,13 @@ def _adam_code(h: Mapping[str, Any]) -> FusedCode:
         direction = f"({direction} + HP_weight_decay * a{{i}})"
     return FusedCode(
         slots=("m", "v"),
-        setup=("B_c1 = 1.0", "B_c2 = 1.0"),
-        per_step=("B_c1 *= HP_b1", "B_c2 *= HP_b2", "B_k1 = 1.0 / (1.0 - B_c1)",
-                  "B_k2 = 1.0 / (1.0 - B_c2)"),
+        # b**t through pow, as the reference does, so both agree to the last bit
+        per_step=("B_k1 = 1.0 / (1.0 - HP_b1 ** (STEP + 1.0))",
+                  "B_k2 = 1.0 / (1.0 - HP_b2 ** (STEP + 1.0))"),
         lane=("L_m{i} = HP_b1 * S_m_{i}[j] + (1.0 - HP_b1) * g_{i}",
               "L_v{i} = HP_b2 * S_v_{i}[j] + (1.0 - HP_b2) * (g_{i} * g_{i})",
               "S_m_{i}[j] = L_m{i}", "S_v_{i}[j] = L_v{i}",
-              f"q_{{i}} = a{{i}} - LR * {direction}"))
+              f"q_{{i}} = a{{i}} - LR * ({direction})"))
 
 
 def _armijo_code(h: Mapping[str, Any]) -> FusedCode:
