@@ -56,6 +56,9 @@ def as_arrays(values: Sequence[Any], dtype: np.dtype) -> list[np.ndarray]:
     """Each input as an ndarray of ``dtype`` (no copy when it already is one)."""
     arrays = []
     for n, value in enumerate(values):
+        if type(value) is np.ndarray and value.dtype == dtype:  # the common case, no copy
+            arrays.append(value)
+            continue
         arr = np.asarray(value)
         if arr.dtype.kind == "c":
             raise DomainError(f"input {n} is complex; kernels compute with real numbers only")
@@ -68,8 +71,11 @@ def as_arrays(values: Sequence[Any], dtype: np.dtype) -> list[np.ndarray]:
 
 def broadcast_shape(arrays: Sequence[np.ndarray]) -> tuple[int, ...]:
     """The common broadcast shape, or a DomainError naming the shapes."""
+    shapes = {a.shape for a in arrays}
+    if len(shapes) == 1:
+        return shapes.pop()
     try:
-        return np.broadcast_shapes(*(a.shape for a in arrays))
+        return np.broadcast_shapes(*shapes)
     except ValueError:
         shapes = ", ".join(str(a.shape) for a in arrays)
         raise DomainError(f"inputs of shapes {shapes} do not broadcast together; use a "

@@ -28,9 +28,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Kernel", "build_kernel", "AUTO_THRESHOLD"]
 
-# "auto" switches to the compiled backend at this many points. Measured on a 2-core machine
-# (bench/fields.py): below ~10^4 points NumPy's per-call cost is as small as the parallel
-# loop's start-up, and the compiled kernel also costs a one-time JIT or cache load.
+# "auto" switches to the compiled backend at this many points (256²). Per call the compiled
+# kernel already wins from ~10³ points on formulas such as Himmelblau or Ackley (and ties on
+# x²+y², which is memory-bound either way): see the last table of `python -m bench fields`.
+# The threshold sits higher so that small plots never pay the one-time JIT (0.3-1 s cold,
+# ~20 ms from the disk cache); above it one call saves milliseconds.
 AUTO_THRESHOLD = 1 << 16
 BACKENDS = ("auto", "numpy", "numba")
 _DTYPES = {np.dtype(np.float64): "float64", np.dtype(np.float32): "float32"}
@@ -72,6 +74,8 @@ class _Formula:
         from gradscape.compile import numba_backend as nb
 
         slot = (dtype, modes or "point")
+        if slot in self.compiled:
+            return self.compiled[slot]
         with _LOCK:
             if slot not in self.compiled:
                 rendered = self.render("numba", dtype)
@@ -144,11 +148,13 @@ class Kernel:
             view = np.reshape(out, loop_out, copy=False)
         except ValueError:
             view = None
+        from gradscape.compile.numba_backend import run_driver
+
         if view is not None:
-            driver(*prepared, view)
+            run_driver(driver, [*prepared, view], size)
         else:
             target = np.empty(loop_out, dt)
-            driver(*prepared, target)
+            run_driver(driver, [*prepared, target], size)
             out[...] = target.reshape(out.shape)
         return out
 

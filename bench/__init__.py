@@ -1,0 +1,1 @@
+"""Benchmarks for gradscape: ``python -m bench fields``, ``python -m bench all [--quick]``."""

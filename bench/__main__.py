@@ -1,0 +1,41 @@
+"""Run benchmark suites registered in ONE table.
+
+    python -m bench fields            # one suite
+    python -m bench all --quick       # every registered suite, smaller sizes
+
+A suite is a module with ``run(quick: bool) -> None`` that prints its own tables. A
+registered suite whose module is not written yet is skipped with a note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+SUITES: dict[str, str] = {
+    "fields": "bench.fields",  # gradient fields: compiled kernels vs hand-written NumPy
+    "descent": "bench.descent",  # optimizers on many start points
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("suite", choices=[*SUITES, "all"], help="which suite to run")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
+    args = parser.parse_args(argv)
+    names = list(SUITES) if args.suite == "all" else [args.suite]
+    for name in names:
+        try:
+            module = importlib.import_module(SUITES[name])
+        except ModuleNotFoundError as err:
+            if err.name != SUITES[name]:
+                raise
+            print(f"[skip] suite {name!r}: {SUITES[name]} is not written yet")
+            continue
+        module.run(quick=args.quick)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
