@@ -28,6 +28,7 @@ Modules are written under the compile layer's cache directory and compiled with
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -42,7 +43,7 @@ from gradscape.optim.result import Raw
 __all__ = ["fused_loop", "loop_source", "FusedLoop", "BLOCK", "TEMPLATE_VERSION"]
 
 # Bump when the template changes meaning: modules on disk are keyed by it.
-TEMPLATE_VERSION = "3"
+TEMPLATE_VERSION = "4"
 # Lanes per block: state for a block stays in L1 (6 arrays x 512 x 8 bytes for Adam in 2-D).
 BLOCK = 512
 
@@ -76,7 +77,7 @@ def run(blk_lo, blk_hi, X, rates, steps, tol2, {hyper}slot_of, out_x, out_val, o
         for j in range(na):
             {load}
             lane[j] = lo + j
-            keep[j] = slot_of[lo + j]
+            keep[j] = slot_of[lo + j] if len(slot_of) else -1
             if keep[j] >= 0:
                 kpos[nk] = j
                 nk += 1
@@ -215,7 +216,7 @@ class FusedLoop:
                  hyper: Mapping[str, Any], keep: np.ndarray) -> Raw:
         m, n = starts.shape
         raw = empty_raw(m, n, len(keep), steps)
-        slot = np.full(m, -1, dtype=np.int64)
+        slot = np.full(m if len(keep) else 0, -1, dtype=np.int64)  # empty: no path kept
         slot[keep] = np.arange(len(keep))
         args = (np.ascontiguousarray(starts, dtype=np.float64),
                 np.ascontiguousarray(rates, dtype=np.float64), int(steps), float(tol2),
@@ -228,7 +229,7 @@ class FusedLoop:
         # a few chunks per thread: starts converge at different steps, so chunks vary in cost
         edges = np.linspace(0, blocks, min(blocks, 4 * threads) + 1).round().astype(int)
         pool = _pool(threads)
-        list(pool.map(lambda lo_hi: self._run(*lo_hi, *args), zip(edges[:-1], edges[1:])))
+        list(pool.map(lambda lo_hi: self._run(*lo_hi, *args), itertools.pairwise(edges)))
         return raw
 
 

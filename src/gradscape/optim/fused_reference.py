@@ -43,10 +43,11 @@ class Problem(NamedTuple):
 
 
 def empty_raw(m: int, n: int, k: int, steps: int) -> Raw:
-    """Output arrays: per-start results and NaN-filled path storage for ``k`` kept starts."""
-    return Raw(np.full((m, n), np.nan), np.full(m, np.nan), np.zeros(m, np.int64),
-               np.zeros(m, np.int8), np.full(m, np.nan), np.full((k, steps + 1, n), np.nan),
-               np.full((k, steps + 1), np.nan), np.full((k, steps + 1), np.nan))
+    """Output arrays: per start (every start stops once and fills its row, so left unset)
+    and NaN-filled path storage for ``k`` kept starts."""
+    return Raw(np.empty((m, n)), np.empty(m), np.empty(m, np.int64), np.empty(m, np.int8),
+               np.empty(m), np.full((k, steps + 1, n), np.nan), np.full((k, steps + 1), np.nan),
+               np.full((k, steps + 1), np.nan))
 
 
 def _take(state: Any, rows: np.ndarray) -> Any:

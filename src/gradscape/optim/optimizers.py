@@ -8,9 +8,9 @@ Numba loop (:mod:`gradscape.optim.fused`) unrolls per variable. Tests drive ever
 the same problems, so a new method is one new row.
 
 The fused lines use fixed names: ``a{i}`` the coordinate, ``g_{i}`` the gradient, ``GN2`` the
-squared gradient norm, ``LR`` this step's rate, ``STEP`` its number (from 0), ``HP_<name>`` hyper-parameters, state arrays
-``S_<slot>_{i}[j]``, per-step scalars ``B_…``, lane temporaries ``L_…``; they must set the new
-coordinate ``q_{i}``. ``value({q})`` calls f at the point (q_0, …).
+squared gradient norm, ``LR`` this step's rate, ``STEP`` its number (from 0), ``HP_<name>``
+hyper-parameters, state arrays ``S_<slot>_{i}[j]``, per-step scalars ``B_…``, lane temporaries
+``L_…``; they must set the new coordinate ``q_{i}``. ``value({q})`` calls f at the point (q_0, …).
 
 >>> OPTIMIZERS["adam"].defaults()
 {'b1': 0.9, 'b2': 0.999, 'eps': 1e-08}
