@@ -20,15 +20,24 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from gradscape.compile.table import CODE, LOGIC, Code, supported_heads
+from gradscape.compile.nodes import (
+    abs_term,
+    add_terms,
+    is_constant,
+    number,
+    pow_kind,
+    pow_operands,
+    refusal,
+    safe_float,
+    split_mul,
+)
+from gradscape.compile.table import CODE, LOGIC, Code
 from gradscape.errors import DomainError
 
 __all__ = ["Program", "Rendered", "lower", "render"]
 
 _MAX_DEPTH = 40  # Python's parser refuses ~200 nested brackets; spill well before that
-_SMALL_POWER = 4  # x**n for |n| <= 4 as repeated multiplication, larger n through pow
 _SIMPLE = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_.]*|\d[\d.e+-]*)$")
-_FOLDABLE = (sp.Add, sp.Mul, sp.Pow, sp.Number, sp.NumberSymbol, sp.core.numbers.ImaginaryUnit)
 _RELATIONS = {
     sp.StrictGreaterThan: ">",
     sp.StrictLessThan: "<",
@@ -115,14 +124,14 @@ class _Printer:
 
     def out_call(self, expr: sp.Basic) -> tuple[str, ...] | None:
         """The last NumPy operation of an output as (ufunc, operands...), when there is one."""
-        if self.numba or expr in self.names or _is_constant(expr):
+        if self.numba or expr in self.names or is_constant(expr):
             return None
         if expr.is_Add:
             *rest, last = expr.args
-            term, negative = _abs_term(last)
+            term, negative = abs_term(last)
             left = self.code(sp.Add(*rest, evaluate=False))
             return ("np.subtract" if negative else "np.add", left, self.code(term))
-        if expr.is_Mul and not _split_mul(expr)[2]:
+        if expr.is_Mul and not split_mul(expr)[2]:
             *rest, last = expr.args
             return ("np.multiply", self.code(sp.Mul(*rest, evaluate=False)), self.code(last))
         code = CODE.get(type(expr))
@@ -142,15 +151,15 @@ class _Printer:
 
     # --- which sub-nodes a node prints from, and whether they must be plain names ---
     def _operands(self, node: sp.Basic) -> tuple[list[sp.Basic], bool]:
-        if node in self.names or node.is_Atom or _is_constant(node):
+        if node in self.names or node.is_Atom or is_constant(node):
             return [], False
         if node.is_Add:
-            return [_abs_term(t)[0] for t in _add_terms(node)], False
+            return [abs_term(t)[0] for t in add_terms(node)], False
         if node.is_Mul:
-            _, num, den = _split_mul(node)
+            _, num, den = split_mul(node)
             return num + den, False
         if node.is_Pow:
-            return _pow_operands(node)
+            return pow_operands(node)
         if isinstance(node, sp.Piecewise):
             return [part for pair in node.args for part in pair], False
         if type(node) in CODE:
@@ -160,7 +169,7 @@ class _Printer:
             return list(node.args) + list(code.defaults[len(node.args) - 1 :]), False
         if type(node) in _RELATIONS or type(node) in LOGIC or isinstance(node, sp.Not):
             return list(node.args), False
-        raise _refuse(node)
+        raise refusal(node)
 
     # --- printing one node from its operands' code --------------------------------
     def _render(self, node: sp.Basic, codes: list[str]) -> str:
@@ -170,15 +179,15 @@ class _Printer:
             return ("True" if node is sp.true else "False") if self.numba else (
                 "np.True_" if node is sp.true else "np.False_"
             )
-        if node.is_Atom or _is_constant(node):
+        if node.is_Atom or is_constant(node):
             if isinstance(node, sp.Symbol):
                 raise DomainError(
                     f"symbol {node} is not one of the kernel's inputs; pass it in symbols"
                 )
-            return self.literal(_number(node))
+            return self.literal(number(node))
         if node.is_Add:
-            terms = _add_terms(node)
-            parts = [("- " if _abs_term(t)[1] else "+ ") + c for t, c in zip(terms, codes)]
+            terms = add_terms(node)
+            parts = [("- " if abs_term(t)[1] else "+ ") + c for t, c in zip(terms, codes)]
             text = " ".join(parts)
             return "(" + (text[2:] if text.startswith("+") else "-" + text[2:]) + ")"
         if node.is_Mul:
@@ -217,11 +226,11 @@ class _Printer:
         return template.format(*codes, **consts)
 
     def _mul(self, node: sp.Basic, codes: list[str]) -> str:
-        coeff, num, _ = _split_mul(node)
+        coeff, num, _ = split_mul(node)
         negative = coeff < 0
         p, q = abs(coeff).p, abs(coeff).q
-        top = ([self.literal(_float(p))] if p != 1 or not num else []) + codes[: len(num)]
-        bottom = ([self.literal(_float(q))] if q != 1 else []) + codes[len(num) :]
+        top = ([self.literal(safe_float(p))] if p != 1 or not num else []) + codes[: len(num)]
+        bottom = ([self.literal(safe_float(q))] if q != 1 else []) + codes[len(num) :]
         text = "*".join(top)
         if bottom:
             below = bottom[0] if len(bottom) == 1 else "(" + "*".join(bottom) + ")"
@@ -229,7 +238,7 @@ class _Printer:
         return f"(-{text})" if negative else f"({text})"
 
     def _pow(self, node: sp.Basic, codes: list[str]) -> str:
-        kind, n = _pow_kind(node.exp)
+        kind, n = pow_kind(node.exp)
         if kind == "int":
             return "(" + "*".join([codes[0]] * n) + ")"
         if kind == "recip":
@@ -249,111 +258,3 @@ class _Printer:
             else:
                 text = value if cond == "np.True_" else f"np.where({cond}, {value}, {text})"
         return text
-
-
-# --- node classification (pure functions of SymPy trees) -----------------------------
-def _is_constant(node: sp.Basic) -> bool:
-    # Only arithmetic on numbers is folded (2*pi, E + 20, sqrt(2)); a function of a constant,
-    # such as asin(2), is left to run time, where it gets the real semantics (NaN) it would
-    # get on a grid, rather than SymPy's complex value.
-    if not isinstance(node, sp.Expr) or not node.is_number:
-        return False
-    return all(isinstance(sub, _FOLDABLE) for sub in sp.preorder_traversal(node))
-
-
-def _number(node: sp.Basic) -> float:
-    if node in (sp.zoo, sp.nan):  # undefined on the reals (e.g. 1/0 with no sign)
-        return math.nan
-    value = sp.N(node, 30)
-    if not (value.is_Number and value.is_extended_real):
-        raise DomainError(
-            f"constant {node} is not a real number; kernels compute real values only "
-            "(for a real cube root of a negative number use cbrt)"
-        )
-    return float(value)
-
-
-def _add_terms(node: sp.Basic) -> list[sp.Basic]:
-    # E + 20 stays symbolic in SymPy; one literal saves a runtime addition per point.
-    consts = [t for t in node.args if _is_constant(t)]
-    if len(consts) < 2:
-        return list(node.args)
-    return [sp.Add(*consts), *(t for t in node.args if not _is_constant(t))]
-
-
-def _abs_term(term: sp.Basic) -> tuple[sp.Basic, bool]:
-    coeff, _ = term.as_coeff_Mul()
-    if coeff.is_Number and coeff.is_negative:
-        return -term, True
-    return term, False
-
-
-def _split_mul(node: sp.Basic) -> tuple[sp.Rational, list[sp.Basic], list[sp.Basic]]:
-    coeff, factors = node.as_coeff_mul()
-    num: list[sp.Basic] = []
-    den: list[sp.Basic] = []
-    for factor in factors:
-        exp = factor.exp if factor.is_Pow else None
-        if exp is not None and exp.is_Number and exp.is_negative:
-            den.append(sp.Pow(factor.base, -exp))
-        else:
-            num.append(factor)
-    if not coeff.is_Rational:  # a Float coefficient prints as one literal factor
-        num.insert(0, coeff)
-        coeff = sp.S.One
-    return coeff, num, den
-
-
-def _float(n: int) -> float:
-    try:
-        return float(n)
-    except OverflowError:
-        return math.inf
-
-
-def _int_value(exp: sp.Basic) -> int | None:
-    if exp.is_Integer:
-        return int(exp)
-    if exp.is_Float and math.isfinite(float(exp)) and float(exp).is_integer():
-        return int(float(exp))
-    return None
-
-
-def _pow_kind(exp: sp.Basic) -> tuple[str, int]:
-    if exp.is_Number and exp.is_negative:
-        return "recip", 0
-    n = _int_value(exp)
-    if n is not None and 1 <= n <= _SMALL_POWER:
-        return "int", n
-    if exp == sp.S.Half:
-        return "sqrt", 0
-    if exp.is_Rational and exp.q == 2 and exp.p <= 2 * _SMALL_POWER + 1:
-        return "halfint", exp.p // 2
-    return "pow", 0
-
-
-def _pow_operands(node: sp.Basic) -> tuple[list[sp.Basic], bool]:
-    base, exp = node.args
-    kind, n = _pow_kind(exp)
-    if kind == "recip":
-        return [sp.Pow(base, -exp)], False
-    if kind == "int":
-        return [base], True
-    if kind == "sqrt":
-        return [base], False
-    if kind == "halfint":
-        return [sp.Pow(base, n), sp.sqrt(base)], False
-    if _int_value(exp) is not None:  # large integer power: pow with a float exponent
-        return [base, sp.Float(_int_value(exp))], False
-    return [base, exp], False
-
-
-def _refuse(node: sp.Basic) -> DomainError:
-    head = type(node).__name__
-    if node.has(sp.I):
-        return DomainError(f"cannot compile {node}: complex numbers are not supported")
-    return DomainError(
-        f"cannot compile '{head}' (in {str(node)[:60]}): not in the kernel table; "
-        f"supported functions are {', '.join(supported_heads())}, Piecewise, "
-        "powers and arithmetic"
-    )
