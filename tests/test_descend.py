@@ -213,3 +213,20 @@ def test_callables_run_on_the_numpy_backend():
 
 def test_all_methods_listed_in_the_table_have_a_tuning():
     assert {m for m, _ in TUNED} == set(OPTIMIZERS)
+
+
+def test_a_second_process_loads_the_compiled_loop_from_disk(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = ("import numpy as np; from gradscape.optim.descend import descend; "
+            "from gradscape.optim import fused; "
+            "descend('x^4 + y^4 - x*y', np.ones((3, 2)), 'nesterov', steps=5); "
+            "s = next(iter(fused._LOOPS.values()))._run.stats; "
+            "print(len(s.cache_hits), len(s.cache_misses))")
+    env = {**os.environ, "GRADSCAPE_CACHE_DIR": str(tmp_path)}
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env=env, timeout=300, check=True).stdout.split() for _ in range(2)]
+    assert runs[0] == ["0", "1"]  # the first process compiles (a cache miss) ...
+    assert runs[1] == ["1", "0"]  # ... the second finds the machine code on disk
