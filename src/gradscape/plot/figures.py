@@ -29,7 +29,7 @@ from gradscape.plot.quiver import arrow_components, quiver
 from gradscape.plot.scales import default_box
 from gradscape.plot.text import caption, field_notes
 
-__all__ = ["Request", "Picture", "FIGURES", "KINDS", "make_figure"]
+__all__ = ["Request", "Picture", "FIGURES", "KINDS", "make_figure", "figure_size"]
 
 Progress = Callable[[int, int], None]
 _RETRIES = 3  # a default rate leaving most basin starts unsettled is cut 10× up to this often
@@ -113,7 +113,7 @@ def _stream(req: Request, fig: Figure, pic: Picture) -> None:
 def _contour(req: Request, fig: Figure, pic: Picture) -> None:
     fld = _field(req, 160)
     if req.direction is not None:
-        at = req.at if req.at is not None else tuple(np.mean(b) for b in req.window)
+        at = req.at if req.at is not None else tuple(_nice(np.mean(b)) for b in req.window)
         drawn = planar.directional(_ax(fig), fld, at, req.direction)
         pic.summary.update(at=list(at), direction=list(req.direction),
                            directional_derivative=drawn.value)
@@ -149,7 +149,7 @@ def _surface(req: Request, fig: Figure, pic: Picture) -> None:
 
 def _tangent(req: Request, fig: Figure, pic: Picture) -> None:
     box = req.window
-    at = req.at if req.at is not None else tuple((a + 2 * b) / 3 for a, b in box)
+    at = req.at if req.at is not None else tuple(_nice((a + 2 * b) / 3) for a, b in box)
     if len(req.f.variables) == 1:
         drawn = oned.tangent_line(_ax(fig), req.f, at, box[0], n=req.n or 400)
         pic.summary.update(at=list(at), slope=drawn.value)
@@ -166,7 +166,7 @@ def _derivative(req: Request, fig: Figure, pic: Picture) -> None:
 
 def _secant(req: Request, fig: Figure, pic: Picture) -> None:
     box = req.window[0]
-    at = req.at[0] if req.at is not None else (box[0] + 2 * box[1]) / 3
+    at = req.at[0] if req.at is not None else _nice((box[0] + 2 * box[1]) / 3)
     pic.summary["at"] = [at]
     if req.moving:
         pic.animation = animate.animate_secant(req.f, at, x=box, frames=min(req.frames, 60),
@@ -255,6 +255,11 @@ _SIZES = {"secant": (9.0, 5.6), "surface": (7.0, 6.0), "tangent": (7.0, 6.0), "l
           "derivative": (7.0, 4.8)}
 
 
+def figure_size(kind: str) -> tuple[float, float]:
+    """Width and height in inches that suit the picture ``kind``."""
+    return _SIZES.get(kind, (6.4, 5.6))
+
+
 def make_figure(kind: str, f: Any, *, fig: Figure | None = None, moving: bool | None = None,
                 **options: Any) -> Picture:
     """Draw the picture ``kind`` of ``f`` (a Function, formula text or library name).
@@ -269,8 +274,10 @@ def make_figure(kind: str, f: Any, *, fig: Figure | None = None, moving: bool | 
         raise DomainError(f"unknown picture '{kind}'; choose one of {', '.join(KINDS)}")
     f = f if isinstance(f, Function) else Function(f)
     notes = []
-    if len(f.variables) < min(spec.dims) and f.is_symbolic:
-        f, note = _widen(f, min(spec.dims))
+    box = options.get("box")
+    want = len(box) if box is not None and len(box) in spec.dims else min(spec.dims)
+    if len(f.variables) < want and f.is_symbolic:
+        f, note = _widen(f, want)
         notes.append(note)
     dims = len(f.variables)
     if dims not in spec.dims:
@@ -281,7 +288,7 @@ def make_figure(kind: str, f: Any, *, fig: Figure | None = None, moving: bool | 
     req = Request(f=f, moving=bool(moving) and spec.animated, **options)
     if req.box is not None and len(req.box) != dims:
         raise DomainError(f"the window needs a range for each of {', '.join(f.variables)}")
-    fig = fig if fig is not None else Figure(figsize=_SIZES.get(kind, (6.4, 5.6)))
+    fig = fig if fig is not None else Figure(figsize=figure_size(kind))
     fig.set_layout_engine("constrained")
     pic = Picture(fig, notes=notes)
     spec.draw(req, fig, pic)
@@ -302,6 +309,11 @@ def _widen(f: Any, dims: int) -> tuple[Any, str]:
     added = [v for v in names if v not in f.variables]
     g = Function(f.expr, names, name=f.name)
     return g, f"f does not depend on {', '.join(added)}; drawn as {g.signature()}"
+
+
+def _nice(v: float) -> float:
+    """A default point people can read in a title: two significant digits (1.6667 → 1.7)."""
+    return float(f"{float(v):.2g}")
 
 
 def _num(v: Any) -> float | None:

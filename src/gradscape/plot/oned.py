@@ -95,8 +95,8 @@ def function_and_derivative(ax: Axes, f: Any, x: tuple[float, float] = (-3.0, 3.
                                   label=f"${name}'({var})$")[0]
     ax.axhline(0.0, color="0.6", linewidth=0.8)
     lim = _ylim(y, dy)
-    drawn.artists["f"].set_ydata(_broken(y, lim))
-    drawn.artists["df"].set_ydata(_broken(dy, lim))
+    drawn.artists["f"].set_ydata(_broken(y, _ylim(y)))  # each curve's own scale finds its poles
+    drawn.artists["df"].set_ydata(_broken(dy, _ylim(dy)))
     if lim is not None:
         ax.set_ylim(*lim)
     ax.set_xlim(*x)

@@ -217,8 +217,8 @@ def directional(ax: Axes, fld: Field, at: Sequence[float], direction: Sequence[f
         raise DomainError("the direction must not be the zero vector; try --direction 1,0")
     u = d / norm
     g = np.asarray(f.grad(*a), dtype=float).reshape(2)
-    if not np.isfinite(g).all():
-        raise DomainError(f"∇f is undefined at ({a[0]:g}, {a[1]:g}); pick another point")
+    if not (np.isfinite(g).all() and np.isfinite(np.asarray(f(*a), dtype=float))):
+        raise DomainError(f"f or ∇f is undefined at ({a[0]:g}, {a[1]:g}); pick another point")
     value = float(g @ u)
     drawn = filled_contours(ax, fld)
     drawn.value = value

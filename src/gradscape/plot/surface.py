@@ -97,7 +97,7 @@ def surface(ax: Any, fld: Field, *, path: Any = None, title: str | None = None,
 
 
 def tangent_plane(ax: Any, fld: Field, at: Sequence[float], *, title: str | None = None,
-                  size: float = 0.35) -> Drawn:
+                  size: float = 0.2) -> Drawn:
     """The surface with its tangent plane z = f(a) + ∇f(a)·(p − a) over a patch around a.
 
     ``size`` is the patch's half-width as a fraction of the window; ``drawn.value`` is f(a).
