@@ -189,9 +189,12 @@ class _progress:  # noqa: N801 - used like a function: `with _progress(...) as t
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+        console = Console(stderr=True)
+        if not console.is_terminal:  # logs and pipes get no bar (nor a stray blank line)
+            return None
         self.bar = Progress(TextColumn(self.what), BarColumn(), TextColumn("{task.completed}/"
-                            "{task.total}"), TimeRemainingColumn(),
-                            console=Console(stderr=True), transient=True)
+                            "{task.total}"), TimeRemainingColumn(), console=console,
+                            transient=True)
         self.bar.start()
         self.task = self.bar.add_task(self.what, total=None)
         return self._tick
