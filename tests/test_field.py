@@ -93,3 +93,10 @@ def test_four_variables_refused() -> None:
 def test_notebook_summary_escapes_html() -> None:
     html = field("x^2 + y^2", n=4)._repr_html_()
     assert html.startswith("<table>") and "invalid_points" in html and "<tr>" in html
+
+
+def test_masked_arrays_are_writable_for_matplotlib() -> None:
+    fld = field("log(x*y)", n=6)
+    m = fld.masked(fld.values)
+    m.mask[0, 0] = True  # contourf does this; a read-only broadcast mask would raise
+    assert m.mask.sum() == fld.invalid_count + (0 if fld.mask[0, 0] else 1)

@@ -100,7 +100,8 @@ class Field:
 
     def masked(self, array: np.ndarray) -> np.ma.MaskedArray:
         """``array`` (one of this field's) with the undefined points masked, for plotting."""
-        return np.ma.masked_array(array, mask=np.broadcast_to(self.mask, array.shape))
+        # A writable mask: matplotlib's contourf edits the mask of what it is given.
+        return np.ma.masked_array(array, mask=np.broadcast_to(self.mask, array.shape).copy())
 
     def summary(self) -> dict[str, Any]:
         """Sizes, ranges and the count of undefined points: JSON-ready."""
