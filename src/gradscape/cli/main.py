@@ -22,11 +22,16 @@ COMMANDS: dict[str, str] = {
     "hessian": "symbolic",
     "eval": "symbolic",
     "field": "fieldcmd",
+    "plot": "plotcmd",
+    "descend": "optimcmd",
+    "compare": "optimcmd",
+    "critical": "optimcmd",
+    "functions": "optimcmd",
 }
 
 # Options whose value may start with '-' (negative coordinates): argparse would take
 # "--at -1,2" for two options, so such pairs are joined into "--at=-1,2" first.
-VALUE_OPTIONS = {"--at", "--start", "--x", "--y", "--z", "--direction", "--lr"}
+VALUE_OPTIONS = {"--at", "--start", "--x", "--y", "--z", "--direction", "--lr", "--to"}
 
 _DESCRIPTION = """\
 Exact derivatives, gradients and Hessians of formulas typed the way you write them,
