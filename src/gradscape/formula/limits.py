@@ -1,0 +1,134 @@
+"""Work bounds for formula text: one table of named constants and the checks that use them.
+
+Every bound keeps a hostile or mistyped formula from hanging the parser or a later layer
+(differentiating ``x^1000000`` ten times, printing ``9^9^9``, exact roots of 3000-digit
+numbers). Going over a bound raises :class:`~gradscape.errors.LimitError` naming the bound.
+
+>>> MAX_LENGTH, MAX_DEPTH, MAX_TOKENS
+(2000, 64, 1000)
+>>> power_problem(sp.Integer(9), sp.Integer(387420489))
+'the exponent 387420489 is larger than 1000'
+"""
+
+from __future__ import annotations
+
+import math
+
+import sympy as sp
+
+__all__ = [
+    "MAX_LENGTH",
+    "MAX_DEPTH",
+    "MAX_CALL_DEPTH",
+    "MAX_TOKENS",
+    "MAX_DIGITS",
+    "MAX_LITERAL_EXPONENT",
+    "MAX_NUMBER_EXPONENT",
+    "MAX_RESULT_DIGITS",
+    "MAX_ROOT_DIGITS",
+    "MAX_SYMBOLIC_EXPONENT",
+    "power_problem",
+    "big_number_problem",
+    "root_argument_problem",
+]
+
+# --- the bounds ----------------------------------------------------------------------
+MAX_LENGTH = 2000  # characters in one formula
+MAX_DEPTH = 64  # nesting of parentheses, calls, powers and signs together
+MAX_CALL_DEPTH = 16  # calls inside calls: SymPy's checks on sec(sec(...(1))) grow ~ depth^3
+MAX_TOKENS = 1000  # numbers, names, operators and parentheses
+MAX_DIGITS = 50  # digits in one numeric literal (exponent part not counted)
+MAX_LITERAL_EXPONENT = 400  # |n| in a literal like 1e-n (floats end near 1e308)
+MAX_NUMBER_EXPONENT = 1000  # |b| in a^b when a is an exact number
+MAX_RESULT_DIGITS = 3000  # digits of an exact number that a power or product may create
+MAX_ROOT_DIGITS = 100  # digits of an exact number under a root or function (factoring cost)
+MAX_SYMBOLIC_EXPONENT = 1000  # |n| in x^n: repeated differentiation grows with n
+
+
+def power_problem(base: sp.Expr, exp: sp.Expr) -> str | None:
+    """Why ``base**exp`` must not be built (it would be huge or slow), or None if it may.
+
+    >>> x = sp.Symbol("x", real=True)
+    >>> power_problem(x, sp.Integer(5)) is None
+    True
+    >>> power_problem(x, sp.Integer(10**6))
+    'the exponent 1000000 of a variable expression is larger than 1000'
+    """
+    if not exp.is_number:
+        return None  # symbolic exponent: SymPy keeps the power unevaluated
+    size = _abs_value(exp)
+    if not base.is_number:
+        if size is not None and size > MAX_SYMBOLIC_EXPONENT:
+            return (
+                f"the exponent {_short(exp)} of a variable expression is larger than "
+                f"{MAX_SYMBOLIC_EXPONENT}"
+            )
+        return None
+    if exp.is_Rational and base.is_Rational and size > MAX_NUMBER_EXPONENT:
+        return f"the exponent {_short(exp)} is larger than {MAX_NUMBER_EXPONENT}"
+    if not (exp.is_Integer or (base.is_Integer and base in (0, 1, -1))):
+        digits = max((_digits(r) for r in base.atoms(sp.Rational)), default=0)
+        if digits > MAX_ROOT_DIGITS:
+            return f"a root of a number with {digits} digits (more than {MAX_ROOT_DIGITS})"
+    created = (size or 0) * _log10_size(base)
+    if created > MAX_RESULT_DIGITS:
+        return f"the result would have about {created:.3g} digits (more than {MAX_RESULT_DIGITS})"
+    return None
+
+
+def big_number_problem(expr: sp.Expr) -> str | None:
+    """Why an exact number inside ``expr`` is too big to keep, or None.
+
+    >>> big_number_problem(sp.Integer(10) ** 4000)
+    'an exact number with 4001 digits (more than 3000)'
+    """
+    for r in expr.atoms(sp.Rational):
+        digits = _digits(r)
+        if digits > MAX_RESULT_DIGITS:
+            return f"an exact number with {digits} digits (more than {MAX_RESULT_DIGITS})"
+    return None
+
+
+def root_argument_problem(args: tuple[sp.Expr, ...]) -> str | None:
+    """Why a function applied to these numbers would be slow to simplify, or None."""
+    for arg in args:
+        if arg.is_number:
+            digits = max((_digits(r) for r in arg.atoms(sp.Rational)), default=0)
+            if digits > MAX_ROOT_DIGITS:
+                return f"a function of a number with {digits} digits (more than {MAX_ROOT_DIGITS})"
+    return None
+
+
+def _digits(r: sp.Rational) -> int:
+    # Decimal digits of the larger of numerator and denominator, from bit lengths (no str()).
+    bits = max(abs(int(r.p)).bit_length(), int(r.q).bit_length())
+    return int(bits * math.log10(2)) + 1
+
+
+def _log10_size(base: sp.Expr) -> float:
+    # How many digits base**n gains per unit of n, for base > 1 and for 0 < base < 1 alike.
+    if base.is_Rational:
+        return 0.0 if base in (0, 1, -1) else float(_digits(base))
+    value = _abs_value(base)
+    if not value:
+        return 0.0
+    return abs(math.log10(value)) if math.isfinite(math.log10(value)) else math.inf
+
+
+def _abs_value(expr: sp.Expr) -> float | None:
+    # A float estimate of |expr|, inf when it overflows, None when it cannot be evaluated.
+    if expr.is_Rational:
+        try:
+            return abs(float(expr))
+        except OverflowError:
+            return math.inf
+    try:
+        value = sp.Abs(expr).evalf(15)
+        return float(value) if value.is_Number else None
+    except (OverflowError, TypeError, ValueError):
+        return math.inf
+
+
+def _short(expr: sp.Expr) -> str:
+    text = str(expr)
+    return text if len(text) <= 20 else text[:8] + "…" + text[-8:]
