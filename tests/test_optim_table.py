@@ -204,6 +204,12 @@ def test_newton_flips_negative_curvature_and_floors_flat_directions():
     assert np.allclose(t.points[1], [0.98, 0.0], atol=1e-12)
 
 
+def test_newton_where_the_hessian_is_undefined_stops_as_diverged():
+    # |x|^1.5 has an infinite second derivative at 0 (the gradient there is 0)
+    t = descend("abs(x)^1.5 + y^2", [0.0, 1.0], "newton", steps=3, tol=None)
+    assert (t.status, t.diverged_at) == ("diverged", 1)
+
+
 def test_armijo_halves_until_sufficient_decrease():
     # on x², the trial rate 1 overshoots to −x (no decrease); 0.5 lands exactly on 0
     t = descend("x^2", [3.0], "armijo", steps=5, tol=1e-12, backend="numpy")

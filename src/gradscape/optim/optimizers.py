@@ -203,10 +203,15 @@ def adam(b1: float, b2: float, eps: float, weight_decay: float = 0.0) -> Transfo
 
 def newton(floor: float) -> Transform:
     def update(g, s, x, lr, o):
-        w, q = np.linalg.eigh(o.hess(x))
+        h = np.array(o.hess(x), dtype=float)
+        # LAPACK may refuse inf/NaN: such a start steps to NaN and stops as "diverged"
+        bad = ~np.isfinite(h).all(axis=(1, 2))
+        h[bad] = np.eye(h.shape[1])
+        w, q = np.linalg.eigh(h)
         # |λ| with a floor: a descent direction at saddles and maxima too (saddle-free Newton)
         w = np.maximum(np.abs(w), floor)
         d = np.einsum("mij,mj->mi", q, np.einsum("mji,mj->mi", q, g) / w)
+        d[bad] = np.nan
         return -lr * d, s
 
     return Transform(lambda x: Empty(), update)
