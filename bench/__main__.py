@@ -14,6 +14,7 @@ import importlib
 import sys
 
 SUITES: dict[str, str] = {
+    "startup": "bench.startup",  # CLI cold start vs import sympy; formula text -> gradient
     "fields": "bench.fields",  # gradient fields: compiled kernels vs hand-written NumPy
     "descent": "bench.descent",  # optimizers on many start points
 }

@@ -50,7 +50,8 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``only``, just that command's (start-up stays small)."""
     parser = _Parser(
         prog="gradscape",
         description=_DESCRIPTION,
@@ -60,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, module_name in COMMANDS.items():
+        if only is not None and name != only:
+            continue
         module = import_module(f"gradscape.cli.{module_name}")
         spec = module.SPECS[name]
         p = sub.add_parser(
@@ -99,7 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from gradscape.errors import GradscapeError
 
     args_list = join_negative_values(list(sys.argv[1:] if argv is None else argv))
-    parser = build_parser()
+    first = next((a for a in args_list if not a.startswith("-")), None)
+    parser = build_parser(first if first in COMMANDS else None)
     args = parser.parse_args(args_list)
     if not getattr(args, "_run", None):
         parser.print_help()
