@@ -76,23 +76,35 @@ class Rendered:
     helpers: set[str]
 
 
-def render(program: Program, backend: str, dtype: str = "float64") -> Rendered:
+def render(program: Program, backend: str, dtype: str = "float64",
+           modes: str | None = None) -> Rendered:
     """Print a program for ``backend`` ("numpy" or "numba") and ``dtype``.
 
     NumPy outputs may be ``("np.add", left, right)`` triples: the caller writes the last
     operation straight into the output array instead of copying a temporary into it.
+    With input ``modes`` for a grid loop (see numba_backend), every largest subexpression
+    of row inputs only, or of column inputs only, inside one that mixes them gets its own
+    name, so the loop can compute it once per column or once per row.
     """
-    printer = _Printer(program.names, backend, dtype)
+    varies = None
+    if modes and ("r" in modes or "c" in modes):
+        varies = {s: frozenset(m) - {"s"} for s, m in zip(program.symbols, modes)}
+    printer = _Printer(program.names, backend, dtype, varies)
     for lhs, rhs in program.assignments:
         text = printer.code(rhs)
         printer.lines.append(f"{program.names[lhs]} = {text}")
+        if varies is not None:
+            varies[lhs] = printer.deps[rhs]
     outs = [printer.out_call(expr) or printer.code(expr) for expr in program.outputs]
     return Rendered(printer.lines, outs, printer.helpers)
 
 
 class _Printer:
-    def __init__(self, names: dict[sp.Basic, str], backend: str, dtype: str) -> None:
+    def __init__(self, names: dict[sp.Basic, str], backend: str, dtype: str,
+                 varies: dict[sp.Basic, frozenset[str]] | None = None) -> None:
         self.names = names
+        self.varies = varies  # which loop axes each input varies along ("r", "c", "f")
+        self.deps: dict[sp.Basic, frozenset[str]] = {}
         self.numba = backend == "numba"
         self.wrap = self.numba and dtype == "float32"  # Numba literals are float64 otherwise
         self.lines: list[str] = []
@@ -116,11 +128,25 @@ class _Printer:
                 continue
             stack.pop()
             ops, simple = ops_of[node]
-            codes = [self._use(op, simple) for op in ops]
+            if self.varies is not None:
+                self.deps[node] = self._varies(node, ops)
+            codes = [self._use(op, simple or self._hoist(op, node)) for op in ops]
             text = self._render(node, codes)
             depth = 1 + max((self._done[op][1] for op in ops), default=0)
             self._done[node] = (text, depth)
         return self._use(root, False)
+
+    def _varies(self, node: sp.Basic, ops: list[sp.Basic]) -> frozenset[str]:
+        if node in self.varies:
+            return self.varies[node]
+        return frozenset().union(*(self.deps[op] for op in ops))
+
+    def _hoist(self, op: sp.Basic, parent: sp.Basic) -> bool:
+        # A row-only or column-only operand of a node that varies some other way.
+        if self.varies is None:
+            return False
+        mine = self.deps[op]
+        return mine in ({"r"}, {"c"}) and mine != self.deps[parent]
 
     def out_call(self, expr: sp.Basic) -> tuple[str, ...] | None:
         """The last NumPy operation of an output as (ufunc, operands...), when there is one."""

@@ -50,16 +50,17 @@ class _Formula:
         self.key = key
         self.program = lower(list(exprs), list(symbols))
         self.n_in, self.n_out = len(symbols), len(exprs)
-        self.rendered: dict[tuple[str, str], Any] = {}
+        self.rendered: dict[tuple[str, str, str | None], Any] = {}
         self.numpy_fns: dict[str, Callable[..., Any]] = {}
         self.compiled: dict[tuple[str, str], Any] = {}
 
-    def render(self, backend: str, dtype: str) -> Any:
+    def render(self, backend: str, dtype: str, modes: str | None = None) -> Any:
         from gradscape.compile.codegen import render
 
-        if (backend, dtype) not in self.rendered:
-            self.rendered[backend, dtype] = render(self.program, backend, dtype)
-        return self.rendered[backend, dtype]
+        slot = (backend, dtype, modes)
+        if slot not in self.rendered:
+            self.rendered[slot] = render(self.program, backend, dtype, modes)
+        return self.rendered[slot]
 
     def numpy_fn(self, dtype: str) -> Callable[..., Any]:
         from gradscape.compile.numpy_backend import numpy_function
@@ -78,7 +79,7 @@ class _Formula:
             return self.compiled[slot]
         with _LOCK:
             if slot not in self.compiled:
-                rendered = self.render("numba", dtype)
+                rendered = self.render("numba", dtype, modes)
                 if modes is None:
                     def source(cache: bool) -> str:
                         return nb.point_source(rendered, self.n_in, cache=cache)

@@ -20,19 +20,28 @@ the generated code, which is loaded on first use.
 >>> import sympy as sp
 >>> from gradscape.compile.codegen import lower, render
 >>> x, y = sp.symbols("x y", real=True)
->>> src = driver_source(render(lower([x * y], [x, y]), "numba"), 1, "rc", cache=False)
+>>> src = driver_source(render(lower([x * y, x**2], [x, y]), "numba"), 2, "rc", cache=False)
 >>> print(src.split("def drive")[1].strip())
 (A0, A1, out):
+    P_o1 = np.empty(out.shape[2], F)
+    for j in range(out.shape[2]):
+        a0 = A0[j]
+        o1 = (a0*a0)
+        P_o1[j] = o1
     for i in prange(out.shape[1]):
+        a1 = A1[i]
         for j in range(out.shape[2]):
             a0 = A0[j]
-            a1 = A1[i]
-            out[0, i, j] = (a0*a1)
+            o1 = P_o1[j]
+            o0 = (a0*a1)
+            out[0, i, j] = o0
+            out[1, i, j] = o1
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -76,23 +85,77 @@ def point_source(rendered: Rendered, n_in: int, *, cache: bool) -> str:
 
 def driver_source(rendered: Rendered, n_out: int, modes: str, *, cache: bool,
                   dtype: str = "float64") -> str:
-    """Module text with ``drive(A0, ..., out)``, fused over points for input ``modes``."""
+    """Module text with ``drive(A0, ..., out)``, fused over points for input ``modes``.
+
+    Each value is computed where its inputs vary, and no more often: values of scalars
+    once, values of columns only (``y[:, None]``) once per row, values of rows only
+    (``x[None, :]``, such as cos(2πx) in Ackley) once per column into a small table, and
+    the rest per point. Every value is the same expression on the same inputs, so the
+    results do not change, bit for bit.
+    """
     grid = any(m in "rc" for m in modes)
-    reads = _READ_GRID if grid else _READ_FLAT
+    stages = _stages(rendered, n_out, modes, grid)
     params = ", ".join([*(f"A{n}" for n in range(len(modes))), "out"])
+    loads = {m: [f"a{n} = " + (_READ_GRID if grid else _READ_FLAT)[m].format(n=n)
+                 for n, mode in enumerate(modes) if mode == m] for m in "fsrc"}
+    body = [*loads["s"], *stages["once"]]
     if grid:
-        head = ["for i in prange(out.shape[1]):", "    for j in range(out.shape[2]):"]
-        at, pad = "i, j", " " * 8
+        tables = stages["tables"]
+        if tables:
+            body += [f"P_{name} = np.empty(out.shape[2], F)" for name in tables]
+            body += ["for j in range(out.shape[2]):",
+                     *_indent([*loads["r"], *stages["col"],
+                               *(f"P_{name}[j] = {name}" for name in tables)], 1)]
+        inner = [*loads["r"], *loads["f"], *(f"{name} = P_{name}[j]" for name in tables),
+                 *stages["point"], *(f"out[{c}, i, j] = o{c}" for c in range(n_out))]
+        body += ["for i in prange(out.shape[1]):",
+                 *_indent([*loads["c"], *stages["row"], "for j in range(out.shape[2]):"], 1),
+                 *_indent(inner, 2)]
     else:
-        head, at, pad = ["for k in prange(out.shape[1]):"], "k", " " * 4
-    body = [f"a{n} = " + reads[m].format(n=n) for n, m in enumerate(modes)]
-    body += rendered.lines
-    body += [f"out[{c}, {at}] = {rendered.outputs[c]}" for c in range(n_out)]
-    lines = [*head, *(pad + line for line in body)]
+        inner = [*loads["f"], *stages["point"], *(f"out[{c}, k] = o{c}" for c in range(n_out))]
+        body += ["for k in prange(out.shape[1]):", *_indent(inner, 1)]
     func = "\n@njit(parallel=True, **OPTS)\ndef drive({}):\n    {}\n".format(
-        params, "\n    ".join(lines)
-    )
+        params, "\n    ".join(body))
     return "".join([*_module(rendered, dtype, cache), func])
+
+
+# Names the code generator gives to inputs (a), shared values (t), spills (s), outputs (o).
+_NAME = re.compile(r"\b([atso]\d+)\b")
+_BOOLEAN = ("<", ">", "==", "!=", " and ", " or ", "not ")
+
+
+def _stages(rendered: Rendered, n_out: int, modes: str, grid: bool) -> dict[str, list[str]]:
+    """Sort assignments by where they vary: once, per row (col), per column (row), per point."""
+    varies: dict[str, frozenset[str]] = {f"a{n}": frozenset(m) - {"s"} for n, m in
+                                         enumerate(modes)}
+    items = [line.split(" = ", 1) for line in rendered.lines]
+    items += [(f"o{c}", rendered.outputs[c]) for c in range(n_out)]
+    stages: dict[str, list[str]] = {"once": [], "row": [], "col": [], "point": [], "tables": []}
+    where: dict[str, str] = {}
+    for name, code in items:
+        deps = frozenset().union(*(varies[ref] for ref in _NAME.findall(code)))
+        if not deps:
+            stage = "once"
+        elif grid and deps == {"c"}:
+            stage = "row"
+        elif grid and deps == {"r"} and not any(op in code for op in _BOOLEAN):
+            stage = "col"
+        else:
+            stage = "point"
+            if deps == {"r"}:  # a comparison is not tabled as a float: it, and all that
+                deps = frozenset({"p"})  # uses it, stay per point
+        varies[name] = deps
+        where[name] = stage
+        stages[stage].append(f"{name} = {code}")
+    needed = {ref for stage in ("row", "point") for line in stages[stage]
+              for ref in _NAME.findall(line.split(" = ", 1)[1])}
+    needed |= {f"o{c}" for c in range(n_out)}
+    stages["tables"] = [name for name, _ in items if where[name] == "col" and name in needed]
+    return stages
+
+
+def _indent(lines: list[str], depth: int) -> list[str]:
+    return ["    " * depth + line for line in lines]
 
 
 def run_driver(driver: Callable[..., Any], args: list[Any], size: int) -> None:
