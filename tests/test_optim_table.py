@@ -188,25 +188,38 @@ def test_adamw_decays_weights_by_lr_times_wd_where_the_gradient_vanishes():
     assert np.allclose(p, np.outer(0.95 ** np.arange(6), [2.0, -1.0]), rtol=1e-14)
 
 
-def test_newton_lands_on_a_bowl_minimum_in_one_step():
-    t = descend("x^2 + x*y + 2y^2 - 3x", [5.0, -4.0], "newton", steps=1, tol=None)
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+def test_newton_lands_on_a_bowl_minimum_in_one_step(backend):
+    t = descend("x^2 + x*y + 2y^2 - 3x", [5.0, -4.0], "newton", steps=1, tol=None,
+                backend=backend)
     # ∇f = (2x + y − 3, x + 4y) = 0 at (12/7, −3/7)
     assert np.allclose(t.points[1], [12 / 7, -3 / 7], atol=1e-12)
+    # three variables, every pair coupled: the fused loop's Jacobi rotations must converge
+    f = "x^2 + 2y^2 + 3z^2 + x*y - y*z + 0.5x*z - x + 2z"
+    A = np.array([[2.0, 1.0, 0.5], [1.0, 4.0, -1.0], [0.5, -1.0, 6.0]])  # ∇f = A·p + (−1, 0, 2)
+    t = descend(f, [3.0, -2.0, 1.0], "newton", steps=1, tol=None, backend=backend)
+    assert np.allclose(t.points[1], np.linalg.solve(A, [1.0, 0.0, -2.0]), atol=1e-12)
 
 
-def test_newton_flips_negative_curvature_and_floors_flat_directions():
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+def test_newton_flips_negative_curvature_and_floors_flat_directions(backend):
     # saddle x² − y²: |H| = diag(2, 2), so x goes to 0 and y doubles (away from the saddle)
-    t = descend("x^2 - y^2", [1.0, 0.5], "newton", steps=1, tol=None)
+    t = descend("x^2 - y^2", [1.0, 0.5], "newton", steps=1, tol=None, backend=backend)
     assert np.allclose(t.points[1], [0.0, 1.0], atol=1e-15)
     assert t.values[1] < t.values[0]
+    # a rotated saddle: the step must still descend
+    t = descend("x*y", [1.0, 0.3], "newton", steps=1, tol=None, backend=backend)
+    assert t.values[1] < t.values[0]
     # curvature 2e-8 < floor 1e-6: the step in x is g/floor = 2e-8·x/1e-6 = 0.02·x
-    t = descend("1e-8 x^2 + y^2", [1.0, 1.0], "newton", steps=1, tol=None, floor=1e-6)
+    t = descend("1e-8 x^2 + y^2", [1.0, 1.0], "newton", steps=1, tol=None, floor=1e-6,
+                backend=backend)
     assert np.allclose(t.points[1], [0.98, 0.0], atol=1e-12)
 
 
-def test_newton_where_the_hessian_is_undefined_stops_as_diverged():
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+def test_newton_where_the_hessian_is_undefined_stops_as_diverged(backend):
     # |x|^1.5 has an infinite second derivative at 0 (the gradient there is 0)
-    t = descend("abs(x)^1.5 + y^2", [0.0, 1.0], "newton", steps=3, tol=None)
+    t = descend("abs(x)^1.5 + y^2", [0.0, 1.0], "newton", steps=3, tol=None, backend=backend)
     assert (t.status, t.diverged_at) == ("diverged", 1)
 
 

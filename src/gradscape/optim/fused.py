@@ -171,11 +171,11 @@ def _fill(template: str, blocks: Mapping[str, list[str]]) -> str:
 
 
 def loop_source(grad: Any, value: Any, n: int, code: FusedCode, hyper: Mapping[str, Any],
-                helpers: str = "", *, cache: bool = True) -> str:
-    """The generated module's text: ``grad``, ``value`` and the fused ``run`` loop.
+                helpers: str = "", *, hess: Any = None, cache: bool = True) -> str:
+    """The generated module's text: ``grad``, ``value`` (``hess``) and the fused ``run`` loop.
 
-    ``grad`` and ``value`` are the compile layer's rendered code (lines, outputs); ``code``
-    is a row's fused lines; ``hyper`` names the run-time hyper-parameter arguments.
+    ``grad``, ``value`` and ``hess`` are the compile layer's rendered code (lines, outputs);
+    ``code`` is a row's fused lines; ``hyper`` names the run-time hyper-parameter arguments.
     """
     names = {"a": ", ".join(f"a{i}" for i in range(n)), "q": ", ".join(f"q_{i}" for i in range(n)),
              "g": ", ".join(f"g_{i}" for i in range(n))}
@@ -199,9 +199,9 @@ def loop_source(grad: Any, value: Any, n: int, code: FusedCode, hyper: Mapping[s
     text = _fill(_RUN.replace("{hyper}", "".join(f"HP_{h}, " for h in hyper)), fill)
     text = text.replace("{a}", names["a"]).replace("{gn2}", gsum).replace("{xn2}", xsum)
     header = _HEADER.format(cache=cache, block=BLOCK, limit2=DIVERGE * DIVERGE)
-    return "".join([header, helpers, _function("grad", grad, n, True),
-                    _function("value", value, n, False),
-                    text])
+    second = _function("hess", hess, n, True) if hess is not None else ""
+    return "".join([header, helpers, *code.helpers, _function("grad", grad, n, True),
+                    _function("value", value, n, False), second, text])
 
 
 class FusedLoop:
@@ -271,18 +271,23 @@ def fused_loop(f: Any, opt: Optimizer, hyper: Mapping[str, Any]) -> FusedLoop:
     # flags shape the code; numbers are run-time arguments (one compiled loop for every lr)
     names = tuple(h.name for h in opt.hyper if h.rule != "flag")
     n = len(f.symbols)
-    grad_key = formula_key(list(f.gradient), f.symbols)
-    value_key = formula_key([f.expr], f.symbols)
-    digest = hashlib.sha256(repr((TEMPLATE_VERSION, BLOCK, grad_key, value_key, code, names,
+    upper = [f.hessian[i, j] for i in range(n) for j in range(i, n)] if "hess" in opt.needs \
+        else []
+    keys = [formula_key(list(f.gradient), f.symbols), formula_key([f.expr], f.symbols),
+            formula_key(upper, f.symbols) if upper else ""]
+    digest = hashlib.sha256(repr((TEMPLATE_VERSION, BLOCK, keys, code, names,
                                   n)).encode()).hexdigest()[:32]
     if digest in _LOOPS:
         return _LOOPS[digest]
     grad = render(lower(list(f.gradient), list(f.symbols)), "numba")
     value = render(lower([f.expr], list(f.symbols)), "numba")
-    helpers = "".join(NUMBA_HELPERS[h] for h in sorted(grad.helpers | value.helpers))
+    hess = render(lower(upper, list(f.symbols)), "numba") if upper else None
+    used = grad.helpers | value.helpers | (hess.helpers if hess else set())
+    helpers = "".join(NUMBA_HELPERS[h] for h in sorted(used))
 
     def source(cache: bool) -> str:
-        return loop_source(grad, value, n, code, dict.fromkeys(names), helpers, cache=cache)
+        return loop_source(grad, value, n, code, dict.fromkeys(names), helpers, hess=hess,
+                           cache=cache)
 
     module = load_module(f"gsd_{digest}", source, cache_dir())
     loop = _LOOPS[digest] = FusedLoop(module.run, names, n)

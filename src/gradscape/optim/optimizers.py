@@ -10,7 +10,8 @@ the same problems, so a new method is one new row.
 The fused lines use fixed names: ``a{i}`` the coordinate, ``g_{i}`` the gradient, ``GN2`` the
 squared gradient norm, ``LR`` this step's rate, ``STEP`` its number (from 0), ``HP_<name>``
 hyper-parameters, state arrays ``S_<slot>_{i}[j]``, per-step scalars ``B_…``, lane temporaries
-``L_…``; they must set the new coordinate ``q_{i}``. ``value({q})`` calls f at the point (q_0, …).
+``L_…``; they must set the new coordinate ``q_{i}``. ``value({q})`` calls f at the point
+(q_0, …); ``hess({a})`` gives the Hessian's upper triangle row by row.
 
 >>> OPTIMIZERS["adam"].defaults()
 {'b1': 0.9, 'b2': 0.999, 'eps': 1e-08}
@@ -60,6 +61,7 @@ class FusedCode(NamedTuple):
     setup: tuple[str, ...] = ()  # once per block of starts, before the first step
     per_step: tuple[str, ...] = ()  # once per step, before the lanes (B_ scalars)
     lane: tuple[str, ...] = ()  # per start point; lines with {i} repeat per variable
+    helpers: tuple[str, ...] = ()  # module-level functions the lines call (source text)
 
 
 # rule -> (test, what the value must be)
@@ -276,6 +278,15 @@ def _adam_code(h: Mapping[str, Any]) -> FusedCode:
               f"q_{{i}} = a{{i}} - {step}"))
 
 
+def _newton_code(h: Mapping[str, Any]) -> FusedCode:
+    from gradscape.optim.fused_newton import SADDLE_FREE
+
+    return FusedCode(helpers=(SADDLE_FREE,), lane=(
+        "L_d = saddle_free(hess({a}), ({g},), HP_floor)",
+        "q_{i} = a{i} - LR * L_d[{i}]",
+    ))
+
+
 def _armijo_code(h: Mapping[str, Any]) -> FusedCode:
     return FusedCode(lane=(
         "L_rate = LR",
@@ -326,7 +337,7 @@ _ROWS = (
               "x ← x − lr·|H|⁻¹∇f with the exact Hessian; |H| flips negative curvature and "
               "floors tiny eigenvalues, so every step descends.",
               1.0, (Hyper("floor", 1e-6, "positive", "smallest |eigenvalue| used"),),
-              newton, None,
+              newton, _newton_code,
               "Nocedal & Wright (2006), Numerical Optimization, §3.4; Dauphin et al. (2014)",
               needs=frozenset({"grad", "hess"})),
     Optimizer("armijo", "Gradient descent + Armijo line search",
