@@ -12,7 +12,8 @@ across start points). A lane that converges or diverges keeps its point (a selec
 branch) and bumps an event count; only on steps with events does a second pass record the
 finished lanes and compact the survivors, so finished starts cost nothing afterwards. Kept
 paths are copied out per step for the few lanes asked for. No fast-math: NaN and inf must
-survive, and without FMA contraction the loop matches the NumPy reference bit for bit.
+survive, and without FMA contraction the first-order loops match the NumPy reference bit for
+bit on polynomial formulas (NumPy's own exp, sin, ... may differ from libm's in the last bit).
 
 Modules are written under the compile layer's cache directory and compiled with
 ``cache=True``, so a second process loads machine code instead of paying the JIT.
