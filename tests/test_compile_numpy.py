@@ -79,7 +79,7 @@ def test_numpy_matches_mpmath(expr, xr, yr):
     np.testing.assert_allclose(got[finite], ref[finite], rtol=2e-13, atol=1e-300)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(expr=expressions(), data=st.data())
 def test_random_formulas_match_mpmath(expr, data):
     # mpmath has no -0.0 (1/-0.0 is -inf in IEEE arithmetic): draw +0.0 only.

@@ -190,8 +190,6 @@ class _Printer:
             return [part for pair in node.args for part in pair], False
         if type(node) in CODE:
             code = CODE[type(node)]
-            if "{0}" not in code.numpy:
-                return [], False
             return list(node.args) + list(code.defaults[len(node.args) - 1 :]), False
         if type(node) in _RELATIONS or type(node) in LOGIC or isinstance(node, sp.Not):
             return list(node.args), False

@@ -70,7 +70,9 @@ CODE: dict[type, Code] = {
     sp.Abs: _uf("np.abs"),
     sp.sign: Code("np.sign({0})", "_sign({0})"),
     sp.Heaviside: Code("_heaviside({0}, {1})", "_heaviside({0}, {1})", defaults=(sp.S.Half,)),
-    sp.DiracDelta: _same("{zero}"),  # zero almost everywhere: the value a grid can show
+    # Zero almost everywhere, the value a grid can show. In NumPy an array, not the literal
+    # 0.0: 1/DiracDelta(x) must be inf like any 1/0, not Python's ZeroDivisionError.
+    sp.DiracDelta: Code("np.zeros_like({0})", "{zero}"),
     sp.Max: Code("np.maximum({0}, {1})", "_max({0}, {1})", fold=True),
     sp.Min: Code("np.minimum({0}, {1})", "_min({0}, {1})", fold=True),
     # --- machine learning (numerically stable forms) ----------------------------------
