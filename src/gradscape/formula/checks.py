@@ -12,7 +12,8 @@ finite, not too big) and which multi-letter names might have been meant as produ
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Callable, Iterable
 
 import sympy as sp
 
@@ -32,7 +33,8 @@ def value_problem(expr: sp.Expr, thorough: bool = True) -> tuple[str, str] | Non
     """(problem, hint) when ``expr`` holds a complex, infinite or undefined value, else None.
 
     ``thorough=False`` only looks for I and infinities (cheap, for every part as it is built);
-    the thorough check also asks SymPy whether each number is real (asin(2) is not).
+    the thorough check also evaluates the arguments of functions that are real only on part
+    of the line (asin(2), sqrt(1 - pi), (-8)^(1/3)), where SymPy leaves no I to find.
 
     >>> value_problem(sp.log(0))[0]
     'undefined or infinite value'
@@ -43,14 +45,8 @@ def value_problem(expr: sp.Expr, thorough: bool = True) -> tuple[str, str] | Non
         return "undefined or infinite value", "check for a division by zero or log(0)"
     if expr.has(sp.I):
         return "complex value", _REALS_HINT
-    if not thorough:
-        return None
-    walk = sp.preorder_traversal(expr)
-    for node in walk:
-        if node.is_number:
-            walk.skip()
-            if not _is_real_number(node):
-                return "complex value", _REALS_HINT
+    if thorough and any(_outside_domain(node) for node in sp.preorder_traversal(expr)):
+        return "complex value", _REALS_HINT
     return None
 
 
@@ -72,14 +68,38 @@ def size_problem(expr: sp.Expr) -> str | None:
     return None
 
 
-def _is_real_number(node: sp.Expr) -> bool:
-    # is_real, not is_extended_real: infinities are refused above, and asking for
-    # extended_real makes SymPy try numeric evaluation first, which is slow on nested calls.
-    real = node.is_real
-    if real is not None:
-        return bool(real)
-    value = node.evalf(15)  # SymPy cannot decide (atanh(2)): ask the number itself
-    return not value.has(sp.I) and value.is_extended_real is not False
+# Functions of the allow-list that are real only where their argument passes this test
+# (a small tolerance absorbs rounding in the 15-digit evaluation).
+_TOLERANCE = 1e-12
+_DOMAINS: dict[type, Callable[[float], bool]] = {
+    sp.asin: lambda v: abs(v) <= 1 + _TOLERANCE,
+    sp.acos: lambda v: abs(v) <= 1 + _TOLERANCE,
+    sp.acosh: lambda v: v >= 1 - _TOLERANCE,
+    sp.atanh: lambda v: abs(v) <= 1 + _TOLERANCE,
+    sp.log: lambda v: v >= -_TOLERANCE,
+}
+
+
+def _outside_domain(node: sp.Basic) -> bool:
+    if node.is_Pow:  # a negative number to a fractional power, e.g. sqrt(1 - pi)
+        if not node.base.is_number or node.exp.is_integer:
+            return False
+        value = _numeric(node.base)
+        return value is not None and not value >= -_TOLERANCE
+    inside = _DOMAINS.get(type(node))
+    if inside is None or not node.args[0].is_number:
+        return False
+    value = _numeric(node.args[0])
+    return value is not None and not inside(value)
+
+
+def _numeric(expr: sp.Expr) -> float | None:
+    # A float for a real number, nan for a complex one, None when SymPy cannot evaluate it.
+    try:
+        value = expr.evalf(15, chop=True)
+        return float(value) if value.is_Number else math.nan
+    except (ValueError, TypeError, ArithmeticError, NotImplementedError):
+        return None
 
 
 def name_notes(variables: Iterable[str]) -> list[str]:

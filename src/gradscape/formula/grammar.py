@@ -11,8 +11,6 @@ See :mod:`gradscape.formula.parser` for the grammar and the public entry points.
 
 from __future__ import annotations
 
-import difflib
-import keyword
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NoReturn
@@ -20,22 +18,20 @@ from typing import NoReturn
 import sympy as sp
 
 from gradscape.errors import FormulaError, LimitError
-from gradscape.formula import checks
+from gradscape.formula import checks, mistakes
 from gradscape.formula.functions import ALIASES, CONSTANTS, FUNCTIONS, FunctionSpec
 from gradscape.formula.lexer import Token
 from gradscape.formula.limits import (
     MAX_CALL_DEPTH,
     MAX_DEPTH,
+    argument_problem,
     power_problem,
-    root_argument_problem,
 )
 
-__all__ = ["Piece", "Grammar"]
+__all__ = ["Piece", "Grammar", "SYMPY_FAILURES"]
 
-_NOT_NUMBERS = frozenset({"nan", "inf", "infinity", "oo", "zoo"})
-_ARGUMENT_NAMES = {1: "x", 2: "x, y"}
-_GROW_LIKE_EXP = frozenset({"exp", "sinh", "cosh"})
-_KNOWN_NAMES = frozenset([*FUNCTIONS, *ALIASES, *CONSTANTS])
+# What SymPy raises when it cannot evaluate an odd but valid expression.
+SYMPY_FAILURES = (ValueError, TypeError, ArithmeticError, NotImplementedError, RecursionError)
 
 
 @dataclass(frozen=True)
@@ -93,6 +89,21 @@ class Grammar:
         what = f"{shown} is not a real number" if problem == "complex value" else shown
         self.fail(f"{problem}: {what}", piece.start, hint, piece.end)
 
+    def sympy(self, first: Piece | Token, last: Piece | Token, build: Callable, *args: object):
+        """build(*args), with SymPy's own failures (rare, on odd numbers) as FormulaError."""
+        try:
+            return build(*args)
+        except FormulaError:
+            raise
+        except SYMPY_FAILURES as exc:
+            span = Piece(sp.S.Zero, first.start, last.end)
+            self.fail(
+                f"SymPy could not build {self.snippet(span)} ({type(exc).__name__})",
+                first.start,
+                "simplify this part of the formula",
+                last.end,
+            )
+
     def snippet(self, piece: Piece | Token) -> str:
         shown = self.text[piece.start : piece.end].strip()
         return f"'{shown}'" if len(shown) <= 40 else f"'{shown[:18]}…{shown[-18:]}'"
@@ -118,7 +129,9 @@ class Grammar:
             sign = self.take().value
             last = self.product()
             terms.append(-last.expr if sign == "-" else last.expr)
-        return first if len(terms) == 1 else self.piece(sp.Add(*terms), first.start, last.end)
+        if len(terms) == 1:
+            return first
+        return self.piece(self.sympy(first, last, sp.Add, *terms), first.start, last.end)
 
     def product(self) -> Piece:
         first = last = self.signed()
@@ -130,13 +143,15 @@ class Grammar:
                 self.take()
                 last = self.signed()
                 if tok.value == "/":  # its span starts at the dividend, to show '1/0' whole
-                    factors.append(self.valued(last.expr**-1, first.start, last.end).expr)
+                    inverse = self.sympy(first, last, sp.Pow, last.expr, -1)
+                    factors.append(self.valued(inverse, first.start, last.end).expr)
                     divided = (tok.start, last)
                 else:
                     factors.append(last.expr)
             elif tok.kind in ("name", "(", "num"):
                 if tok.kind == "num":
-                    self._number_after(last, tok)
+                    shown = self.text[last.start : last.end].strip()
+                    mistakes.number_after(self.text, shown, last.literal, tok)
                 factor = self.power()
                 if divided:
                     self._note_division(first.start, *divided, factor)
@@ -145,7 +160,9 @@ class Grammar:
                 last = factor
             else:
                 break
-        return first if len(factors) == 1 else self.piece(sp.Mul(*factors), first.start, last.end)
+        if len(factors) == 1:
+            return first
+        return self.piece(self.sympy(first, last, sp.Mul, *factors), first.start, last.end)
 
     def signed(self) -> Piece:
         tok = self.peek()
@@ -191,7 +208,7 @@ class Grammar:
             close = self.expect_close()
             self.depth -= 1
             return self.piece(inner.expr, tok.start, close.end)
-        self._no_value(tok)
+        self.missing_value(tok)
 
     # --- names and calls ------------------------------------------------------------
     def name(self) -> Piece:
@@ -205,11 +222,9 @@ class Grammar:
         spec = FUNCTIONS.get(ALIASES.get(name, name))
         if spec is not None:
             return self.call(tok, spec)
-        self._check_variable_name(tok)
+        mistakes.check_variable_name(self.text, tok)
         if glued and len(name) > 1:
-            close = difflib.get_close_matches(name, [*FUNCTIONS, *ALIASES], n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"write {name}*(…) for a product"
-            self.fail(f"unknown function '{name}'", tok.start, hint, tok.end)
+            mistakes.unknown_function(self.text, tok)
         if glued:
             self.notes.append(
                 f"read '{name}(…)' as {name} times (…), a product; formulas have no "
@@ -224,9 +239,7 @@ class Grammar:
         name = tok.text
         squared = self._function_power(tok)
         if self.peek().kind != "(":
-            after = self.peek()
-            arg = after.text if after.kind in ("name", "num") else "x"
-            self.fail(f"'{name}' is a function", tok.start, f"write {name}({arg})", tok.end)
+            mistakes.not_called(self.text, tok, self.peek())
         opening = self.take()
         self.deeper(opening)
         self.calls += 1
@@ -241,7 +254,7 @@ class Grammar:
         args: list[Piece] = []
         while self.peek().kind != ")" or args:
             if self.peek().kind in (",", ")"):
-                self._no_value(self.peek())
+                self.missing_value(self.peek())
             args.append(self.sum())
             if self.peek().kind != ",":
                 break
@@ -250,19 +263,9 @@ class Grammar:
         self.depth -= 1
         self.calls -= 1
         if len(args) not in spec.arity:
-            counts = " or ".join(str(n) for n in spec.arity)
-            plural = "argument" if spec.arity == (1,) else "arguments"
-            examples = " or ".join(f"{name}({_ARGUMENT_NAMES[n]})" for n in spec.arity)
-            self.fail(
-                f"{name} takes {counts} {plural}, got {len(args)}",
-                tok.start,
-                f"write {examples}",
-                close.end,
-            )
+            mistakes.wrong_arity(self.text, tok, spec, len(args), close.end)
         exprs = tuple(a.expr for a in args)
-        problem = root_argument_problem(exprs)
-        if spec.name in _GROW_LIKE_EXP:  # exp(a), sinh(a), cosh(a) ~ e^|a|
-            problem = problem or power_problem(sp.E, sp.Abs(exprs[0]))
+        problem = argument_problem(spec.name, exprs)
         if problem:
             raise LimitError(
                 f"number too large: {problem}",
@@ -271,7 +274,7 @@ class Grammar:
                 "use smaller numbers",
                 width=close.end - tok.start,
             )
-        made = self.valued(spec.build(*exprs), tok.start, close.end)
+        made = self.valued(self.sympy(tok, close, spec.build, *exprs), tok.start, close.end)
         if squared is None:
             return made
         self.notes.append(f"read {name}^{squared.value}(…) as ({name}(…))^{squared.value}")
@@ -294,33 +297,13 @@ class Grammar:
             for _ in range(skip):
                 self.take()
             return Token(power.kind, power.text, power.start, power.end, int(value))
-        name = tok.text
-        hint = f"write {name}(x)^2 for the square of {name}(x)"
-        if value is not None and value < 0:
-            inverse = "a" + ALIASES.get(name, name)
-            hint = f"write {inverse}(x) for the inverse or " if inverse in FUNCTIONS else "write "
-            hint += f"1/{name}(x) for the reciprocal"
-        self.fail(f"'{name}' needs its argument in parentheses", tok.start, hint, tok.end)
-
-    def _check_variable_name(self, tok: Token) -> None:
-        name, start, end = tok.text, tok.start, tok.end
-        lower = name.lower()
-        if name != lower and len(name) > 1 and lower in _KNOWN_NAMES:
-            hint = f"did you mean '{lower}'? names are case-sensitive"
-            self.fail(f"unknown name '{name}'", start, hint, end)
-        if lower in _NOT_NUMBERS:
-            self.fail(
-                f"'{name}' is not a number a formula may use", start, "use finite numbers", end
-            )
-        if keyword.iskeyword(name) and name != "lambda":  # lambda: the usual regularisation weight
-            problem = f"'{name}' is a Python keyword, not part of a formula"
-            self.fail(problem, start, "give one arithmetic expression; rename the variable", end)
+        mistakes.bad_function_power(self.text, tok, value)
 
     # --- powers -----------------------------------------------------------------------
     def raise_to(self, base: Piece, exponent: Piece, tok: Token) -> Piece:
         problem = power_problem(base.expr, exponent.expr)
         if problem is None:
-            expr = base.expr**exponent.expr
+            expr = self.sympy(base, exponent, sp.Pow, base.expr, exponent.expr)
             if expr.is_Pow:  # (x^600)^2 merges into x^1200: check what SymPy made
                 problem = power_problem(expr.base, expr.exp)
         if problem:
@@ -348,44 +331,10 @@ class Grammar:
         return self.take()
 
     def unexpected(self, tok: Token) -> NoReturn:
-        if tok.kind == ",":
-            self.fail(
-                "',' outside a function call",
-                tok.start,
-                "a formula is one expression; commas separate arguments, as in log(x, 2)",
-            )
-        self.fail(f"unexpected '{tok.text}'", tok.start, "check the operators around it", tok.end)
+        mistakes.unexpected(self.text, tok)
 
-    def _no_value(self, tok: Token) -> NoReturn:
-        # A value was due at tok; say which neighbour is at fault and point at it.
-        before = self.tokens[self.i - 1] if self.i else Token("start", "", 0, 0)
-        if tok.kind == "sup":
-            hint = "put it right after a number, name or ')'"
-            self.fail(f"superscript '{tok.text}' has nothing to raise", tok.start, hint, tok.end)
-        if before.kind == "op" and tok.kind == "op":
-            problem = f"two operators in a row: '{before.text}' then '{tok.text}'"
-            self.fail(
-                problem, tok.start, "remove one of them, or put a value between them", tok.end
-            )
-        if before.kind == "op":
-            hint = "add the missing value or remove the operator"
-            self.fail(f"'{before.text}' needs a value after it", before.start, hint, before.end)
-        if tok.kind == "op":
-            hint = "add the missing value or remove the operator"
-            self.fail(f"'{tok.text}' needs a value before it", tok.start, hint, tok.end)
-        if before.kind == "(" and tok.kind == ")":
-            hint = "put an expression inside ( ) or remove them"
-            self.fail("empty parentheses", before.start, hint, tok.end)
-        if "," in (tok.kind, before.kind):
-            where = before if before.kind == "," else tok
-            self.fail("missing argument", where.start, "give a value on both sides of each ','")
-        self.unexpected(tok)
-
-    def _number_after(self, last: Piece, tok: Token) -> NoReturn:
-        shown = self.text[last.start : last.end].strip()
-        shown = shown if len(shown) <= 20 else "(…)"
-        problem = "two numbers in a row" if last.literal else "a number right after a value"
-        self.fail(problem, tok.start, f"write {shown}*{tok.text}", tok.end)
+    def missing_value(self, tok: Token) -> NoReturn:
+        mistakes.missing_value(self.text, tok, self.tokens[self.i - 1] if self.i else None)
 
     def _note_division(self, start: int, slash: int, divisor: Piece, factor: Piece) -> None:
         dividend = self.text[start:slash].strip()

@@ -29,7 +29,10 @@ __all__ = [
     "MAX_SYMBOLIC_EXPONENT",
     "power_problem",
     "big_number_problem",
-    "root_argument_problem",
+    "MAX_ARGUMENT",
+    "MAX_EXP_ARGUMENT",
+    "GROW_LIKE_EXP",
+    "argument_problem",
 ]
 
 # --- the bounds ----------------------------------------------------------------------
@@ -43,6 +46,11 @@ MAX_NUMBER_EXPONENT = 1000  # |b| in a^b when a is an exact number
 MAX_RESULT_DIGITS = 3000  # digits of an exact number that a power or product may create
 MAX_ROOT_DIGITS = 100  # digits of an exact number under a root or function (factoring cost)
 MAX_SYMBOLIC_EXPONENT = 1000  # |n| in x^n: repeated differentiation grows with n
+MAX_ARGUMENT = 1e100  # |a| for a function of a number, f(a)
+MAX_EXP_ARGUMENT = 6900  # |a| in exp(a) and kin: e^6900 has about MAX_RESULT_DIGITS digits
+
+# Functions whose value, or whose numeric evaluation inside SymPy, involves e^|a|.
+GROW_LIKE_EXP = frozenset({"exp", "sinh", "cosh", "softplus", "sigmoid"})
 
 
 def power_problem(base: sp.Expr, exp: sp.Expr) -> str | None:
@@ -89,13 +97,28 @@ def big_number_problem(expr: sp.Expr) -> str | None:
     return None
 
 
-def root_argument_problem(args: tuple[sp.Expr, ...]) -> str | None:
-    """Why a function applied to these numbers would be slow to simplify, or None."""
+def argument_problem(function: str, args: tuple[sp.Expr, ...]) -> str | None:
+    """Why ``function`` must not be applied to these numeric arguments, or None.
+
+    Exact numbers inside are bounded (SymPy factors them for roots and logs), and so is the
+    size of each argument: SymPy's and mpmath's numeric checks on exp(10^40) or
+    softplus(exp(100)) need memory and time that grow with the argument.
+
+    >>> argument_problem("softplus", (sp.Integer(10000),))
+    'softplus of a number about 1e+04 (more than 6.9e+03 in size)'
+    >>> argument_problem("sin", (sp.Integer(10000),)) is None
+    True
+    """
     for arg in args:
-        if arg.is_number:
-            digits = max((_digits(r) for r in arg.atoms(sp.Rational)), default=0)
-            if digits > MAX_ROOT_DIGITS:
-                return f"a function of a number with {digits} digits (more than {MAX_ROOT_DIGITS})"
+        if not arg.is_number:
+            continue
+        digits = max((_digits(r) for r in arg.atoms(sp.Rational)), default=0)
+        if digits > MAX_ROOT_DIGITS:
+            return f"{function} of a number with {digits} digits (more than {MAX_ROOT_DIGITS})"
+        size = _abs_value(arg)
+        bound = MAX_EXP_ARGUMENT if function in GROW_LIKE_EXP else MAX_ARGUMENT
+        if size is not None and size > bound:
+            return f"{function} of a number about {size:.3g} (more than {bound:.3g} in size)"
     return None
 
 
@@ -117,16 +140,17 @@ def _log10_size(base: sp.Expr) -> float:
 
 def _abs_value(expr: sp.Expr) -> float | None:
     # A float estimate of |expr|, inf when it overflows, None when it cannot be evaluated.
-    if expr.is_Rational:
-        try:
-            return abs(float(expr))
-        except OverflowError:
-            return math.inf
+    # (Evaluate first and take |.| of the number: building sp.Abs(expr) makes SymPy
+    # query signs, which can cost far more than one evaluation.)
     try:
-        value = sp.Abs(expr).evalf(15)
-        return float(value) if value.is_Number else None
-    except (OverflowError, TypeError, ValueError):
+        if expr.is_Rational:
+            return abs(float(expr))
+        value = expr.evalf(15, chop=True)
+        return abs(float(value)) if value.is_Number else abs(complex(value))
+    except OverflowError:
         return math.inf
+    except (TypeError, ValueError, ArithmeticError, NotImplementedError):
+        return None
 
 
 def _short(expr: sp.Expr) -> str:

@@ -32,7 +32,7 @@ import sympy as sp
 
 from gradscape.errors import FormulaError, LimitError
 from gradscape.formula import checks
-from gradscape.formula.grammar import Grammar, Piece
+from gradscape.formula.grammar import SYMPY_FAILURES, Grammar, Piece
 from gradscape.formula.lexer import Token, tokenize
 from gradscape.formula.limits import MAX_DEPTH
 
@@ -63,11 +63,22 @@ def parse(text: str) -> Parsed:
     ("read '1/2x' as (1/2)*x; write 1/(2x) to divide by 2x",)
     """
     grammar = _grammar(text)
-    piece = grammar.sum()
-    end = grammar.peek()
-    if end.kind != "end":
-        grammar.unexpected(end)
-    _check_result(grammar, piece)
+    try:
+        piece = grammar.sum()
+        end = grammar.peek()
+        if end.kind != "end":
+            grammar.unexpected(end)
+        _check_result(grammar, piece)
+    except FormulaError:
+        raise
+    except SYMPY_FAILURES as exc:  # a last net: the grammar catches these where it builds
+        raise FormulaError(
+            f"SymPy could not handle this formula ({type(exc).__name__})",
+            text,
+            0,
+            "simplify the formula",
+            width=len(text),
+        ) from exc
     notes = [*grammar.notes, *checks.name_notes(grammar.variables)]
     return Parsed(
         expr=piece.expr,
