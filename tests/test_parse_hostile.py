@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import importlib
+import sys
 import threading
 
 import pytest
@@ -201,3 +202,22 @@ def test_the_guards_do_catch_code_execution(door) -> None:
 def test_ordinary_formulas_parse_under_the_guards() -> None:
     outcome = _run_guarded(parse, "x^2 + 3y^2 - sin(x)cos(y) + sigmoid(x) + log(x, 2)")
     assert "error" not in outcome, outcome
+
+
+AT_THE_BOUNDS = [
+    "(" * 48 + "sin(" * 16 + "x" + ")" * 64,  # 48 parentheses + 16 calls = depth 64
+    "-(" * 32 + "x" + ")" * 32,  # 32 signs + 32 parentheses
+    "x^(" * 32 + "x" + ")" * 32,  # 32 powers + 32 parentheses
+    "log(" * 16 + "x" + ", 2)" * 16,
+]
+
+
+@pytest.mark.parametrize("text", AT_THE_BOUNDS, ids=["calls", "signs", "powers", "log"])
+def test_deepest_formulas_fit_in_a_deep_caller_stack(text: str) -> None:
+    # The grammar recurses a few frames per nesting level; at the bounds it must still fit
+    # under Python's default limit of 1000 frames with 300 frames already used by callers.
+    def nested_call(frames: int):
+        return parse(text) if frames == 0 else nested_call(frames - 1)
+
+    assert sys.getrecursionlimit() >= 1000
+    assert nested_call(300).variables == ("x",)
