@@ -14,6 +14,8 @@ sigmoid(x)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sympy as sp
 
 __all__ = ["sigmoid", "softplus", "relu", "cbrt", "SPECIAL_FUNCTIONS"]
@@ -41,14 +43,14 @@ class sigmoid(sp.Function):  # noqa: N801 - named as users type it
     def _eval_rewrite_as_exp(self, arg: sp.Expr, **kwargs: object) -> sp.Expr:
         return 1 / (1 + sp.exp(-arg))
 
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return self.rewrite(sp.exp)._eval_evalf(prec)
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
+        return _numeric(self.args[0], prec, lambda a: 1 / (1 + sp.exp(-a)))
 
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
 
     def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
-        return _with_exp(r"\sigma\left(%s\right)" % printer._print(self.args[0]), exp)
+        return _with_exp(rf"\sigma\left({printer._print(self.args[0])}\right)", exp)
 
 
 class softplus(sp.Function):  # noqa: N801
@@ -70,14 +72,15 @@ class softplus(sp.Function):  # noqa: N801
 
     _eval_rewrite_as_log = _eval_rewrite_as_exp
 
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return self.rewrite(sp.exp)._eval_evalf(prec)
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
+        return _numeric(self.args[0], prec, lambda a: sp.log(1 + sp.exp(a)))
 
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
 
     def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
-        return _with_exp(r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0]), exp)
+        arg = printer._print(self.args[0])
+        return _with_exp(rf"\operatorname{{softplus}}\left({arg}\right)", exp)
 
 
 class relu(sp.Function):  # noqa: N801
@@ -99,14 +102,14 @@ class relu(sp.Function):  # noqa: N801
     def _eval_rewrite_as_Max(self, arg: sp.Expr, **kwargs: object) -> sp.Expr:
         return sp.Max(0, arg)
 
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return sp.Max(0, self.args[0])._eval_evalf(prec)
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
+        return _numeric(self.args[0], prec, lambda a: a if a > 0 else sp.S.Zero)
 
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
 
     def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
-        return _with_exp(r"\operatorname{relu}\left(%s\right)" % printer._print(self.args[0]), exp)
+        return _with_exp(rf"\operatorname{{relu}}\left({printer._print(self.args[0])}\right)", exp)
 
 
 class cbrt(sp.Function):  # noqa: N801
@@ -127,19 +130,28 @@ class cbrt(sp.Function):  # noqa: N801
                 return -cbrt(-arg)
         return None
 
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return sp.real_root(self.args[0], 3)._eval_evalf(prec)
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
+        return _numeric(self.args[0], prec, lambda a: sp.sign(a) * sp.Abs(a) ** sp.Rational(1, 3))
 
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
 
     def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
-        return _with_exp(r"\sqrt[3]{%s}" % printer._print(self.args[0]), exp)
+        return _with_exp(rf"\sqrt[3]{{{printer._print(self.args[0])}}}", exp)
+
+
+def _numeric(arg: sp.Expr, prec: int, formula: Callable[[sp.Float], sp.Expr]) -> sp.Expr | None:
+    # Evaluate the argument to a number first, then apply the formula to that number:
+    # rewriting a nested tree (sigmoid(sigmoid(...))) before evaluating grows exponentially.
+    a = arg._eval_evalf(prec) if not arg.is_Number else arg
+    if a is None or not a.is_Number or not a.is_real:
+        return None
+    return formula(a)._eval_evalf(prec)
 
 
 def _with_exp(tex: str, exp: str | None) -> str:
     # SymPy's printer passes the power separately so f(x)^2 prints without extra brackets.
-    return tex if exp is None else r"\left(%s\right)^{%s}" % (tex, exp)
+    return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
 
 
 SPECIAL_FUNCTIONS: dict[str, type[sp.Function]] = {
