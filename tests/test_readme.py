@@ -71,7 +71,22 @@ def test_python_example(code: str, tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
 
 
-def test_sh_examples_name_real_commands() -> None:
+def _sh_commands() -> list[str]:
+    lines = [line.split("  #")[0].strip() for body in _blocks("sh") for line in body.splitlines()]
+    return [line for line in lines if line.startswith("gradscape ")]
+
+
+@pytest.mark.parametrize("command", _sh_commands())
+def test_sh_example_runs(command: str, tmp_path: Path) -> None:
+    argv = shlex.split(command)
+    r = subprocess.run([sys.executable, "-m", "gradscape", *argv[1:]], capture_output=True,
+                       text=True, timeout=300, cwd=tmp_path, env=_env())
+    assert r.returncode == 0, f"$ {command}\n{r.stderr}"
+    if "-o" in argv:
+        assert (tmp_path / argv[argv.index("-o") + 1]).stat().st_size > 0
+
+
+def test_make_targets_named_in_the_readme_exist() -> None:
     for body in _blocks("sh"):
         for line in body.splitlines():
             cmd = line.split("#")[0].strip()
