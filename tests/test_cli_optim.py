@@ -83,7 +83,7 @@ def test_descend_reports_divergence():
 
 def test_compare_uses_each_methods_own_rate():
     r = run("compare", "himmelblau", "--start", "-1.5,2", "--methods", "gd,momentum,adam",
-            "--json")
+            "--no-tune", "--json")
     assert r.returncode == 0, r.stderr
     runs = json.loads(r.stdout)["runs"]
     assert [x["method"] for x in runs] == ["gd", "momentum", "adam"]
@@ -93,6 +93,21 @@ def test_compare_uses_each_methods_own_rate():
         assert np.allclose(x["final"], LIBRARY["himmelblau"].minima[1].point, atol=1e-6)
     text = run("compare", "himmelblau", "--start", "-1.5,2", "--methods", "gd,newton").stdout
     assert "newton" in text and "converged" in text
+
+
+def test_compare_tunes_rates_by_default():
+    from gradscape.optim.tune import tune_lr
+
+    r = run("compare", "rosenbrock", "--start", "-1.5,2", "--methods", "gd,adam", "--steps",
+            "300", "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["tuned"] is True
+    for x in d["runs"]:  # the CLI reports what the library's tuner picks
+        best = tune_lr("rosenbrock", [-1.5, 2.0], x["method"], steps=300)
+        assert x["lr"] == best.lr and x["status"] != "diverged"
+    clash = run("compare", "rosenbrock", "--start", "0,0", "--lr", "0.1", "--tune")
+    assert clash.returncode == 2 and "--tune" in clash.stderr
 
 
 def test_critical_json_finds_himmelblaus_nine_points():

@@ -148,6 +148,9 @@ def _run_descend(args: argparse.Namespace) -> int:
 # ---- compare ---------------------------------------------------------------------------------
 def _add_compare(p: argparse.ArgumentParser) -> None:
     _add_run_options(p, several=True)
+    p.add_argument("--tune", action=argparse.BooleanOptionalAction, default=None,
+                   help="give each method its best learning rate from one grid (1e-5 … 1), "
+                        "as a fair comparison needs; the default when --lr is not given")
 
 
 def _run_compare(args: argparse.Namespace) -> int:
@@ -162,15 +165,24 @@ def _run_compare(args: argparse.Namespace) -> int:
         raise DomainError("--methods needs at least one method, like --methods gd,adam")
     start, tol = _start(args.start, f), _tol(args.tol)
     hyper = _hyper(args.set, methods)
+    tune = args.tune if args.tune is not None else args.lr is None
+    if tune and args.lr is not None:
+        raise DomainError("--tune picks the learning rates itself; drop --lr or --tune")
     runs = []
     for m in methods:
         own = {k: v for k, v in hyper.items() if k in {h.name for h in lookup(m).hyper}}
         if lookup(m).fixed:
             own = {k: v for k, v in own.items() if k not in lookup(m).fixed}
-        runs.append(descend(f, start, m, lr=args.lr, steps=args.steps, tol=tol,
-                            schedule=args.schedule, **own))
+        if tune:
+            from gradscape.optim.tune import tune_lr
+
+            runs.append(tune_lr(f, start, m, steps=args.steps, tol=tol,
+                                schedule=args.schedule, **own).trajectory)
+        else:
+            runs.append(descend(f, start, m, lr=args.lr, steps=args.steps, tol=tol,
+                                schedule=args.schedule, **own))
     payload = {"function": f.text, "variables": list(f.variables), "start": start,
-               "tol": tol, "runs": [
+               "tol": tol, "tuned": tune, "runs": [
                    {"method": t.method, "lr": t.lr, "status": t.status, "steps": t.steps,
                     "final": [num(float(v)) for v in t.final], "value": num(t.value),
                     "grad_norm": num(t.grad_norm), "diverged_at": t.diverged_at}
@@ -190,6 +202,9 @@ def _run_compare(args: argparse.Namespace) -> int:
         table.add_row(t.method, f"{t.lr:g}", t.status, str(t.steps), _point(t.final, 6),
                       _g(t.value), _g(t.grad_norm, 3))
     out.print(table)
+    if tune:
+        out.print("learning rates: each method's best on a grid from 1e-5 to 1 (fewest steps "
+                  "to tolerance, else lowest f); --lr sets one rate for all", soft_wrap=True)
     return 0
 
 
