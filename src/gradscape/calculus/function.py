@@ -18,15 +18,14 @@ number is first asked for, so symbolic work never loads NumPy kernels or Numba.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from gradscape.calculus import display
-from gradscape.errors import DomainError, FormulaError
+from gradscape.calculus import display, sources
+from gradscape.errors import DomainError
 from gradscape.formula.library import TestFunction, lookup
 from gradscape.formula.parser import parse
 
@@ -35,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Function", "jacobian"]
 
-Number = float | int | sp.Expr
+Number = sources.Number
 
 
 class Function:
@@ -65,7 +64,7 @@ class Function:
         self.library: TestFunction | None = None
         self.notes: tuple[str, ...] = ()
         self.callable: Callable[..., Any] | None = None
-        wanted = _variable_names(variables)
+        wanted = sources.variable_names(variables)
         if isinstance(source, str):
             self.library = lookup(source)
             parsed = parse(self.library.formula if self.library else source)
@@ -83,23 +82,23 @@ class Function:
             self.text = display.text(source)
         elif callable(source):
             self.callable = source
-            found = _signature_names(source)
+            found = sources.signature_names(source)
             if wanted is not None and len(wanted) != len(found):
                 raise DomainError(
                     f"the function takes {len(found)} arguments but {len(wanted)} variable names "
                     "were given"
                 )
-            expr = _trace(source, wanted or found)
+            expr = sources.trace(source, wanted or found)
             found = wanted or found
-            self.text = display.text(expr) if expr is not None else _callable_label(source)
+            self.text = display.text(expr) if expr is not None else sources.callable_label(source)
         else:
             raise DomainError(
                 f"cannot make a Function from {type(source).__name__}; give formula text, "
                 "a SymPy expression or a Python function"
             )
-        self.variables: tuple[str, ...] = _check_variables(wanted, found, self.text)
+        self.variables: tuple[str, ...] = sources.check_variables(wanted, found, self.text)
         self.symbols: tuple[sp.Symbol, ...] = tuple(sp.Symbol(v, real=True) for v in self.variables)
-        self.expr: sp.Expr | None = None if expr is None else _realify(expr)
+        self.expr: sp.Expr | None = None if expr is None else sources.realify(expr)
         self._kernels: dict[str, Any] = {}
 
     # ---- symbolic ---------------------------------------------------------------------
@@ -217,24 +216,24 @@ class Function:
                 f"the {what} needs {len(self.symbols)} coordinates "
                 f"({', '.join(self.variables)}), got {len(values)}"
             )
-        return [_exact(v) for v in values]
+        return [sources.exact(v) for v in values]
 
     # ---- exact values at one point, without NumPy -----------------------------------------
     def value_at(self, point: Sequence[Number]) -> float:
         """f at one point as a float (NaN where undefined), evaluated by SymPy."""
-        return _evalf(
+        return sources.evalf(
             self._need_expr("value"), dict(zip(self.symbols, self._exact_point(point, "point")))
         )
 
     def gradient_at(self, point: Sequence[Number]) -> list[float]:
         """∇f at one point as floats, evaluated by SymPy (no NumPy needed)."""
         subs = dict(zip(self.symbols, self._exact_point(point, "point")))
-        return [_evalf(g, subs) for g in self.gradient]
+        return [sources.evalf(g, subs) for g in self.gradient]
 
     def hessian_at(self, point: Sequence[Number]) -> list[list[float]]:
         """The Hessian at one point as nested lists of floats."""
         subs = dict(zip(self.symbols, self._exact_point(point, "point")))
-        return [[_evalf(h, subs) for h in row] for row in self.hessian.tolist()]
+        return [[sources.evalf(h, subs) for h in row] for row in self.hessian.tolist()]
 
     # ---- numeric, vectorised --------------------------------------------------------------
     def __call__(self, *values: Any, backend: str = "auto") -> np.ndarray:
@@ -354,110 +353,8 @@ def jacobian(
     [1, 1]])
     """
     parsed = [Function(f) for f in formulas]
-    names = _variable_names(variables) or tuple(sorted({v for f in parsed for v in f.variables}))
+    names = sources.variable_names(variables) or tuple(
+        sorted({v for f in parsed for v in f.variables})
+    )
     funcs = [Function(f.expr, names) for f in parsed]
     return sp.Matrix([[display.tidy(sp.diff(f.expr, s)) for s in funcs[0].symbols] for f in funcs])
-
-
-# ---- helpers ---------------------------------------------------------------------------------
-def _variable_names(variables: Sequence[str] | str | None) -> tuple[str, ...] | None:
-    if variables is None:
-        return None
-    names = (
-        [v.strip() for v in variables.split(",")] if isinstance(variables, str) else list(variables)
-    )
-    for v in names:
-        if not isinstance(v, str) or not v.isidentifier():
-            raise DomainError(f"variable names must be identifiers like x or theta, got {v!r}")
-    if len(set(names)) != len(names):
-        raise DomainError(f"variable names repeat: {', '.join(names)}")
-    return tuple(names)
-
-
-def _check_variables(
-    wanted: tuple[str, ...] | None, found: tuple[str, ...], text: str
-) -> tuple[str, ...]:
-    if wanted is None:
-        return found
-    extra = [v for v in found if v not in wanted]
-    if extra:
-        raise FormulaError(
-            f"the formula uses {', '.join(map(repr, extra))}, which is not among the variables "
-            f"({', '.join(wanted)})",
-            hint="add it to the variables, or write a product with * (x*y)",
-        )
-    return wanted
-
-
-def _signature_names(fn: Callable[..., Any]) -> tuple[str, ...]:
-    try:
-        params = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError) as err:
-        raise DomainError("cannot read the function's parameters; pass variables=...") from err
-    names = tuple(
-        p.name
-        for p in params
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
-    )
-    if not names:
-        raise DomainError("the function takes no positional arguments; it needs one per variable")
-    return names
-
-
-def _trace(fn: Callable[..., Any], names: tuple[str, ...]) -> sp.Expr | None:
-    """Run ``fn`` on SymPy symbols: code built from arithmetic alone gives an exact formula.
-
-    NumPy calls, branches on values and anything else SymPy cannot follow raise; then the
-    function stays numeric (complex-step / Richardson differentiation).
-    """
-    from gradscape.formula.functions import FUNCTIONS
-
-    allowed = {
-        spec.build(sp.Symbol("t", real=True)).func
-        for spec in FUNCTIONS.values()
-        if spec.arity == (1,)
-    } | {sp.Add, sp.Mul, sp.Pow, sp.atan2, sp.log}
-    try:
-        result = fn(*(sp.Symbol(n, real=True) for n in names))
-    except Exception:
-        return None
-    if not isinstance(result, sp.Expr) or result.has(sp.I):
-        return None
-    ok = all(node.is_Atom or node.func in allowed for node in sp.preorder_traversal(result))
-    return (
-        result if ok and result.free_symbols <= {sp.Symbol(n, real=True) for n in names} else None
-    )
-
-
-def _callable_label(fn: Callable[..., Any]) -> str:
-    return getattr(fn, "__name__", "f").replace("<lambda>", "λ")
-
-
-def _realify(expr: sp.Expr) -> sp.Expr:
-    # Symbols made elsewhere without real=True would make |x|' and sqrt complex-valued.
-    swap = {s: sp.Symbol(s.name, real=True) for s in expr.free_symbols if not s.is_real}
-    return expr.xreplace(swap) if swap else expr
-
-
-def _exact(value: Number) -> sp.Expr:
-    if isinstance(value, sp.Expr):
-        return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        try:
-            value = float(value)
-        except (TypeError, ValueError) as err:
-            raise DomainError(f"expected a number, got {value!r}") from err
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise DomainError(f"coordinates must be finite numbers, got {value}")
-        return sp.Rational(repr(value))  # the decimal the user typed, exactly
-    return sp.Integer(value)
-
-
-def _evalf(expr: sp.Expr, subs: dict[sp.Symbol, sp.Expr]) -> float:
-    value = expr.xreplace(subs).evalf(17)
-    if value.is_real and value.is_finite:
-        return float(value)
-    if value in (sp.oo, -sp.oo):
-        return float(value)
-    return float("nan")
