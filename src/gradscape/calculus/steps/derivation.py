@@ -21,7 +21,7 @@ import sympy as sp
 
 from gradscape.calculus.steps.check import tidy, verify
 from gradscape.calculus.steps.engine import derivation_tree
-from gradscape.calculus.steps.step import Step, latex
+from gradscape.calculus.steps.step import Step, latex, plain
 from gradscape.errors import DomainError, LimitError
 
 __all__ = ["MAX_DEPTH", "MAX_NODES", "Derivation", "derive"]
@@ -103,7 +103,9 @@ def derive(expr: sp.Expr, var: sp.Symbol, *, variables: Sequence[sp.Symbol] = ()
     """Differentiate ``expr`` by ``var`` by named rules, recording each step.
 
     ``variables`` are all the function's variables (default: the symbols of ``expr``),
-    so a partial derivative can say which are held constant.
+    so a partial derivative can say which are held constant. The working is for real
+    variables: where SymPy wrote ``re(u)`` (it turns abs(exp(u)) into exp(re(u)) when it
+    cannot tell that u is real), the derivation uses u, its value on the real domain.
 
     >>> import sympy as sp
     >>> x = sp.Symbol("x", real=True)
@@ -125,6 +127,8 @@ def derive(expr: sp.Expr, var: sp.Symbol, *, variables: Sequence[sp.Symbol] = ()
         names = ", ".join(map(str, variables))
         raise DomainError(f"{var} is not one of the function's variables ({names}) — add it")
     _check_size(expr)
+    _check_real(expr)
+    expr = expr.replace(sp.re, lambda u: u).replace(sp.im, lambda u: sp.S.Zero)
     held = tuple(v for v in variables if v != var)
     root = derivation_tree(expr, var, held, partial=len(variables) > 1)
     result = tidy(root.result)
@@ -146,3 +150,15 @@ def _check_size(expr: sp.Expr) -> None:
                 "it without --steps",
             )
         todo.extend((a, depth + 1) for a in node.args)
+
+
+def _check_real(expr: sp.Expr) -> None:
+    # The rules are for real functions (d/dx abs(u) = sign(u)·u' fails for complex u), and
+    # SymPy's own diff spends tens of seconds on constants such as asin(asin(pi)).
+    for node in sp.postorder_traversal(expr):  # innermost first: name the culprit itself
+        if node is sp.I or (node.is_number and node.is_extended_real is False):
+            raise DomainError(
+                f"{plain(node)} is not a real number — step-by-step working is for "
+                "real-valued functions; check the constants (asin and acos need -1 ≤ u ≤ 1, "
+                "log needs u > 0)"
+            )

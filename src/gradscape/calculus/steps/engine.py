@@ -27,8 +27,12 @@ from gradscape.calculus.steps.step import (
     Step,
     d_latex,
     d_plain,
+    equals,
+    frac_d,
     latex,
     operand,
+    part_latex,
+    part_plain,
     plain,
     say_plain,
 )
@@ -213,9 +217,9 @@ class _Engine:
         result = (top.result * den - num * bottom.result) / den**2
         sentence = (
             "Apply the quotient rule with numerator ",
-            _eq("u", num),
+            equals("u", num),
             " and denominator ",
-            _eq("v", den),
+            equals("v", den),
             ": ",
             Math("(u'·v − u·v')/v^2", r"\frac{u' v - u v'}{v^{2}}"),
             ".",
@@ -232,7 +236,7 @@ class _Engine:
             if exp != var:
                 return self._chain(expr, var, exp, lambda u: base**u)
             result = expr * sp.log(base)
-            sentence = ("Apply the exponential rule with base ", _eq("a", base), ": multiply ")
+            sentence = ("Apply the exponential rule with base ", equals("a", base), ": multiply ")
             sentence += (expr, " by the natural logarithm of its base, ", sp.log(base), ".")
             return self._make("exponential", expr, var, result, sentence)
         if base != var:
@@ -241,7 +245,7 @@ class _Engine:
         written: tuple[Part, ...] = ()
         if plain(expr) != _power_form(var, exp).plain:
             written = ("Write ", expr, " as ", _power_form(var, exp), ". ")
-        sentence = (*written, "Apply the power rule with ", _eq("n", exp), ": bring the ")
+        sentence = (*written, "Apply the power rule with ", equals("n", exp), ": bring the ")
         sentence += ("exponent down as a factor and lower it by 1.",)
         return self._make("power", expr, var, result, sentence)
 
@@ -251,11 +255,11 @@ class _Engine:
         result = expr * sub.result
         y = sp.Symbol(self._value or next(self._names), real=True)
         d_log = Math(
-            f"{self._d(var).plain} {_plain_part(operand(log_form))}",
-            f"{self._d(var).latex} {_latex_part(operand(log_form))}",
+            f"{self._d(var).plain} {part_plain(operand(log_form))}",
+            f"{self._d(var).latex} {part_latex(operand(log_form))}",
         )
         sentence = ("Both the base and the exponent depend on ", var, ", so differentiate the ")
-        sentence += ("logarithm: ", _eq(y, expr), " gives ", _eq(sp.log(y), log_form))
+        sentence += ("logarithm: ", equals(y, expr), " gives ", equals(sp.log(y), log_form))
         sentence += (" (for ", sp.Gt(base, 0))
         sentence += (
             "), so ",
@@ -326,12 +330,12 @@ class _Engine:
         partial = self.partial and var == self.var
         d = "∂" if partial else "d"
         dx = self._d(var)
-        du_dx = Math(f"{d}{plain(u)}/{d}{plain(var)}", _frac_d(u, var, partial))
+        du_dx = Math(f"{d}{plain(u)}/{d}{plain(var)}", frac_d(u, var, partial))
         sub = Math(f"{plain(u)} = {plain(inner)}", f"{latex(u)} = {latex(inner)}")
         left = operand(outer_expr)
         rule = Math(
-            f"{dx.plain} {_plain_part(left)} = {plain(outer.result)}·{du_dx.plain}",
-            rf"{dx.latex} {_latex_part(left)} = {latex(outer.result)} \cdot {du_dx.latex}",
+            f"{dx.plain} {part_plain(left)} = {plain(outer.result)}·{du_dx.plain}",
+            rf"{dx.latex} {part_latex(left)} = {latex(outer.result)} \cdot {du_dx.latex}",
         )
         sentence = ("Apply the chain rule with ", sub, ": ", rule, ". Put ", sub, " back ")
         sentence += ("and multiply by the derivative of the inside, ", inner, ".")
@@ -342,24 +346,6 @@ def _in_sentence(title: str) -> str:
     # "Trigonometric rule" -> "trigonometric rule", but "ReLU rule" keeps its capitals.
     first, rest = title.split(" ", 1)
     return (first if any(c.isupper() for c in first[1:]) else first.lower()) + " " + rest
-
-
-def _plain_part(part: Part) -> str:
-    return say_plain((part,))
-
-
-def _latex_part(part: Part) -> str:
-    return part.latex if isinstance(part, Math) else latex(part)
-
-
-def _eq(name: str | sp.Expr, value: sp.Expr) -> Math:
-    left = Math(name, name) if isinstance(name, str) else Math(plain(name), latex(name))
-    return Math(f"{left.plain} = {plain(value)}", f"{left.latex} = {latex(value)}")
-
-
-def _frac_d(u: sp.Symbol, var: sp.Symbol, partial: bool) -> str:
-    d = r"\partial " if partial else "d"
-    return r"\frac{" + d + latex(u) + "}{" + d + latex(var) + "}"
 
 
 def _is_reciprocal(factor: sp.Expr) -> bool:

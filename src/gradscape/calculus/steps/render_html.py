@@ -13,11 +13,23 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING
 
 from gradscape.calculus.steps.rules import RULES
-from gradscape.calculus.steps.step import Math, Part, Step, d_latex, d_plain, latex, operand, plain
+from gradscape.calculus.steps.step import (
+    Math,
+    Part,
+    Step,
+    d_latex,
+    d_plain,
+    latex,
+    operand,
+    part_latex,
+    part_plain,
+    plain,
+)
 
 if TYPE_CHECKING:
     from gradscape.calculus.steps.derivation import Derivation
@@ -38,8 +50,8 @@ def render_html(d: Derivation, math: str = "latex") -> str:
         raise ValueError(f"math must be 'latex' or 'text', not {math!r}")
     show = _latex_math if math == "latex" else _text_math
     problem = Math(
-        d_plain(d.var, d.partial) + " " + _plain(operand(d.expr)),
-        d_latex(d.var, d.partial) + " " + _latex(operand(d.expr)),
+        d_plain(d.var, d.partial) + " " + part_plain(operand(d.expr)),
+        d_latex(d.var, d.partial) + " " + part_latex(operand(d.expr)),
     )
     held = ""
     if d.held_constant:
@@ -51,7 +63,7 @@ def render_html(d: Derivation, math: str = "latex") -> str:
             '<div class="gs-steps">',
             _STYLE,
             f"<p>{show(problem)}{held}</p>",
-            _tree(d.root, "1", show),
+            "<ul>" + _tree(d.root, "1", show) + "</ul>",
             f"<p><strong>Result:</strong> {show(result)}</p>",
             f"<p>Checked against SymPy's derivative: {check} ({escape(d.verification)})</p>",
             "</div>",
@@ -59,7 +71,7 @@ def render_html(d: Derivation, math: str = "latex") -> str:
     )
 
 
-def _tree(step: Step, label: str, show) -> str:
+def _tree(step: Step, label: str, show: Callable[[Math], str]) -> str:
     head = f'<span class="gs-rule">{escape(label)} {escape(RULES[step.rule].title)}</span>'
     if step.substitution:
         head += " &nbsp; " + show(Math(step.substitution, step.substitution_latex or ""))
@@ -69,21 +81,15 @@ def _tree(step: Step, label: str, show) -> str:
         _tree(sub, f"{label}.{i}", show) for i, sub in enumerate(step.substeps, start=1)
     )
     return (
-        f"<ul><li>{head}<div>{show(step.equation())}</div><div>{sentence}</div>"
-        f'<div class="gs-formula">rule: {formula}</div>{children}</li></ul>'
+        f"<li>{head}<div>{show(step.equation())}</div><div>{sentence}</div>"
+        f'<div class="gs-formula">rule: {formula}</div>'
+        + (f"<ul>{children}</ul>" if children else "")
+        + "</li>"
     )
 
 
 def _math(part: Part) -> Math:
     return part if isinstance(part, Math) else Math(plain(part), latex(part))
-
-
-def _plain(part: Part) -> str:
-    return _math(part).plain
-
-
-def _latex(part: Part) -> str:
-    return _math(part).latex
 
 
 def _latex_math(m: Math) -> str:

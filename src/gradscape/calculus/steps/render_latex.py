@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gradscape.calculus.steps.rules import RULES
-from gradscape.calculus.steps.step import Step, d_latex, latex, operand, say_latex
+from gradscape.calculus.steps.step import Step, d_latex, latex, operand, part_latex, say_latex
 
 if TYPE_CHECKING:
     from gradscape.calculus.steps.derivation import Derivation
@@ -25,7 +25,7 @@ __all__ = ["render_latex"]
 
 def render_latex(d: Derivation) -> str:
     """The whole derivation as a LaTeX ``array`` (without surrounding ``$$``)."""
-    problem = d_latex(d.var, d.partial) + " " + _operand(d)
+    problem = d_latex(d.var, d.partial) + " " + part_latex(operand(d.expr))
     held = ""
     if d.held_constant:
         held = r" \quad \text{(" + ", ".join(d.held_constant) + r" held constant)}"
@@ -45,11 +45,6 @@ def render_latex(d: Derivation) -> str:
         r"\end{array}",
     ]
     return "\n".join(lines)
-
-
-def _operand(d: Derivation) -> str:
-    left = operand(d.expr)
-    return left.latex if hasattr(left, "latex") else latex(left)
 
 
 def _step_lines(step: Step, label: str, indent: str) -> list[str]:

@@ -26,8 +26,12 @@ __all__ = [
     "Step",
     "d_latex",
     "d_plain",
+    "equals",
+    "frac_d",
     "latex",
     "operand",
+    "part_latex",
+    "part_plain",
     "plain",
     "say_latex",
     "say_plain",
@@ -107,6 +111,28 @@ def operand(expr: sp.Expr | Math) -> Part:
     return Math(f"[{plain(expr)}]", r"\left(" + latex(expr) + r"\right)")
 
 
+def part_plain(part: Part) -> str:
+    """One sentence part as plain text."""
+    return say_plain((part,))
+
+
+def part_latex(part: Part) -> str:
+    """One sentence part (not prose) as LaTeX."""
+    return part.latex if isinstance(part, Math) else latex(part)
+
+
+def equals(name: str | sp.Expr, value: sp.Expr) -> Math:
+    """``name = value`` as notation."""
+    left = Math(name, name) if isinstance(name, str) else Math(plain(name), latex(name))
+    return Math(f"{left.plain} = {plain(value)}", f"{left.latex} = {latex(value)}")
+
+
+def frac_d(u: sp.Symbol, var: sp.Symbol, partial: bool) -> str:
+    """LaTeX du/dx (or ∂u/∂x)."""
+    d = r"\partial " if partial else "d"
+    return r"\frac{" + d + latex(u) + "}{" + d + latex(var) + "}"
+
+
 @dataclass(frozen=True)
 class Step:
     """One application of a rule: ``expr`` differentiated by ``var`` gives ``result``.
@@ -132,11 +158,9 @@ class Step:
     def equation(self) -> Math:
         """``d/dx [expr] = result`` in both notations."""
         left = operand(self.expr)
-        left_plain = left.plain if isinstance(left, Math) else plain(left)
-        left_latex = left.latex if isinstance(left, Math) else latex(left)
         return Math(
-            f"{d_plain(self.var, self.partial)} {left_plain} = {plain(self.result)}",
-            f"{d_latex(self.var, self.partial)} {left_latex} = {latex(self.result)}",
+            f"{d_plain(self.var, self.partial)} {part_plain(left)} = {plain(self.result)}",
+            f"{d_latex(self.var, self.partial)} {part_latex(left)} = {latex(self.result)}",
         )
 
     def walk(self) -> list[Step]:
