@@ -215,6 +215,8 @@ def test_every_format_renders(expr, var, variables, want, rules):
     assert len(rule_lines) == len(nodes) and tex.count(r"\text{rule: }") == len(nodes)
     assert html.count('class="gs-formula"') == len(nodes)
     assert tex.startswith(r"\begin{array}{l}") and tex.endswith(r"\end{array}")
+    bare = tex.replace(r"\{", "").replace(r"\}", "")
+    assert bare.count("{") == bare.count("}") and tex.count(r"\left") == tex.count(r"\right")
     assert html.count("<li>") == html.count("</li>") == len(nodes)
     assert html.count("<ul>") == html.count("</ul>") == 1 + sum(bool(n["substeps"]) for n in nodes)
     assert d._repr_latex_().startswith("$$") and d._repr_html_() == html

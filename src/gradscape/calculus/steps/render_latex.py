@@ -28,7 +28,8 @@ def render_latex(d: Derivation) -> str:
     problem = d_latex(d.var, d.partial) + " " + part_latex(operand(d.expr))
     held = ""
     if d.held_constant:
-        held = r" \quad \text{(" + ", ".join(d.held_constant) + r" held constant)}"
+        names = ", ".join(latex(v) for v in d.variables if v != d.var)  # x_1 needs maths
+        held = r" \quad (" + names + r"\text{ held constant})"
     lines = [r"\begin{array}{l}", problem + held + r" \\"]
     todo: list[tuple[Step, str, int]] = [(d.root, "1", 0)]
     while todo:
