@@ -19,7 +19,6 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/gradscape grad "x^2 + y^2" --at 1,2
 	$(VENV)/bin/gradscape field "x^2 + y^2" -o out/gradient-field.png
-	@echo "wrote out/gradient-field.png"
 
 test: $(STAMP)
 	$(PY) -m ruff check src tests bench examples
