@@ -14,8 +14,6 @@ import os
 import shutil
 from pathlib import Path
 
-import matplotlib
-import matplotlib.style
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -26,18 +24,10 @@ from gradscape.plot.paths import paths
 from gradscape.plot.quiver import quiver
 from gradscape.plot.text import caption
 
-pytestmark = pytest.mark.filterwarnings("error")
+pytestmark = [pytest.mark.filterwarnings("error"), pytest.mark.usefixtures("mpl_style")]
 
 BASELINE = Path(__file__).parent / "baseline"
 TOL = 3.0  # RMS over 0-255 pixel values: room for antialiasing, not for a changed picture
-
-
-@pytest.fixture(autouse=True)
-def _style():
-    with matplotlib.rc_context():
-        matplotlib.style.use("default")
-        matplotlib.rcParams.update({"font.family": "DejaVu Sans", "savefig.dpi": 100})
-        yield
 
 
 def check(fig: Figure, name: str, tmp_path: Path) -> None:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import io
 import math
 
-import matplotlib
-import matplotlib.style
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -25,15 +23,7 @@ from gradscape.plot.quiver import arrow_components
 from gradscape.plot.scales import contour_levels, default_box
 from gradscape.plot.text import field_notes, math_title, set_title
 
-pytestmark = pytest.mark.filterwarnings("error")
-
-
-@pytest.fixture(autouse=True)
-def _style():
-    with matplotlib.rc_context():
-        matplotlib.style.use("default")
-        matplotlib.rcParams["font.family"] = "DejaVu Sans"
-        yield
+pytestmark = [pytest.mark.filterwarnings("error"), pytest.mark.usefixtures("mpl_style")]
 
 
 def render(fig: Figure) -> None:

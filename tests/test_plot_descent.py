@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
-import matplotlib.style
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -22,15 +20,7 @@ from gradscape.formula.library import lookup
 from gradscape.plot import animate, basins, paths
 from gradscape.plot.figures import make_figure
 
-pytestmark = pytest.mark.filterwarnings("error")
-
-
-@pytest.fixture(autouse=True)
-def _style():
-    with matplotlib.rc_context():
-        matplotlib.style.use("default")
-        matplotlib.rcParams["font.family"] = "DejaVu Sans"
-        yield
+pytestmark = [pytest.mark.filterwarnings("error"), pytest.mark.usefixtures("mpl_style")]
 
 
 def gd_quadratic(start, lr, k):
