@@ -130,3 +130,10 @@ def test_negative_values_are_joined() -> None:
         "-o",
         "f.png",
     ]
+
+
+def test_show_without_a_display_says_how_to_write_a_file(tmp_path: Path) -> None:
+    # The tests run with MPLBACKEND=Agg: no window can open, as on a server or in CI.
+    for args in (("field", "x^2 + y^2", "--show"), ("plot", "contour", "x^2 + y^2", "--show")):
+        r = run(*args, cwd=tmp_path)
+        assert r.returncode == 2 and "-o out.png" in r.stderr and r.stdout == ""

@@ -93,9 +93,26 @@ def emit(args: argparse.Namespace, payload: dict[str, Any], lines: list[str]) ->
     if getattr(args, "json", False):
         json.dump(payload, sys.stdout, ensure_ascii=False, allow_nan=False, default=_jsonable)
         sys.stdout.write("\n")
-    else:
+    elif lines:
         sys.stdout.write("\n".join(lines) + "\n")
     return 0
+
+
+_NON_INTERACTIVE = {"agg", "cairo", "pdf", "pgf", "ps", "svg", "template"}
+
+
+def require_display() -> None:
+    """Fail early, with the fix, when --show has no window to open (a server, CI, SSH)."""
+    import matplotlib.pyplot as plt
+
+    from gradscape.errors import DomainError
+
+    backend = plt.get_backend().lower()
+    if backend in _NON_INTERACTIVE or "inline" in backend:
+        raise DomainError(
+            f"--show needs a display, and matplotlib's backend here is '{backend}' "
+            "(no window can open); write the figure to a file with -o out.png"
+        )
 
 
 def _jsonable(obj: Any) -> Any:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from gradscape.cli.common import CommandSpec, add_formula, add_json, axis_range, emit
+from gradscape.cli.common import (
+    CommandSpec,
+    add_formula,
+    add_json,
+    axis_range,
+    emit,
+    require_display,
+)
 
 __all__ = ["SPECS", "save_or_show"]
 
@@ -30,6 +37,8 @@ def _run(args: argparse.Namespace) -> int:
 
     if not args.output and not args.show:
         raise DomainError("say where the figure goes: -o FILE (png, svg, pdf) or --show")
+    if args.show:
+        require_display()
     f = load_function(args)
     if len(f.variables) != 2:
         raise DomainError(

@@ -124,6 +124,10 @@ def _run(args: argparse.Namespace) -> int:
 
     if not args.show:
         matplotlib.use("Agg")
+    else:
+        from gradscape.cli.common import require_display
+
+        require_display()
     from gradscape.plot.figures import FIGURES, make_figure
 
     dims = max(len(f.variables), min(FIGURES[kind].dims))
