@@ -226,3 +226,18 @@ def test_gradient_matches_mpmath(expr: sp.Expr, px: float, py: float) -> None:
             lambda a, b: g(a, b), (mpmath.mpf(px), mpmath.mpf(py)), (1, 0) if k == 0 else (0, 1)
         )
         assert comp == pytest.approx(float(ref), rel=1e-10, abs=1e-10)
+
+
+def test_hess_out_and_float32() -> None:
+    f = Function("x^3 y + sin(y)")
+    X, Y = np.meshgrid(np.linspace(-1, 1, 5), np.linspace(0, 2, 4))
+    out = np.empty((2, 2, 4, 5))
+    got = f.hess(X, Y, out=out)
+    assert got is out
+    np.testing.assert_allclose(out[0, 0], 6 * X * Y, rtol=1e-14)
+    np.testing.assert_allclose(out[0, 1], 3 * X**2, rtol=1e-14)
+    np.testing.assert_allclose(out[1, 0], out[0, 1], rtol=0)
+    np.testing.assert_allclose(out[1, 1], -np.sin(Y), rtol=1e-14, atol=1e-16)
+    with pytest.raises(DomainError, match="shape"):
+        f.hess(X, Y, out=np.empty((2, 2, 3)))
+    assert f(X, Y, dtype=np.float32).dtype == np.float32

@@ -236,7 +236,7 @@ class Function:
         return [[sources.evalf(h, subs) for h in row] for row in self.hessian.tolist()]
 
     # ---- numeric, vectorised --------------------------------------------------------------
-    def __call__(self, *values: Any, backend: str = "auto") -> np.ndarray:
+    def __call__(self, *values: Any, backend: str = "auto", dtype: Any = None) -> np.ndarray:
         """f at points: one array (or number) per variable, broadcast together."""
         self._check_arity(values)
         if self.expr is None:
@@ -246,7 +246,7 @@ class Function:
                 arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in values))
                 result = np.asarray(self.callable(*arrays), dtype=float)
             return np.broadcast_to(result, arrays[0].shape).copy() if arrays else result
-        return self._kernel("value")(*values, backend=backend)[0]
+        return self._kernel("value")(*values, backend=backend, dtype=dtype)[0]
 
     def grad(
         self, *values: Any, out: np.ndarray | None = None, backend: str = "auto", dtype: Any = None
@@ -267,14 +267,25 @@ class Function:
             return result
         return self._kernel("grad")(*values, out=out, backend=backend, dtype=dtype)
 
-    def hess(self, *values: Any, backend: str = "auto", dtype: Any = None) -> np.ndarray:
-        """The Hessian at points: shape (n, n, *broadcast shape)."""
+    def hess(
+        self, *values: Any, out: np.ndarray | None = None, backend: str = "auto", dtype: Any = None
+    ) -> np.ndarray:
+        """The Hessian at points: shape (n, n, *broadcast shape); ``out`` is filled if given.
+
+        >>> Function("x^2 y").hess(1.0, 3.0).tolist()
+        [[6.0, 2.0], [2.0, 0.0]]
+        """
         self._check_arity(values)
+        import numpy as np
+
         if self.expr is None:
             from gradscape.calculus.numeric import numeric_hessian
 
-            return numeric_hessian(self.callable, values).values
-        import numpy as np
+            result = numeric_hessian(self.callable, values).values
+            if out is None:
+                return result
+            out[...] = result
+            return out
 
         n = len(self.symbols)
         upper = self._kernel("hess")(*values, backend=backend, dtype=dtype)
@@ -284,7 +295,11 @@ class Function:
             for j in range(i, n):
                 index[i, j] = index[j, i] = k
                 k += 1
-        return upper[index]
+        if out is not None and out.shape != (n, n, *upper.shape[1:]):
+            raise DomainError(
+                f"out has shape {out.shape}; the Hessian here has shape {(n, n, *upper.shape[1:])}"
+            )
+        return np.take(upper, index, axis=0, out=out)
 
     def _check_arity(self, values: tuple[Any, ...]) -> None:
         if len(values) != len(self.symbols):
