@@ -241,3 +241,10 @@ def test_hess_out_and_float32() -> None:
     with pytest.raises(DomainError, match="shape"):
         f.hess(X, Y, out=np.empty((2, 2, 3)))
     assert f(X, Y, dtype=np.float32).dtype == np.float32
+
+
+def test_variables_as_text_with_commas_or_spaces() -> None:
+    assert Function("x*y + z", variables="z y x").variables == ("z", "y", "x")
+    assert Function("x*y + z", variables="z, y,x").gradient == (1, z, y)
+    with pytest.raises(DomainError, match="repeat"):
+        Function("x + y", variables="x x y")

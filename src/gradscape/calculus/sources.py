@@ -4,8 +4,8 @@ Function's constructor and its point evaluations use these; they hold the rules 
 variable names, for tracing a Python function into a formula, and for reading coordinates
 as the exact decimals the user typed.
 
->>> variable_names("x, y")
-('x', 'y')
+>>> variable_names("x, y"), variable_names("w b")
+(('x', 'y'), ('w', 'b'))
 >>> exact(0.1)
 1/10
 """
@@ -27,11 +27,10 @@ Number = float | int | sp.Expr
 
 
 def variable_names(variables: Sequence[str] | str | None) -> tuple[str, ...] | None:
+    """Names from ``("x", "y")``, ``"x,y"`` or ``"x y"``; None stays None (infer them)."""
     if variables is None:
         return None
-    names = (
-        [v.strip() for v in variables.split(",")] if isinstance(variables, str) else list(variables)
-    )
+    names = variables.replace(",", " ").split() if isinstance(variables, str) else list(variables)
     for v in names:
         if not isinstance(v, str) or not v.isidentifier():
             raise DomainError(f"variable names must be identifiers like x or theta, got {v!r}")
