@@ -245,6 +245,6 @@ def test_hess_out_and_float32() -> None:
 
 def test_variables_as_text_with_commas_or_spaces() -> None:
     assert Function("x*y + z", variables="z y x").variables == ("z", "y", "x")
-    assert Function("x*y + z", variables="z, y,x").gradient == (1, z, y)
+    assert Function("x*y + z", variables="z, y,x").gradient == (1, x, y)
     with pytest.raises(DomainError, match="repeat"):
         Function("x + y", variables="x x y")
