@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 from hypothesis import assume, given, settings
-from hypothesis import strategies as st
+from trees import trees
 
 from gradscape.calculus.display import json_str, text, tidy
 from gradscape.formula.parser import parse
@@ -28,24 +28,16 @@ def test_tidy_only_rewrites_when_shorter() -> None:
 _UNARY = [sp.sin, sp.cos, sp.exp, sp.log, sp.sqrt, sp.atan, sp.tanh]
 
 
-def _trees(depth: int) -> st.SearchStrategy[sp.Expr]:
-    leaves = st.sampled_from([x, y, sp.Integer(2), sp.Integer(3), sp.Rational(1, 2)])
-    if depth == 0:
-        return leaves
-    sub = _trees(depth - 1)
-    return st.one_of(
-        leaves,
-        st.builds(lambda a, b: a + b, sub, sub),
-        st.builds(lambda a, b: a - b, sub, sub),
-        st.builds(lambda a, b: a * b, sub, sub),
-        st.builds(lambda a, b: a / b, sub, st.sampled_from([x, y, x + 1, sp.Integer(3)])),
-        st.builds(lambda a, k: a**k, sub, st.integers(-3, 4)),
-        st.builds(lambda fn, a: fn(a), st.sampled_from(_UNARY), sub),
-    )
-
-
 @settings(max_examples=150, deadline=None)
-@given(_trees(3))
+@given(
+    trees(
+        3,
+        [x, y, sp.Integer(2), sp.Integer(3), sp.Rational(1, 2)],
+        _UNARY,
+        powers=(-3, 4),
+        divisors=[x, y, x + 1, sp.Integer(3)],
+    )
+)
 def test_printed_text_parses_back_to_the_same_expression(expr: sp.Expr) -> None:
     assume(not expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo))  # 1/0 folded by SymPy: not a formula
     assert sp.simplify(parse(text(expr)).expr - expr) == 0, text(expr)

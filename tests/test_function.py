@@ -10,6 +10,7 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from trees import trees
 
 from gradscape import DomainError, FormulaError, Function, jacobian
 
@@ -201,22 +202,12 @@ _UNARY = [
 ]
 
 
-def _trees(depth: int) -> st.SearchStrategy[sp.Expr]:
-    leaves = st.sampled_from([x, y, sp.Integer(2), sp.Rational(1, 3), x + y])
-    if depth == 0:
-        return leaves
-    sub = _trees(depth - 1)
-    return st.one_of(
-        leaves,
-        st.builds(lambda a, b: a + b, sub, sub),
-        st.builds(lambda a, b: a * b, sub, sub),
-        st.builds(lambda a, k: a**k, sub, st.integers(2, 3)),
-        st.builds(lambda fn, a: fn(a), st.sampled_from(_UNARY), sub),
-    )
-
-
 @settings(max_examples=60, deadline=None)
-@given(_trees(3), st.floats(-1.5, 1.5), st.floats(-1.5, 1.5))
+@given(
+    trees(3, [x, y, sp.Integer(2), sp.Rational(1, 3), x + y], _UNARY),
+    st.floats(-1.5, 1.5),
+    st.floats(-1.5, 1.5),
+)
 def test_gradient_matches_mpmath(expr: sp.Expr, px: float, py: float) -> None:
     f = Function(expr, variables=("x", "y"))
     mpmath.mp.dps = 40
