@@ -72,6 +72,17 @@ def _broken(y: np.ndarray, limits: tuple[float, float] | None) -> np.ndarray:
     return out
 
 
+def _frame(ax: Axes, x: tuple[float, float], ylim: tuple[float, float] | None, var: str, *,
+           legend_size: float | None = None) -> None:
+    """Limits, label, legend and grid shared by every one-variable picture."""
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.set_xlim(*x)
+    ax.set_xlabel(var)
+    ax.legend(loc="best", fontsize=legend_size)
+    ax.grid(True, alpha=0.3)
+
+
 def _signed(value: float) -> str:
     return f"{'−' if value < 0 else '+'} {abs(value):.4g}"
 
@@ -97,12 +108,7 @@ def function_and_derivative(ax: Axes, f: Any, x: tuple[float, float] = (-3.0, 3.
     lim = _ylim(y, dy)
     drawn.artists["f"].set_ydata(_broken(y, _ylim(y)))  # each curve's own scale finds its poles
     drawn.artists["df"].set_ydata(_broken(dy, _ylim(dy)))
-    if lim is not None:
-        ax.set_ylim(*lim)
-    ax.set_xlim(*x)
-    ax.set_xlabel(var)
-    ax.legend(loc="best")
-    ax.grid(True, alpha=0.3)
+    _frame(ax, x, lim, var)
     set_title(ax, title if title is not None else math_title("f and f′ for", f))
     return drawn
 
@@ -135,12 +141,7 @@ def tangent_line(ax: Axes, f: Any, at: float | Sequence[float],
     drawn.artists["point"] = ax.plot(a, fa, "o", color="k", markersize=6, zorder=5)[0]
     lim = _ylim(y)
     drawn.artists["f"].set_ydata(_broken(y, lim))
-    if lim is not None:
-        ax.set_ylim(*lim)
-    ax.set_xlim(*x)
-    ax.set_xlabel(var)
-    ax.legend(loc="best")
-    ax.grid(True, alpha=0.3)
+    _frame(ax, x, lim, var)
     set_title(ax, title if title is not None else
               f"Tangent at {var} = {a:g}: y = {fa:.4g} {_signed(slope)}·({_minus(var, a)})")
     return drawn
@@ -188,11 +189,6 @@ def secants(ax: Axes, f: Any, at: float | Sequence[float], h: float,
         drawn.notes.append(f"f is undefined at {a + h:g}: no secant for h = {h:g}")
     lim = _ylim(y)
     drawn.artists["f"].set_ydata(_broken(y, lim))
-    if lim is not None:
-        ax.set_ylim(*lim)
-    ax.set_xlim(*x)
-    ax.set_xlabel(f.variables[0])
-    ax.legend(loc="best", fontsize=7)
-    ax.grid(True, alpha=0.3)
+    _frame(ax, x, lim, f.variables[0], legend_size=7)
     set_title(ax, title if title is not None else f"h = {h:g}", size=10)
     return drawn
