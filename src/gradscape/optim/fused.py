@@ -37,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import weakref
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -296,12 +297,25 @@ def _pool(threads: int) -> ThreadPoolExecutor:
     return _POOLS[threads]
 
 
+_KEYS: weakref.WeakKeyDictionary[Any, list[str]] = weakref.WeakKeyDictionary()
+
+
+def _formula_keys(f: Any, upper: list[Any]) -> list[str]:
+    # Hashing a formula prints its whole tree; tune_lr and basin maps call descend on the
+    # same Function many times, so the keys are remembered per Function.
+    from gradscape.compile.cache import formula_key
+
+    if f not in _KEYS:
+        _KEYS[f] = [formula_key(list(f.gradient), f.symbols), formula_key([f.expr], f.symbols)]
+    return [*_KEYS[f], formula_key(upper, f.symbols) if upper else ""]
+
+
 def fused_loop(f: Any, opt: Optimizer, hyper: Mapping[str, Any]) -> FusedLoop:
     """The compiled loop running ``opt`` on Function ``f`` (built once, cached on disk).
 
     Raises DomainError when the method has no fused code or f has no formula.
     """
-    from gradscape.compile.cache import cache_dir, formula_key, load_module
+    from gradscape.compile.cache import cache_dir, load_module
     from gradscape.compile.codegen import lower, render
     from gradscape.compile.table import NUMBA_HELPERS
     from gradscape.errors import DomainError
@@ -317,8 +331,7 @@ def fused_loop(f: Any, opt: Optimizer, hyper: Mapping[str, Any]) -> FusedLoop:
     n = len(f.symbols)
     upper = [f.hessian[i, j] for i in range(n) for j in range(i, n)] if "hess" in opt.needs \
         else []
-    keys = [formula_key(list(f.gradient), f.symbols), formula_key([f.expr], f.symbols),
-            formula_key(upper, f.symbols) if upper else ""]
+    keys = _formula_keys(f, upper)
     digest = hashlib.sha256(repr((TEMPLATE_VERSION, BLOCK, keys, code, names,
                                   n)).encode()).hexdigest()[:32]
     if digest in _LOOPS:
