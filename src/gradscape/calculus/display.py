@@ -19,6 +19,7 @@ __all__ = ["text", "latex", "json_str", "tidy", "vector_text"]
 # "2*x" -> "2x", "3*sin(y)" -> "3sin(y)", "2*(x + 1)" -> "2(x + 1)"; never before e/E + digit,
 # which would read as scientific notation, nor between two numbers.
 _IMPLICIT = re.compile(r"(?<![\w.^])(\d+(?:\.\d+)?)\*(?=[^\W\d_eE]|\(|[eE](?![\d+-]))")
+_ABS = re.compile(r"(?<![\w.])Abs\(")
 _EULER = re.compile(r"(?<![\w.])E(?!\w)")
 _TIDY_MAX_OPS = 150  # above this, tidying could take seconds; show SymPy's form as it is
 
@@ -27,6 +28,7 @@ def text(expr: sp.Expr) -> str:
     """Plain text as people write it: ``^`` for powers, ``2x`` for 2*x."""
     s = sp.sstr(expr, order="grlex").replace("**", "^")
     s = _EULER.sub("e", s)
+    s = _ABS.sub("abs(", s)  # SymPy spells |x| Abs; formulas spell it abs
     return _IMPLICIT.sub(r"\1", s)
 
 
