@@ -49,6 +49,7 @@ TUNED = {
     ("adamw", "himmelblau"): (0.05, 5000, {"schedule": "cosine", "weight_decay": 1e-3}, 1e-3),
     ("newton", "himmelblau"): (1.0, 30, {}, 1e-7),
     ("armijo", "himmelblau"): (1.0, 200, {}, 1e-7),
+    ("lion", "himmelblau"): (0.01, 2000, {"schedule": "cosine", "weight_decay": 0.0}, 1e-6),
     ("gd", "rosenbrock"): (0.001, 20000, {}, 1e-3),
     ("momentum", "rosenbrock"): (0.001, 4000, {}, 1e-5),
     ("nesterov", "rosenbrock"): (0.001, 4000, {}, 1e-5),
@@ -58,6 +59,7 @@ TUNED = {
     ("adamw", "rosenbrock"): (0.05, 5000, {"schedule": "cosine", "weight_decay": 1e-3}, 5e-3),
     ("newton", "rosenbrock"): (1.0, 30, {}, 1e-9),
     ("armijo", "rosenbrock"): (1.0, 20000, {}, 1e-5),
+    ("lion", "rosenbrock"): (0.01, 5000, {"schedule": "cosine", "weight_decay": 0.0}, 1e-3),
 }
 START = {"himmelblau": [0.0, 0.0], "rosenbrock": [-1.2, 1.0]}
 
@@ -225,13 +227,16 @@ def test_a_second_process_loads_the_compiled_loop_from_disk(tmp_path):
     import subprocess
     import sys
 
+    # the loop (one per optimizer) and the formula's pieces (one set per formula)
     code = ("import numpy as np; from gradscape.optim.descend import descend; "
             "from gradscape.optim import fused; "
-            "descend('x^4 + y^4 - x*y', np.ones((3, 2)), 'nesterov', steps=5); "
-            "s = next(iter(fused._LOOPS.values()))._run.stats; "
-            "print(len(s.cache_hits), len(s.cache_misses))")
+            "descend('x^4 + y^4 - x*y', np.ones((3, 2)), 'nesterov', steps=5, "
+            "backend='numba'); "
+            "stats = [fused._METHODS['nesterov'].stats, "
+            "*(p.stats for p in next(iter(fused._PIECES.values())))]; "
+            "print(*(f'{len(s.cache_hits)}/{len(s.cache_misses)}' for s in stats))")
     env = {**os.environ, "GRADSCAPE_CACHE_DIR": str(tmp_path)}
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            env=env, timeout=300, check=True).stdout.split() for _ in range(2)]
-    assert runs[0] == ["0", "1"]  # the first process compiles (a cache miss) ...
-    assert runs[1] == ["1", "0"]  # ... the second finds the machine code on disk
+    assert runs[0] == ["0/1"] * 5  # the first process compiles (cache misses) ...
+    assert runs[1] == ["1/0"] * 5  # ... the second finds all the machine code on disk

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from gradscape import descend
-from gradscape.optim.fused import CHUNK
+from gradscape.optim.driver import CHUNK
 
 
 @pytest.mark.parametrize("method", ["gd", "momentum", "adam", "armijo"])

@@ -32,7 +32,7 @@ from typing import Any
 __all__ = ["CODEGEN_VERSION", "cache_dir", "formula_key", "load_module"]
 
 # Bump whenever generated code changes meaning: old files on disk are then never reused.
-CODEGEN_VERSION = "1"
+CODEGEN_VERSION = "2"
 _OFF = {"off", "0", "none", "false", "no", ""}
 _LOADED: dict[tuple[str, str], ModuleType] = {}
 _LOCK = threading.RLock()

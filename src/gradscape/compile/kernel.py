@@ -152,10 +152,10 @@ class Kernel:
         from gradscape.compile.numba_backend import run_driver
 
         if view is not None:
-            run_driver(driver, [*prepared, view], size)
+            run_driver(driver, [*prepared, view], loop_shape)
         else:
             target = np.empty(loop_out, dt)
-            run_driver(driver, [*prepared, target], size)
+            run_driver(driver, [*prepared, target], loop_shape)
             out[...] = target.reshape(out.shape)
         return out
 

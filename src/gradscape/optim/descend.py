@@ -22,8 +22,9 @@ from typing import Any
 import numpy as np
 
 from gradscape.errors import DomainError
-from gradscape.optim.fused_reference import Problem, run_reference
 from gradscape.optim.optimizers import Optimizer, lookup
+from gradscape.optim.oracle import Problem
+from gradscape.optim.reference import run_reference
 from gradscape.optim.result import BatchResult, Raw, Trajectory
 from gradscape.optim.schedules import Schedule, resolve_schedule
 
@@ -109,7 +110,8 @@ def descend(
         starts=starts, final=raw.final, values=raw.value, steps=raw.steps,
         status_codes=raw.code, grad_norms=raw.grad_norm, method=opt.name, lr=lr,
         paths=raw.paths, path_values=raw.path_values, path_grad_norms=raw.path_grad_norms,
-        path_index=keep, variables=tuple(fn.variables), hyper=hp, schedule=sched.describe())
+        path_index=keep, variables=tuple(fn.variables), hyper=hp, schedule=sched.describe(),
+        evaluations=raw.evals)
     return result.trajectory(0) if single else result
 
 
@@ -118,18 +120,17 @@ def _run(fn: Any, opt: Optimizer, hp: dict[str, Any], starts: np.ndarray, rates:
     if backend == "numba":
         from gradscape.optim.fused import fused_loop
 
-        return fused_loop(fn, opt, hp)(starts, rates, steps, tol2, hp, keep)
-    return run_reference(problem_of(fn), opt.transform(**hp), starts, rates, steps, tol2, keep)
+        return fused_loop(fn, opt)(starts, rates, steps, tol2, hp, keep)
+    return run_reference(problem_of(fn), opt, hp, starts, rates, steps, tol2, keep)
 
 
 def _check_backend(backend: str, fn: Any, opt: Optimizer) -> str:
     if backend not in BACKENDS:
         raise DomainError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
-    fusable = fn.expr is not None and opt.fused is not None and _have_numba()
+    fusable = fn.expr is not None and _have_numba()
     if backend == "numba" and not fusable:
-        why = ("Numba is not installed" if not _have_numba() else
-               f"{opt.name} has no fused loop" if opt.fused is None else
-               "f wraps Python code, not a formula")
+        why = "Numba is not installed" if not _have_numba() else \
+            "f wraps Python code, not a formula"
         raise DomainError(f"backend 'numba' is not available here: {why}; use backend='numpy'")
     if backend == "auto":
         return "numba" if fusable else "numpy"

@@ -1,32 +1,25 @@
-"""The fused descent loop: one compiled Numba kernel runs every step for every start point.
+"""Fused descent loops: machine code per optimizer, small compiled pieces per formula.
 
-For each (formula, method, number of variables) a module is generated from a template: the
-gradient and value code printed by the compile layer from validated SymPy trees, the method's
-lines from the optimizer table, unrolled over the variables. Nothing from user text reaches it.
+A fused run has two compiled parts, each a module written to the kernel cache and compiled by
+Numba with ``cache=True`` (a second process loads machine code instead of paying the JIT):
 
-Start points are split into blocks of 512, run in parallel by a thread pool over a ``nogil``
-kernel (plain threads, not ``prange``: the parallel-loop passes doubled the JIT time, 3.3 s
-against 1.5 s per loop, for no speed). A block keeps its coordinates and optimizer state in
-small per-variable arrays, and each step is one loop over its lanes that LLVM vectorises (SIMD
-across start points). A lane that converges or diverges keeps its point (a select, not a
-branch) and bumps an event count; only on steps with events does a second pass record the
-finished lanes and compact the survivors, so finished starts cost nothing afterwards. Kept
-paths are copied out per step for the few lanes asked for. Fixed-step runs (``tol=None``, no
-kept paths) skip the per-step checks inside chunks of ``CHUNK`` steps and replay a chunk step
-by step only when it ends with a diverged lane.
+- per optimizer row, the loop: :func:`build_run` binds the real loop code
+  (:mod:`gradscape.optim.driver`) to the optimizer's definition (a chain from
+  :mod:`gradscape.optim.transforms` or a method from :mod:`gradscape.optim.methods`) and
+  compiles it once, for every formula;
+- per formula, its four pieces (:mod:`gradscape.compile.lanes`), generated from validated
+  SymPy trees and passed to the loop as first-class functions. Nothing from user text reaches
+  either module.
 
-No fast-math, not even FMA contraction (+20% for gradient descent): without it the loops
-match the NumPy reference bit for bit on polynomial formulas (NumPy's own exp, sin, ... may
-differ from libm's in the last bit). That matters: RMSProp or Adam hovering near a minimum
-with a fixed rate is a chaotic map, and one rounding difference grows to 1e-2 in 300 steps.
-
-Modules are written under the compile layer's cache directory and compiled with
-``cache=True``, so a second process loads machine code instead of paying the JIT.
+Module names are digests of what they are made of, the source of the loop's modules included,
+so a new gradscape version never reads an old loop. Loaded loops and pieces are kept in
+bounded, locked caches; blocks of starts run in parallel on the shared thread pool
+(:mod:`gradscape.compile.threads`).
 
 >>> import numpy as np
 >>> from gradscape.calculus.function import Function
 >>> from gradscape.optim.optimizers import OPTIMIZERS
->>> loop = fused_loop(Function("x^2"), OPTIMIZERS["gd"], {})
+>>> loop = fused_loop(Function("x^2"), OPTIMIZERS["gd"])
 >>> raw = loop(np.array([[1.0]]), np.full(2, 0.25), 2, -1.0, {}, np.array([0]))
 >>> raw.paths[0, :, 0].tolist()
 [1.0, 0.5, 0.25]
@@ -35,317 +28,194 @@ Modules are written under the compile layer's cache directory and compiled with
 from __future__ import annotations
 
 import hashlib
-import itertools
-import os
+import threading
+import warnings
 import weakref
-from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from gradscape.optim.fused_reference import DIVERGE, empty_raw
-from gradscape.optim.optimizers import FusedCode, Optimizer
-from gradscape.optim.result import Raw
+from gradscape.optim import binding, driver, methods, oracle, transforms
+from gradscape.optim.driver import BLOCK
+from gradscape.optim.optimizers import OPTIMIZERS, Optimizer
+from gradscape.optim.result import Raw, empty_raw
 
-__all__ = ["fused_loop", "loop_source", "FusedLoop", "BLOCK", "TEMPLATE_VERSION"]
+__all__ = ["fused_loop", "FusedLoop", "build_run", "formula_pieces", "method_loop"]
 
-# Bump when the template changes meaning: modules on disk are keyed by it.
-TEMPLATE_VERSION = "5"
-# With tol=None and no kept paths, steps run in chunks of CHUNK with no per-step checks (they
-# halve the speed); a chunk that ends with a diverged lane is rolled back and replayed step by
-# step, so statuses and diverged_at stay exact. Only an excursion past the divergence limit
-# that comes back within one chunk would go unseen: NaN and inf never come back.
-CHUNK = 16
-# Lanes per block: state for a block stays in L1 (6 arrays x 512 x 8 bytes for Adam in 2-D).
-BLOCK = 512
+_MAX_CACHED = 64  # compiled formulas kept in this process (least recently used dropped)
+_PIECES: OrderedDict[str, tuple[Any, ...]] = OrderedDict()
+_METHODS: dict[str, Any] = {}  # one compiled loop per optimizer row
+_KEYS: weakref.WeakKeyDictionary[Any, tuple[str, str]] = weakref.WeakKeyDictionary()
+_LOCK = threading.RLock()
+_ENGINE: list[str] = []  # digest of the loop's own source, computed once
+_OPTS = {"error_model": "numpy"}  # no fastmath, so no FMA contraction: see driver's docstring
 
-_HEADER = """\
-# generated by gradscape.optim.fused from validated SymPy trees and the optimizer table
-import numpy as np
-from numba import njit
+_METHOD_MODULE = """\
+# generated by gradscape.optim.fused: the compiled loop of one optimizer; safe to delete
+from gradscape.optim.fused import build_run
 
-F = np.float64
-OPTS = dict(cache={cache}, error_model="numpy")
-BLOCK = {block}
-CHUNK = {chunk}
-LIMIT2 = {limit2!r}
-"""
-
-# The loop, with {placeholders} filled per (method, n). Indentation matters: filled-in blocks
-# are indented to the column of their placeholder.
-_RUN = """
-@njit(nogil=True, **OPTS)
-def run(blk_lo, blk_hi, X, rates, steps, tol2, {hyper}slot_of, out_x, out_val, out_k,
-        out_code, out_gn, paths, path_val, path_gn):
-    M = X.shape[0]
-    for blk in range(blk_lo, blk_hi):
-        lo = blk * BLOCK
-        na = min(lo + BLOCK, M) - lo
-        {alloc}
-        lane = np.empty(na, np.int64)
-        keep = np.empty(na, np.int64)
-        kpos = np.empty(na, np.int64)
-        EV = np.zeros(na, np.bool_)
-        nk = 0
-        for j in range(na):
-            {load}
-            lane[j] = lo + j
-            keep[j] = slot_of[lo + j] if len(slot_of) else -1
-            if keep[j] >= 0:
-                kpos[nk] = j
-                nk += 1
-        {setup}
-        done = 0
-        if tol2 < 0.0 and nk == 0:
-            {snap_alloc}
-            while done + CHUNK <= steps:
-                for j in range(na):
-                    {snap_save}
-                for STEP in range(done, done + CHUNK):
-                    LR = rates[STEP]
-                    {per_step}
-                    for j in range(na):
-                        {read}
-                        {gradient}
-                        {gn2_line}
-                        {lane}
-                        {write_plain}
-                bad = 0
-                for j in range(na):
-                    {read}
-                    {gradient}
-                    if not ({gn2} + ({xn2}) <= LIMIT2):
-                        bad += 1
-                if bad > 0:
-                    for j in range(na):
-                        {snap_restore}
-                    break
-                done += CHUNK
-        for step in range(done, steps + 1):
-            for r in range(nk):
-                j = kpos[r]
-                s = keep[j]
-                {read}
-                {gradient}
-                {record}
-                path_val[s, step] = value({a})
-                path_gn[s, step] = np.sqrt({gn2})
-            ev = na
-            if step < steps:
-                LR = rates[step]
-                STEP = step
-                {per_step}
-                ev = 0
-                for j in range(na):
-                    {read}
-                    {gradient}
-                    GN2 = {gn2}
-                    E = (GN2 < tol2) | (not (GN2 + ({xn2}) <= LIMIT2))
-                    EV[j] = E
-                    ev += E
-                    {lane}
-                    {write}
-            if ev > 0:
-                w = 0
-                nk = 0
-                for j in range(na):
-                    if step == steps or EV[j]:
-                        {read}
-                        {gradient}
-                        GN2 = {gn2}
-                        i = lane[j]
-                        {store}
-                        out_val[i] = value({a})
-                        out_k[i] = step
-                        out_gn[i] = np.sqrt(GN2)
-                        if not (GN2 + ({xn2}) <= LIMIT2):
-                            out_code[i] = 2
-                        elif GN2 < tol2:
-                            out_code[i] = 1
-                        else:
-                            out_code[i] = 0
-                    else:
-                        {compact}
-                        lane[w] = lane[j]
-                        keep[w] = keep[j]
-                        if keep[w] >= 0:
-                            kpos[nk] = w
-                            nk += 1
-                        w += 1
-                na = w
-                if na == 0:
-                    break
+run = build_run(globals(), {method!r}, cache={cache})
 """
 
 
-def _function(name: str, rendered: Any, n: int, vector: bool) -> str:
-    args = ", ".join(f"a{i}" for i in range(n))
-    outs = rendered.outputs
-    ret = "(" + ", ".join(outs) + ",)" if vector else outs[0]
-    body = "\n    ".join([*rendered.lines, f"return {ret}"])
-    return f"\n@njit(**OPTS)\ndef {name}({args}):\n    {body}\n"
+def _engine_digest() -> str:
+    # The loop's machine code depends on these modules' source.
+    if not _ENGINE:
+        import inspect
+
+        from gradscape.compile import codegen, lanes
+
+        parts = [inspect.getsource(m) for m in (binding, driver, methods, oracle, transforms,
+                                                codegen, lanes)]
+        _ENGINE.append(hashlib.sha256("\0".join(parts).encode()).hexdigest())
+    return _ENGINE[0]
 
 
-def _expand(lines: tuple[str, ...] | list[str], n: int, names: Mapping[str, str]) -> list[str]:
-    out: list[str] = []
-    for line in lines:
-        if "{i}" in line:
-            out += [line.format(i=i, **names) for i in range(n)]
-        else:
-            out.append(line.format(**names))
-    return out
-
-
-def _fill(template: str, blocks: Mapping[str, list[str]]) -> str:
-    """Replace each line holding only ``{key}`` by ``blocks[key]`` at that line's indentation."""
-    out: list[str] = []
-    for line in template.splitlines():
-        key = line.strip()[1:-1]
-        if line.strip().startswith("{") and key in blocks:
-            pad = line[: len(line) - len(line.lstrip())]
-            out += [pad + item for item in blocks[key]] or [pad + "pass"]
-        else:
-            out.append(line)
-    return "\n".join(out) + "\n"
-
-
-def loop_source(grad: Any, value: Any, n: int, code: FusedCode, hyper: Mapping[str, Any],
-                helpers: str = "", *, hess: Any = None, cache: bool = True) -> str:
-    """The generated module's text: ``grad``, ``value`` (``hess``) and the fused ``run`` loop.
-
-    ``grad``, ``value`` and ``hess`` are the compile layer's rendered code (lines, outputs);
-    ``code`` is a row's fused lines; ``hyper`` names the run-time hyper-parameter arguments.
-    """
-    names = {"a": ", ".join(f"a{i}" for i in range(n)), "q": ", ".join(f"q_{i}" for i in range(n)),
-             "g": ", ".join(f"g_{i}" for i in range(n))}
-    arrays = [f"X_{i}" for i in range(n)] + [f"S_{s}_{i}" for s in code.slots for i in range(n)]
-    gsum = " + ".join(f"g_{i} * g_{i}" for i in range(n))
-    xsum = " + ".join(f"a{i} * a{i}" for i in range(n))
-    fill: dict[str, list[str]] = {
-        "alloc": [f"X_{i} = np.empty(na)" for i in range(n)]
-                 + [f"S_{s}_{i} = np.zeros(na)" for s in code.slots for i in range(n)],
-        "load": [f"X_{i}[j] = X[lo + j, {i}]" for i in range(n)],
-        "setup": _expand(code.setup, n, names),
-        "read": [f"a{i} = X_{i}[j]" for i in range(n)],
-        "gradient": [f"{names['g']}{',' if n == 1 else ''} = grad({names['a']})"],
-        "record": [f"paths[s, step, {i}] = a{i}" for i in range(n)],
-        "per_step": _expand(code.per_step, n, names),
-        "lane": _expand(code.lane, n, names),
-        "write": [f"X_{i}[j] = a{i} if E else q_{i}" for i in range(n)],
-        "write_plain": [f"X_{i}[j] = q_{i}" for i in range(n)],
-        "gn2_line": ["GN2 = {gn2}"] if any("GN2" in line for line in code.lane) else [],
-        "snap_alloc": [f"C_{a} = np.empty(na)" for a in arrays],
-        "snap_save": [f"C_{a}[j] = {a}[j]" for a in arrays],
-        "snap_restore": [f"{a}[j] = C_{a}[j]" for a in arrays],
-        "store": [f"out_x[i, {i}] = a{i}" for i in range(n)],
-        "compact": [f"{a}[w] = {a}[j]" for a in arrays],
-    }
-    text = _fill(_RUN.replace("{hyper}", "".join(f"HP_{h}, " for h in hyper)), fill)
-    text = text.replace("{a}", names["a"]).replace("{gn2}", gsum).replace("{xn2}", xsum)
-    header = _HEADER.format(cache=cache, block=BLOCK, chunk=CHUNK, limit2=DIVERGE * DIVERGE)
-    second = _function("hess", hess, n, True) if hess is not None else ""
-    return "".join([header, helpers, *code.helpers, _function("grad", grad, n, True),
-                    _function("value", value, n, False), second, text])
-
-
-class FusedLoop:
-    """A compiled loop for one (formula, method, hyper flags): call it like run_reference."""
-
-    def __init__(self, run: Callable[..., Any], hyper_names: tuple[str, ...], n: int) -> None:
-        self._run = run
-        self.hyper_names = hyper_names
-        self.n = n
-
-    def __call__(self, starts: np.ndarray, rates: np.ndarray, steps: int, tol2: float,
-                 hyper: Mapping[str, Any], keep: np.ndarray) -> Raw:
-        m, n = starts.shape
-        raw = empty_raw(m, n, len(keep), steps)
-        slot = np.full(m if len(keep) else 0, -1, dtype=np.int64)  # empty: no path kept
-        slot[keep] = np.arange(len(keep))
-        args = (np.ascontiguousarray(starts, dtype=np.float64),
-                np.ascontiguousarray(rates, dtype=np.float64), int(steps), float(tol2),
-                *(hyper[h] for h in self.hyper_names), slot, *raw)
-        blocks = -(-m // BLOCK)
-        threads = min(_threads(), blocks)
-        if threads <= 1:
-            self._run(0, blocks, *args)
-            return raw
-        # a few chunks per thread: starts converge at different steps, so chunks vary in cost
-        edges = np.linspace(0, blocks, min(blocks, 4 * threads) + 1).round().astype(int)
-        pool = _pool(threads)
-        list(pool.map(lambda lo_hi: self._run(*lo_hi, *args), itertools.pairwise(edges)))
-        return raw
-
-
-_LOOPS: dict[str, FusedLoop] = {}
-_POOLS: dict[int, ThreadPoolExecutor] = {}
-
-
-def _threads() -> int:
-    try:
-        import numba
-
-        return int(numba.get_num_threads())
-    except ImportError:  # pragma: no cover - numba is a dependency
-        return os.cpu_count() or 1
-
-
-def _pool(threads: int) -> ThreadPoolExecutor:
-    if threads not in _POOLS:
-        _POOLS[threads] = ThreadPoolExecutor(threads, thread_name_prefix="gradscape-descend")
-    return _POOLS[threads]
-
-
-_KEYS: weakref.WeakKeyDictionary[Any, list[str]] = weakref.WeakKeyDictionary()
-
-
-def _formula_keys(f: Any, upper: list[Any]) -> list[str]:
+def _formula_keys(f: Any) -> tuple[str, str]:
     # Hashing a formula prints its whole tree; tune_lr and basin maps call descend on the
     # same Function many times, so the keys are remembered per Function.
     from gradscape.compile.cache import formula_key
 
-    if f not in _KEYS:
-        _KEYS[f] = [formula_key(list(f.gradient), f.symbols), formula_key([f.expr], f.symbols)]
-    return [*_KEYS[f], formula_key(upper, f.symbols) if upper else ""]
+    with _LOCK:
+        if f not in _KEYS:
+            _KEYS[f] = (formula_key(list(f.gradient), f.symbols),
+                        formula_key([f.expr], f.symbols))
+        return _KEYS[f]
 
 
-def fused_loop(f: Any, opt: Optimizer, hyper: Mapping[str, Any]) -> FusedLoop:
-    """The compiled loop running ``opt`` on Function ``f`` (built once, cached on disk).
+def _hessian_upper(f: Any) -> list[Any]:
+    n = len(f.symbols)
+    return [f.hessian[i, j] for i in range(n) for j in range(i, n)]
 
-    Raises DomainError when the method has no fused code or f has no formula.
-    """
-    from gradscape.compile.cache import cache_dir, load_module
+
+def formula_pieces(f: Any, hess: bool) -> tuple[Any, ...]:
+    """``(grad_block, value_point, grad_point, hess_point)`` compiled for Function ``f``;
+    without ``hess`` the Hessian piece fills NaN (and the Hessian is never formed)."""
+    from gradscape.compile import lanes
+    from gradscape.compile.cache import cache_dir, formula_key, load_module
     from gradscape.compile.codegen import lower, render
-    from gradscape.compile.table import NUMBA_HELPERS
+    from gradscape.compile.numba_backend import helper_source
+
+    keys = _formula_keys(f)
+    upper = _hessian_upper(f) if hess else []
+    extra = formula_key(upper, f.symbols) if hess else ""
+    digest = hashlib.sha256(repr((_engine_digest(), keys, extra)).encode()).hexdigest()[:32]
+    with _LOCK:
+        if digest in _PIECES:
+            _PIECES.move_to_end(digest)
+            return _PIECES[digest]
+
+        def source(on_disk: bool) -> str:
+            n, symbols = len(f.symbols), list(f.symbols)
+            grad = render(lower(list(f.gradient), symbols), "numba")
+            value = render(lower([f.expr], symbols), "numba")
+            second = render(lower(upper, symbols), "numba") if hess else None
+            used = grad.helpers | value.helpers | (second.helpers if second else set())
+            return lanes.module_source(grad, value, second, n, helper_source(used),
+                                       cache=on_disk)
+
+        module = load_module(f"gsl_{digest}", source, cache_dir())
+        pieces = (module.grad_block, module.value_point, module.grad_point, module.hess_point)
+        _PIECES[digest] = pieces
+        if len(_PIECES) > _MAX_CACHED:
+            _PIECES.popitem(last=False)
+        return pieces
+
+
+def _signature(opt: Optimizer) -> Any:
+    from numba import typeof, types
+
+    from gradscape.compile.lanes import signatures
+
+    pieces = signatures()
+    f8, i8 = types.float64, types.int64
+    out = types.Tuple([f8[:, ::1], f8[::1], i8[::1], types.int8[::1], f8[::1], i8[:, ::1]])
+    hp = typeof(opt.params(opt.defaults()))
+    fns = [types.FunctionType(pieces[name])
+           for name in ("grad_block", "value_point", "grad_point", "hess_point")]
+    return types.void(i8, i8, f8[:, ::1], f8[::1], i8, f8, hp, i8[::1], out, f8[:, :, ::1],
+                      f8[:, ::1], f8[:, ::1], i8, *fns)
+
+
+def build_run(namespace: dict[str, Any], name: str, *, cache: bool) -> Any:
+    """Compile the loop of optimizer ``name``; called by its generated module on import, so
+    that Numba's cache keeps the machine code beside that module's file."""
+    from numba import njit
+    from numba.core.errors import NumbaExperimentalFeatureWarning
+
+    # Passing compiled functions as arguments is what keeps one loop for every formula.
+    warnings.filterwarnings("ignore", "First-class function type",
+                            NumbaExperimentalFeatureWarning)
+    opt = OPTIMIZERS[name]
+    inner = njit(**_OPTS)
+    pieces: dict[str, Any]
+    if opt.method is None:
+        composed = transforms.chain(*opt.pieces, jit=inner)
+        pieces = {"update": composed.update, "per_step": composed.per_step,
+                  "NSLOTS": composed.slots}
+        loop = driver.coordinate_loop
+    else:
+        pieces = {"method": binding.bind(opt.method.update, {}, jit=inner)}
+        loop = driver.vector_loop
+    top = njit(_signature(opt), nogil=True, cache=cache, **_OPTS)
+    return binding.bind(loop, pieces, jit=inner, top=top, filename=namespace.get("__file__"))
+
+
+def method_loop(opt: Optimizer) -> Any:
+    """The compiled loop of optimizer row ``opt`` (built once per process, cached on disk)."""
+    from gradscape.compile.cache import cache_dir, load_module
+
+    with _LOCK:
+        if opt.name not in _METHODS:
+            digest = hashlib.sha256(repr((_engine_digest(), BLOCK, opt.name)).encode())
+            module = load_module(f"gsm_{digest.hexdigest()[:32]}",
+                                 lambda on_disk: _METHOD_MODULE.format(method=opt.name,
+                                                                       cache=on_disk),
+                                 cache_dir())
+            _METHODS[opt.name] = module.run
+        return _METHODS[opt.name]
+
+
+class FusedLoop:
+    """The compiled loop of one optimizer with one formula's pieces: call it like
+    ``run_reference``."""
+
+    def __init__(self, run: Any, pieces: tuple[Any, ...], opt: Optimizer, n: int) -> None:
+        self._run = run
+        self._pieces = pieces
+        self.opt = opt
+        self.n = n
+
+    def __call__(self, starts: np.ndarray, rates: np.ndarray, steps: int, tol2: float,
+                 hyper: Mapping[str, Any], keep: np.ndarray) -> Raw:
+        from gradscape.compile.threads import run_split
+
+        m, n = starts.shape
+        raw = empty_raw(m, n, len(keep), steps)
+        slot = np.full(m if len(keep) else 0, -1, dtype=np.int64)  # empty: no path kept
+        slot[keep] = np.arange(len(keep))
+        out = (raw.final, raw.value, raw.steps, raw.code, raw.grad_norm, raw.evals)
+        width = self.opt.method.width(n) if self.opt.method is not None else 0
+        args = (np.ascontiguousarray(starts, dtype=np.float64),
+                np.ascontiguousarray(rates, dtype=np.float64), int(steps), float(tol2),
+                self.opt.params({**self.opt.defaults(), **hyper}), slot, out, raw.paths,
+                raw.path_values, raw.path_grad_norms, width, *self._pieces)
+        blocks = -(-m // BLOCK)
+        run_split(lambda lo, hi: self._run(lo, hi, *args), blocks, min_items=1)
+        return raw
+
+
+def fused_loop(f: Any, opt: Optimizer) -> FusedLoop:
+    """The compiled loop running ``opt`` on Function ``f``.
+
+    Raises DomainError when f has no formula.
+    """
     from gradscape.errors import DomainError
 
-    if opt.fused is None:
-        raise DomainError(f"{opt.name} has no fused loop; use backend='numpy'")
     if f.expr is None:
         raise DomainError("the fused loop needs a formula; this Function wraps Python code "
                           "(use backend='numpy')")
-    code = opt.fused(hyper)
-    # flags shape the code; numbers are run-time arguments (one compiled loop for every lr)
-    names = tuple(h.name for h in opt.hyper if h.rule != "flag")
-    n = len(f.symbols)
-    upper = [f.hessian[i, j] for i in range(n) for j in range(i, n)] if "hess" in opt.needs \
-        else []
-    keys = _formula_keys(f, upper)
-    digest = hashlib.sha256(repr((TEMPLATE_VERSION, BLOCK, keys, code, names,
-                                  n)).encode()).hexdigest()[:32]
-    if digest in _LOOPS:
-        return _LOOPS[digest]
-    grad = render(lower(list(f.gradient), list(f.symbols)), "numba")
-    value = render(lower([f.expr], list(f.symbols)), "numba")
-    hess = render(lower(upper, list(f.symbols)), "numba") if upper else None
-    used = grad.helpers | value.helpers | (hess.helpers if hess else set())
-    helpers = "".join(NUMBA_HELPERS[h] for h in sorted(used))
-
-    def source(cache: bool) -> str:
-        return loop_source(grad, value, n, code, dict.fromkeys(names), helpers, hess=hess,
-                           cache=cache)
-
-    module = load_module(f"gsd_{digest}", source, cache_dir())
-    loop = _LOOPS[digest] = FusedLoop(module.run, names, n)
-    return loop
+    return FusedLoop(method_loop(opt), formula_pieces(f, "hess" in opt.needs), opt,
+                     len(f.symbols))

@@ -24,7 +24,7 @@ import numpy as np
 
 from gradscape.errors import DomainError
 
-__all__ = ["Trajectory", "BatchResult", "Raw", "STATUSES"]
+__all__ = ["Trajectory", "BatchResult", "Raw", "STATUSES", "empty_raw"]
 
 # status code (int8 in the loops) -> name; the index is the code
 STATUSES = ("max-steps", "converged", "diverged")
@@ -41,6 +41,19 @@ class Raw(NamedTuple):
     paths: np.ndarray  # (K, steps+1, n), NaN after a start stopped
     path_values: np.ndarray  # (K, steps+1)
     path_grad_norms: np.ndarray  # (K, steps+1)
+    evals: np.ndarray  # (M, 3) int64: evaluations of f, ∇f and the Hessian
+
+
+def empty_raw(m: int, n: int, k: int, steps: int) -> Raw:
+    """Output arrays: per start (every start stops once and fills its row, so left unset)
+    and NaN-filled path storage for ``k`` kept starts."""
+    return Raw(np.empty((m, n)), np.empty(m), np.empty(m, np.int64), np.empty(m, np.int8),
+               np.empty(m), np.full((k, steps + 1, n), np.nan), np.full((k, steps + 1), np.nan),
+               np.full((k, steps + 1), np.nan), np.empty((m, 3), np.int64))
+
+
+def _evals(row: Sequence[int] | np.ndarray) -> dict[str, int]:
+    return {"nfev": int(row[0]), "njev": int(row[1]), "nhev": int(row[2])}
 
 
 def _num(v: float) -> float | None:
@@ -65,6 +78,7 @@ class Trajectory:
     variables: tuple[str, ...] = ()
     hyper: dict[str, Any] = field(default_factory=dict)
     schedule: str = "constant()"
+    evaluations: tuple[int, int, int] = (0, 0, 0)  # of f, ∇f and the Hessian (nfev, njev, nhev)
 
     @property
     def steps(self) -> int:
@@ -107,6 +121,7 @@ class Trajectory:
             "method": self.method, "lr": self.lr, "hyper": dict(self.hyper),
             "schedule": self.schedule, "variables": list(self.variables),
             "status": self.status, "steps": self.steps, "diverged_at": self.diverged_at,
+            "evaluations": _evals(self.evaluations),
             "start": [_num(v) for v in self.start], "final": [_num(v) for v in self.final],
             "value": _num(self.value), "grad_norm": _num(self.grad_norm),
             "step_index": rows.tolist(),
@@ -162,6 +177,7 @@ class BatchResult:
     variables: tuple[str, ...] = ()
     hyper: dict[str, Any] = field(default_factory=dict)
     schedule: str = "constant()"
+    evaluations: np.ndarray | None = None  # (M, 3): of f, ∇f and the Hessian per start
 
     @property
     def status(self) -> np.ndarray:
@@ -194,7 +210,9 @@ class BatchResult:
             points=self.paths[row, : k + 1].copy(), values=self.path_values[row, : k + 1].copy(),
             grad_norms=self.path_grad_norms[row, : k + 1].copy(),
             status=STATUSES[self.status_codes[i]], method=self.method, lr=self.lr,
-            variables=self.variables, hyper=dict(self.hyper), schedule=self.schedule)
+            variables=self.variables, hyper=dict(self.hyper), schedule=self.schedule,
+            evaluations=(0, 0, 0) if self.evaluations is None
+            else tuple(int(v) for v in self.evaluations[i]))  # type: ignore[arg-type]
 
     def to_dict(self, max_starts: int = 1000) -> dict[str, Any]:
         """JSON-ready summary and the first ``max_starts`` starts' final points."""

@@ -1,0 +1,316 @@
+"""The fused descent loops: ordinary Python that Numba compiles once per (formula, method).
+
+Start points are split into blocks of :data:`BLOCK` lanes. A block keeps its coordinates
+``B[i, j]`` (coordinate i of lane j), gradients ``G`` and optimizer state in small arrays that
+stay in the L1 cache, and each step is:
+
+1. ``grad_block`` — the formula's gradient at every lane (generated, one vectorised pass);
+2. the checks: a lane whose ``|x|² + |∇f|²`` leaves the finite world (above ``DIVERGE²``, or
+   NaN) has "diverged", one with ``|∇f|² < tol²`` has "converged", and at the last step the
+   rest stop at "max-steps"; stopped lanes write their results and the survivors are packed
+   to the front, so finished starts cost nothing afterwards;
+3. the update of every surviving lane: per coordinate, one vectorised pass of the optimizer's
+   ``update`` (:func:`coordinate_loop`), or per lane, a per-start method (:func:`vector_loop`).
+
+Runs with ``tol=None`` and no kept paths skip the checks inside chunks of :data:`CHUNK` steps
+(they halve the speed of gradient descent); a chunk that ends with a diverged lane is rolled
+back and replayed step by step, so statuses and step counts stay exact. Only an excursion past
+the divergence limit that comes back within one chunk would go unseen (NaN never comes back).
+
+The formula arrives as four compiled functions (``grad_block``, ``value_point``, ``grad_point``,
+``hess_point``: :mod:`gradscape.compile.lanes`), so one compiled loop serves every formula. The
+optimizer's names ``update``, ``per_step``, ``method`` and ``NSLOTS`` are bound per optimizer
+by :mod:`gradscape.optim.fused`, and inlined. No fast-math, not even FMA contraction, so the
+loops agree bit for bit with the NumPy reference (:mod:`gradscape.optim.reference`) wherever
+the formula's code does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gradscape.optim.binding import lane
+
+__all__ = ["BLOCK", "CHUNK", "DIVERGE", "LIMIT2", "coordinate_loop", "vector_loop"]
+
+BLOCK = 512  # lanes per block: a block's arrays stay in L1 (Adam in 2-D: 5 × 512 × 8 bytes)
+CHUNK = 16  # steps between checks on fixed-step runs
+DIVERGE = 1e100  # a point or gradient this far out (in norm) counts as diverged
+LIMIT2 = DIVERGE * DIVERGE
+
+# Names bound per optimizer by gradscape.optim.fused; placeholders for readers.
+NSLOTS = 0  # state slots per coordinate of the optimizer chain
+
+
+def update(u: Any, x: Any, s: Any, o: int, j: Any, c: Any, p: Any) -> Any:
+    """The optimizer chain's update of one coordinate (see gradscape.optim.transforms)."""
+    return u
+
+
+def per_step(t: Any, lr: Any, p: Any) -> Any:
+    """The optimizer chain's constants for step t."""
+    return ()
+
+
+def method(x: Any, g: Any, q: Any, w: Any, ev: Any, lr: float, p: Any, fx: Any) -> int:
+    """A per-start method's step (see gradscape.optim.methods)."""
+    return 0
+
+
+@lane
+def load_block(X: Any, lo: int, na: int, B: Any, lanes: Any, keep: Any, slot_of: Any) -> int:
+    """Copy starts lo … lo+na-1 into the block; return how many of them keep their path."""
+    n = X.shape[1]
+    kept = 0
+    for j in range(na):
+        for i in range(n):
+            B[i, j] = X[lo + j, i]
+        lanes[j] = lo + j
+        keep[j] = slot_of[lo + j] if len(slot_of) else -1
+        if keep[j] >= 0:
+            kept += 1
+    return kept
+
+
+@lane
+def norms(B: Any, G: Any, GN: Any, XN: Any, na: int) -> None:
+    """|∇f|² and |x|² per lane, summed over coordinates in order (as the reference does)."""
+    n = B.shape[0]
+    for j in range(na):
+        GN[j] = G[0, j] * G[0, j]
+        XN[j] = B[0, j] * B[0, j]
+    for i in range(1, n):
+        for j in range(na):
+            GN[j] += G[i, j] * G[i, j]
+            XN[j] += B[i, j] * B[i, j]
+
+
+@lane
+def record(B: Any, GN: Any, na: int, keep: Any, step: int, paths: Any, path_val: Any,
+           path_gn: Any, value_point: Any) -> None:
+    """Copy the kept lanes' points, values and gradient norms at this step."""
+    for j in range(na):
+        s = keep[j]
+        if s >= 0:
+            for i in range(B.shape[0]):
+                paths[s, step, i] = B[i, j]
+            path_val[s, step] = value_point(B[:, j])
+            path_gn[s, step] = np.sqrt(GN[j])
+
+
+@lane
+def finish_lane(B: Any, GN: Any, j: int, i: int, step: int, code: int, evals: Any,
+                out: Any, value_point: Any) -> None:
+    """Write lane j's results as start i's: final point, value, steps, status, |∇f| and the
+    evaluations of f, ∇f (the methods' own, plus one per point visited) and the Hessian."""
+    out_x, out_val, out_k, out_code, out_gn, out_ev = out
+    for k in range(B.shape[0]):
+        out_x[i, k] = B[k, j]
+    out_val[i] = value_point(B[:, j])
+    out_k[i] = step
+    out_code[i] = code
+    out_gn[i] = np.sqrt(GN[j])
+    out_ev[i, 0] = evals[0]
+    out_ev[i, 1] = evals[1] + step + 1
+    out_ev[i, 2] = evals[2]
+
+
+@lane
+def settle(B: Any, GN: Any, XN: Any, na: int, step: int, steps: int, tol2: float,
+           lanes: Any, EV: Any, alive: Any, out: Any, value_point: Any) -> int:
+    """Finish every lane that converged, diverged or reached the last step; list the others
+    in ``alive`` and return how many there are."""
+    w = 0
+    for j in range(na):
+        if not (GN[j] + XN[j] <= LIMIT2):
+            code = 2
+        elif GN[j] < tol2:
+            code = 1
+        elif step == steps:
+            code = 0
+        else:
+            alive[w] = j
+            w += 1
+            continue
+        finish_lane(B, GN, j, lanes[j], step, code, EV[j], out, value_point)
+    return w
+
+
+@lane
+def pack_columns(A: Any, alive: Any, w: int) -> None:
+    """Move the columns listed in ``alive`` (increasing) to the front, in order."""
+    for k in range(w):
+        src = alive[k]
+        for r in range(A.shape[0]):
+            A[r, k] = A[r, src]
+
+
+@lane
+def pack_rows(A: Any, alive: Any, w: int) -> None:
+    """Move the rows listed in ``alive`` (increasing) to the front, in order."""
+    for k in range(w):
+        src = alive[k]
+        for c in range(A.shape[1]):
+            A[k, c] = A[src, c]
+
+
+@lane
+def pack_lanes(alive: Any, w: int, lanes: Any, keep: Any) -> None:
+    for k in range(w):
+        lanes[k] = lanes[alive[k]]
+        keep[k] = keep[alive[k]]
+
+
+@lane
+def copy_lanes(src: Any, dst: Any, na: int) -> None:
+    """dst[:, :na] = src[:, :na], as loops (Numba compiles 2-D slice copies slowly)."""
+    for r in range(src.shape[0]):
+        for j in range(na):
+            dst[r, j] = src[r, j]
+
+
+@lane
+def coordinate_step(B: Any, G: Any, S: Any, na: int, lr: float, c: Any, hp: Any) -> None:
+    """One step of the optimizer chain at every lane, coordinate by coordinate."""
+    n = B.shape[0]
+    for i in range(n):
+        x_ = B[i]
+        g_ = G[i]
+        s_ = S[i * NSLOTS:(i + 1) * NSLOTS]
+        for j in range(na):
+            x = x_[j]
+            x_[j] = x - lr * update(g_[j], x, s_, 0, j, c, hp)
+
+
+@lane
+def run_chunks(B: Any, G: Any, S: Any, GN: Any, XN: Any, na: int, rates: Any, steps: int,
+               hp: Any, grad_block: Any) -> int:
+    """Take whole chunks of steps without checks; return the steps taken (see module doc)."""
+    saved_b = np.empty_like(B)
+    saved_s = np.empty_like(S)
+    done = 0
+    while done + CHUNK <= steps:
+        copy_lanes(B, saved_b, na)
+        copy_lanes(S, saved_s, na)
+        for t in range(done, done + CHUNK):
+            grad_block(B, G, na)
+            coordinate_step(B, G, S, na, rates[t], per_step(t, rates[t], hp), hp)
+        grad_block(B, G, na)
+        norms(B, G, GN, XN, na)
+        bad = 0
+        for j in range(na):
+            if not (GN[j] + XN[j] <= LIMIT2):
+                bad += 1
+        if bad > 0:
+            copy_lanes(saved_b, B, na)
+            copy_lanes(saved_s, S, na)
+            break
+        done += CHUNK
+    return done
+
+
+@lane
+def coordinate_loop(blk_lo: int, blk_hi: int, X: Any, rates: Any, steps: int, tol2: float,
+                    hp: Any, slot_of: Any, out: Any, paths: Any, path_val: Any,
+                    path_gn: Any, width: int, grad_block: Any, value_point: Any,
+                    grad_point: Any, hess_point: Any) -> None:
+    """Run blocks ``blk_lo … blk_hi-1`` of the starts ``X`` (M, n) with a coordinate-wise
+    optimizer; results go to ``out`` (see gradscape.optim.result.Raw). ``width`` is unused
+    here (the loops share one signature)."""
+    m, n = X.shape
+    for blk in range(blk_lo, blk_hi):
+        lo = blk * BLOCK
+        na = min(lo + BLOCK, m) - lo
+        B = np.empty((n, na))
+        G = np.empty((n, na))
+        S = np.zeros((n * NSLOTS, na))
+        GN = np.empty(na)
+        XN = np.empty(na)
+        EV = np.zeros((na, 3), np.int64)
+        lanes = np.empty(na, np.int64)
+        keep = np.empty(na, np.int64)
+        alive = np.empty(na, np.int64)
+        done = 0
+        if load_block(X, lo, na, B, lanes, keep, slot_of) == 0 and tol2 < 0.0:
+            done = run_chunks(B, G, S, GN, XN, na, rates, steps, hp, grad_block)
+        for step in range(done, steps + 1):
+            grad_block(B, G, na)
+            norms(B, G, GN, XN, na)
+            record(B, GN, na, keep, step, paths, path_val, path_gn, value_point)
+            w = settle(B, GN, XN, na, step, steps, tol2, lanes, EV, alive, out, value_point)
+            if w < na:
+                for A in (B, G, S):
+                    pack_columns(A, alive, w)
+                pack_lanes(alive, w, lanes, keep)
+                na = w
+            if na == 0:
+                break
+            coordinate_step(B, G, S, na, rates[step], per_step(step, rates[step], hp), hp)
+
+
+@lane
+def vector_loop(blk_lo: int, blk_hi: int, X: Any, rates: Any, steps: int, tol2: float,
+                hp: Any, slot_of: Any, out: Any, paths: Any, path_val: Any,
+                path_gn: Any, width: int, grad_block: Any, value_point: Any,
+                grad_point: Any, hess_point: Any) -> None:
+    """As :func:`coordinate_loop`, for a per-start method: each lane runs ``method`` on its
+    own point, gradient and workspace (``width`` floats), and may stop itself with a status
+    code."""
+    m, n = X.shape
+    for blk in range(blk_lo, blk_hi):
+        lo = blk * BLOCK
+        na = min(lo + BLOCK, m) - lo
+        B = np.empty((n, na))
+        G = np.empty((n, na))
+        W = np.zeros((na, width))
+        GN = np.empty(na)
+        XN = np.empty(na)
+        EV = np.zeros((na, 3), np.int64)
+        lanes = np.empty(na, np.int64)
+        keep = np.empty(na, np.int64)
+        alive = np.empty(na, np.int64)
+        x = np.empty(n)
+        g = np.empty(n)
+        q = np.empty(n)
+        fx = (value_point, grad_point, hess_point)
+        load_block(X, lo, na, B, lanes, keep, slot_of)
+        for step in range(steps + 1):
+            grad_block(B, G, na)
+            norms(B, G, GN, XN, na)
+            record(B, GN, na, keep, step, paths, path_val, path_gn, value_point)
+            w = settle(B, GN, XN, na, step, steps, tol2, lanes, EV, alive, out, value_point)
+            if w == 0:
+                break
+            lr = rates[step]
+            stopped = 0
+            for k in range(w):
+                j = alive[k]
+                for i in range(n):
+                    x[i] = B[i, j]
+                    g[i] = G[i, j]
+                code = method(x, g, q, W[j], EV[j], lr, hp, fx)
+                if code == 0:
+                    for i in range(n):
+                        B[i, j] = q[i]
+                else:  # the method stops this start where it is
+                    finish_lane(B, GN, j, lanes[j], step, code, EV[j], out, value_point)
+                    alive[k] = -1
+                    stopped += 1
+            if stopped:
+                v = 0
+                for k in range(w):
+                    if alive[k] >= 0:
+                        alive[v] = alive[k]
+                        v += 1
+                w = v
+            if w < na:
+                for A in (B, G):
+                    pack_columns(A, alive, w)
+                pack_rows(W, alive, w)
+                pack_rows(EV, alive, w)
+                pack_lanes(alive, w, lanes, keep)
+                na = w
+            if na == 0:
+                break
