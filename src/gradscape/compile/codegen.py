@@ -240,7 +240,7 @@ class _Printer:
 
     def _call(self, code: Code, codes: list[str]) -> str:
         template = code.numba if self.numba else code.numpy
-        self.helpers.update(re.findall(r"\b(_[a-z]+)\(", template))
+        self.helpers.update(re.findall(r"\b(_[a-z][a-z0-9_]*)\(", template))
         consts = {"one": self.literal(1.0), "zero": self.literal(0.0)}
         if code.fold:
             text = codes[0]

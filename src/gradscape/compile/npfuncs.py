@@ -1,4 +1,4 @@
-"""NumPy helpers the generated NumPy kernels call; each mirrors its Numba twin in table.py.
+"""NumPy helpers the generated NumPy kernels call: array twins of ``compile/scalar.py``.
 
 They work on arrays and scalars alike, keep the input's float dtype and never overflow:
 
@@ -34,3 +34,4 @@ NAMESPACE: dict[str, object] = {
     "_softplus": _softplus,
     "_heaviside": _heaviside,
 }
+"""What a generated NumPy kernel may name: ``np`` and the helpers."""

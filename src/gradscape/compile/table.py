@@ -3,14 +3,12 @@
 To support a new function add one row: the SymPy class, the NumPy template and the Numba
 template. ``{0}``, ``{1}`` are the printed arguments; ``{one}`` and ``{zero}`` are literals of
 the kernel's dtype. Names starting with ``_`` are helpers: NumPy ones live in
-:mod:`gradscape.compile.npfuncs`, Numba ones in :data:`NUMBA_HELPERS` (their source is
-copied into each generated module so that Numba's disk cache holds everything it needs).
+:mod:`gradscape.compile.npfuncs`, Numba ones in :mod:`gradscape.compile.scalar` (their source
+is copied into each generated module so that Numba's disk cache holds everything it needs).
 
 >>> import sympy as sp
 >>> CODE[sp.sin].numpy
 'np.sin({0})'
->>> sorted(NUMBA_HELPERS)[:2]
-['_heaviside', '_max']
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ import sympy as sp
 
 from gradscape.formula.special import cbrt, relu, sigmoid, softplus
 
-__all__ = ["Code", "CODE", "NUMBA_HELPERS", "supported_heads"]
+__all__ = ["Code", "CODE", "supported_heads"]
 
 
 @dataclass(frozen=True)
@@ -85,67 +83,6 @@ CODE: dict[type, Code] = {
 LOGIC: dict[type, tuple[str, str]] = {
     sp.And: ("&", "and"),
     sp.Or: ("|", "or"),
-}
-
-# Numba helpers: each returns the dtype of its argument (F is np.float32 or np.float64).
-NUMBA_HELPERS: dict[str, str] = {
-    "_sign": """
-@njit(**OPTS)
-def _sign(x):
-    if x > 0:
-        return F(1.0)
-    if x < 0:
-        return F(-1.0)
-    if x == 0:
-        return F(0.0)
-    return x
-""",
-    "_heaviside": """
-@njit(**OPTS)
-def _heaviside(x, h0):
-    if x > 0:
-        return F(1.0)
-    if x < 0:
-        return F(0.0)
-    if x == 0:
-        return F(h0)
-    return x
-""",
-    "_max": """
-@njit(**OPTS)
-def _max(a, b):
-    if a >= b or a != a:
-        return a
-    return b
-""",
-    "_min": """
-@njit(**OPTS)
-def _min(a, b):
-    if a <= b or a != a:
-        return a
-    return b
-""",
-    "_relu": """
-@njit(**OPTS)
-def _relu(x):
-    if x < 0:
-        return F(0.0)
-    return x
-""",
-    "_sigmoid": """
-@njit(**OPTS)
-def _sigmoid(x):
-    z = np.exp(-np.abs(x))
-    if x >= 0:
-        return F(1.0) / (F(1.0) + z)
-    return z / (F(1.0) + z)
-""",
-    "_softplus": """
-@njit(**OPTS)
-def _softplus(x):
-    m = x if x > 0 else F(0.0)
-    return m + np.log1p(np.exp(-np.abs(x)))
-""",
 }
 
 

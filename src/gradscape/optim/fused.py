@@ -317,7 +317,7 @@ def fused_loop(f: Any, opt: Optimizer, hyper: Mapping[str, Any]) -> FusedLoop:
     """
     from gradscape.compile.cache import cache_dir, load_module
     from gradscape.compile.codegen import lower, render
-    from gradscape.compile.table import NUMBA_HELPERS
+    from gradscape.compile.numba_backend import helper_source
     from gradscape.errors import DomainError
 
     if opt.fused is None:
@@ -340,7 +340,7 @@ def fused_loop(f: Any, opt: Optimizer, hyper: Mapping[str, Any]) -> FusedLoop:
     value = render(lower([f.expr], list(f.symbols)), "numba")
     hess = render(lower(upper, list(f.symbols)), "numba") if upper else None
     used = grad.helpers | value.helpers | (hess.helpers if hess else set())
-    helpers = "".join(NUMBA_HELPERS[h] for h in sorted(used))
+    helpers = helper_source(used)
 
     def source(cache: bool) -> str:
         return loop_source(grad, value, n, code, dict.fromkeys(names), helpers, hess=hess,
