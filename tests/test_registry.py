@@ -52,6 +52,7 @@ REFERENCE: dict[str, Callable[..., mpmath.mpf]] = {
     "exp": mp.exp, "log": mp.log,
     "cbrt": lambda a: mp.sign(a) * mp.cbrt(abs(a)),
     "abs": mp.fabs, "sign": mp.sign,
+    "erf": mp.erf, "erfc": mp.erfc,
     "sigmoid": lambda a: 1 / (1 + mp.exp(-a)),
     "softplus": lambda a: mp.log(1 + mp.exp(a)),
     "relu": lambda a: max(mp.mpf(0), a),

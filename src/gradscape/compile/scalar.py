@@ -75,6 +75,14 @@ def _softplus(x: float) -> float:
     return m + math.log1p(math.exp(-abs(x)))
 
 
+def _erf(x: float) -> float:
+    return math.erf(x)
+
+
+def _erfc(x: float) -> float:
+    return math.erfc(x)
+
+
 def _cbrt(x: float) -> float:
     # CUDA has no cbrt: a power, then one Newton step (a/r² - r)/3, which cannot overflow.
     a = abs(x)

@@ -169,6 +169,19 @@ ROWS: tuple[Row | Spelling, ...] = (
         Derivative("sign", lambda u: sp.S.Zero, *_NONZERO,
                    lambda u: (sp.sign(u), " is constant on each side of 0")),
         Code("np.sign({0})", "_sign({0})", "_sign({0})")),
+    # --- error functions ---------------------------------------------------------------------
+    Row("erf", sp.erf, "error function, 2/sqrt(pi) times the integral of e^-t^2 from 0 to x",
+        REALS, PLAIN,
+        Derivative("erf", lambda u: 2 * sp.exp(-(u**2)) / sp.sqrt(sp.pi),
+                   note=lambda u: (sp.erf(u), " is the area under the curve ",
+                                   2 * sp.exp(-(sp.Symbol("t", real=True) ** 2)) / sp.sqrt(sp.pi),
+                                   " from 0 to ", u, ", so its slope is that curve's height")),
+        Code("_erf({0})", "_erf({0})", "math.erf({0})")),
+    Row("erfc", sp.erfc, "complementary error function 1 - erf(x)", REALS, PLAIN,
+        Derivative("erf", lambda u: -2 * sp.exp(-(u**2)) / sp.sqrt(sp.pi),
+                   note=lambda u: (sp.erfc(u), " = ", 1 - sp.erf(u), ", so its slope is "
+                                   "minus that of ", sp.erf(u))),
+        Code("_erfc({0})", "_erfc({0})", "math.erfc({0})")),
     # --- machine learning (numerically stable forms) ---------------------------------------
     Row("sigmoid", sigmoid, "logistic sigmoid 1/(1 + e^-x)", REALS, EXP,
         Derivative("sigmoid", lambda u: sigmoid(u) * (1 - sigmoid(u)),

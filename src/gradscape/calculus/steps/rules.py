@@ -113,6 +113,7 @@ RULES: dict[str, Rule] = dict(
         _rule("sigmoid", "Sigmoid rule", "", ""),
         _rule("softplus", "Softplus rule", "", ""),
         _rule("relu", "ReLU rule", "", ""),
+        _rule("erf", "Error function rule", "", ""),
     ]
 )
 """Rules with an empty formula take it from their ``FUNCTION_RULES`` row, written out."""
