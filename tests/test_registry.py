@@ -19,12 +19,14 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import mpmath
 import numpy as np
 import pytest
 import sympy as sp
 
+import gradscape as gs
 from gradscape.calculus.steps import derive
 from gradscape.calculus.steps.rules import FUNCTION_RULES, RULES
 from gradscape.compile import build_kernel, npfuncs, scalar
@@ -59,6 +61,8 @@ REFERENCE: dict[str, Callable[..., mpmath.mpf]] = {
     "heaviside": lambda a: mp.mpf(1 if a > 0 else 0),  # sample points avoid 0
     "diracdelta": lambda a: mp.mpf(0),
     "max": max, "min": min,
+    # spellings
+    "ln": mp.log, "log2": lambda a: mp.log(a, 2), "log10": mp.log10, "sqrt": mp.sqrt,
 }
 # Conditions: each row's head on sample relations, and what Python says they mean.
 CONDITIONS: dict[str, tuple[sp.Basic, Callable[[float, float], bool]]] = {
@@ -132,6 +136,7 @@ def test_every_row_is_complete(row: Row) -> None:
     else:
         assert row.rule.rule in RULES, f"rule id {row.rule.rule!r} is not in steps.rules.RULES"
     assert row in BOOLEAN or row.name in REFERENCE, f"add an mpmath reference for {row.name}"
+    assert set(FUNCTIONS) <= set(REFERENCE), "every typed name needs an mpmath reference"
     assert row not in BOOLEAN or row.name in CONDITIONS
     assert BY_HEAD[row.head] is row, "one row per head"
 
@@ -314,6 +319,52 @@ def test_steps_agree_with_sympy(row: Row) -> None:
 def test_chain_rule_through_every_function(row: Row) -> None:
     d = derive(row.head(x**2 - x / 2), x)
     assert "chain" in d.rules and d.verified, d.verification
+
+
+# --- every name people type: parsed, printed, differentiated and evaluated ------------------
+TYPED_UNARY = sorted(name for name in [*FUNCTIONS, *ALIASES]
+                     if 1 in FUNCTIONS[ALIASES.get(name, name)].arity)
+
+
+@pytest.mark.parametrize("name", TYPED_UNARY)
+def test_every_typed_function_runs_from_text_to_numbers(name: str) -> None:
+    ref = REFERENCE[ALIASES.get(name, name)]
+    f = gs.Function(f"{name}(x/2 + 1/3)")
+    tex = sp.latex(f.expr)
+    assert tex.count("{") == tex.count("}") and tex.count(r"\left") == tex.count(r"\right")
+    for a in POINTS:  # the first point where the function is real and smooth
+        inner = mp.mpf(a) / 2 + mp.mpf(1) / 3
+        try:
+            value, slope = ref(inner), mp.diff(lambda t: ref(t / 2 + mp.mpf(1) / 3), mp.mpf(a))
+        except (ValueError, ZeroDivisionError):
+            continue
+        if isinstance(value, mpmath.mpc) or isinstance(slope, mpmath.mpc):
+            continue
+        assert float(f(a)) == pytest.approx(float(value), rel=1e-13)
+        assert float(f.grad(a)[0]) == pytest.approx(float(slope), rel=1e-10)
+        return
+    pytest.fail(f"no sample point inside the domain of {name}")
+
+
+def test_readme_lists_every_function() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    listed = readme.split("- functions:", 1)[1].split("constants", 1)[0]
+    missing = [name for name in FUNCTIONS if not re.search(rf"(?<!\w){name}(?!\w)", listed)]
+    assert not missing, f"add {missing} to the README's 'What formulas may contain'"
+
+
+def test_the_command_line_reads_erf() -> None:
+    # The gradient of erf(x) + erfc(y) at (0.5, 0.2): 2/sqrt(pi)·(e^-0.25, -e^-0.04).
+    run = subprocess.run([sys.executable, "-m", "gradscape", "grad", "erf(x) + erfc(y)",
+                          "--at", "0.5,0.2", "--json"], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    c = 2 / mp.sqrt(mp.pi)
+    assert out["value"] == pytest.approx([float(c * mp.exp(-0.25)), float(-c * mp.exp(-0.04))],
+                                         rel=1e-14)
+    assert out["gradient"] == ["2*exp(-x**2)/sqrt(pi)", "-2*exp(-y**2)/sqrt(pi)"]
+    assert parse("erf(x/sqrt(2))").expr == sp.erf(sp.sqrt(2) * x / 2)
 
 
 # --- the docstrings' examples run -------------------------------------------------------------
