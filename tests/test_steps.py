@@ -160,6 +160,10 @@ TABLE = [
     (softplus(x**2), x, (x,), 2 * x * S(x**2), {CHAIN, "softplus", POW}),
     (x * relu(x), x, (x,), relu(x) + x * H(x), {PROD, ID, "relu"}),
     (cbrt(x**2 + 1), x, (x,), 2 * x / (3 * cbrt(x**2 + 1) ** 2), {CHAIN, POW, SUM, C}),
+    # --- error functions -------------------------------------------------------------------
+    (sp.erf(x), x, (x,), 2 * sp.exp(-(x**2)) / sp.sqrt(sp.pi), {"erf"}),
+    (sp.erfc(x), x, (x,), -2 * sp.exp(-(x**2)) / sp.sqrt(sp.pi), {"erf"}),
+    (sp.erf(x**2), x, (x,), 4 * x * sp.exp(-(x**4)) / sp.sqrt(sp.pi), {CHAIN, "erf", POW}),
 ]
 
 IDS = [f"{i}:{sp.sstr(row[0])}" for i, row in enumerate(TABLE)]

@@ -75,13 +75,9 @@ def trace(fn: Callable[..., Any], names: tuple[str, ...]) -> sp.Expr | None:
     NumPy calls, branches on values and anything else SymPy cannot follow raise; then the
     function stays numeric (complex-step / Richardson differentiation).
     """
-    from gradscape.formula.functions import FUNCTIONS
+    from gradscape.formula.registry import BY_HEAD
 
-    allowed = {
-        spec.build(sp.Symbol("t", real=True)).func
-        for spec in FUNCTIONS.values()
-        if spec.arity == (1,)
-    } | {sp.Add, sp.Mul, sp.Pow, sp.atan2, sp.log}
+    allowed = {head for head, row in BY_HEAD.items() if row.typeable} | {sp.Add, sp.Mul, sp.Pow}
     try:
         result = fn(*(sp.Symbol(n, real=True) for n in names))
     except Exception:

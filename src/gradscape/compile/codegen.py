@@ -31,21 +31,14 @@ from gradscape.compile.nodes import (
     safe_float,
     split_mul,
 )
-from gradscape.compile.table import CODE, LOGIC, Code
 from gradscape.errors import DomainError
+from gradscape.formula.registry import BY_HEAD
+from gradscape.formula.rows import Code
 
 __all__ = ["Program", "Rendered", "lower", "render"]
 
 _MAX_DEPTH = 40  # Python's parser refuses ~200 nested brackets; spill well before that
 _SIMPLE = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_.]*|\d[\d.e+-]*)$")
-_RELATIONS = {
-    sp.StrictGreaterThan: ">",
-    sp.StrictLessThan: "<",
-    sp.GreaterThan: ">=",
-    sp.LessThan: "<=",
-    sp.Equality: "==",
-    sp.Unequality: "!=",
-}
 
 
 @dataclass
@@ -160,9 +153,9 @@ class _Printer:
         if expr.is_Mul and not split_mul(expr)[2]:
             *rest, last = expr.args
             return ("np.multiply", self.code(sp.Mul(*rest, evaluate=False)), self.code(last))
-        code = CODE.get(type(expr))
-        if code is not None and code.ufunc and len(expr.args) == 1:
-            return (code.ufunc, self.code(expr.args[0]))
+        row = BY_HEAD.get(type(expr))
+        if row is not None and row.code.ufunc and len(expr.args) == 1:
+            return (row.code.ufunc, self.code(expr.args[0]))
         return None
 
     def _use(self, node: sp.Basic, simple: bool) -> str:
@@ -188,12 +181,10 @@ class _Printer:
             return pow_operands(node)
         if isinstance(node, sp.Piecewise):
             return [part for pair in node.args for part in pair], False
-        if type(node) in CODE:
-            code = CODE[type(node)]
-            return list(node.args) + list(code.defaults[len(node.args) - 1 :]), False
-        if type(node) in _RELATIONS or type(node) in LOGIC or isinstance(node, sp.Not):
-            return list(node.args), False
-        raise refusal(node)
+        row = BY_HEAD.get(type(node))
+        if row is None:
+            raise refusal(node)
+        return list(node.args) + list(row.code.defaults[len(node.args) - 1 :]), False
 
     # --- printing one node from its operands' code --------------------------------
     def _render(self, node: sp.Basic, codes: list[str]) -> str:
@@ -220,14 +211,7 @@ class _Printer:
             return self._pow(node, codes)
         if isinstance(node, sp.Piecewise):
             return self._piecewise(codes)
-        if type(node) in CODE:
-            return self._call(CODE[type(node)], codes)
-        if type(node) in _RELATIONS:
-            return f"({codes[0]} {_RELATIONS[type(node)]} {codes[1]})"
-        if type(node) in LOGIC:
-            op = LOGIC[type(node)][1 if self.numba else 0]
-            return "(" + f" {op} ".join(codes) + ")"
-        return f"(not {codes[0]})" if self.numba else f"(~{codes[0]})"
+        return self._call(BY_HEAD[type(node)].code, codes)
 
     def literal(self, value: float) -> str:
         if math.isnan(value):
@@ -240,7 +224,7 @@ class _Printer:
 
     def _call(self, code: Code, codes: list[str]) -> str:
         template = code.numba if self.numba else code.numpy
-        self.helpers.update(re.findall(r"\b(_[a-z]+)\(", template))
+        self.helpers.update(re.findall(r"\b(_[a-z][a-z0-9_]*)\(", template))
         consts = {"one": self.literal(1.0), "zero": self.literal(0.0)}
         if code.fold:
             text = codes[0]

@@ -16,11 +16,11 @@ import math
 
 import sympy as sp
 
-from gradscape.compile.table import supported_heads
 from gradscape.errors import DomainError
+from gradscape.formula.registry import BY_HEAD
 
 __all__ = ["is_constant", "number", "add_terms", "abs_term", "split_mul", "safe_float",
-           "int_value", "pow_kind", "pow_operands", "refusal"]
+           "int_value", "pow_kind", "pow_operands", "refusal", "supported_heads"]
 
 SMALL_POWER = 4  # x**n for |n| <= 4 as repeated multiplication, larger n through pow
 _FOLDABLE = (sp.Add, sp.Mul, sp.Pow, sp.Number, sp.NumberSymbol, sp.core.numbers.ImaginaryUnit)
@@ -120,6 +120,16 @@ def pow_operands(node: sp.Basic) -> tuple[list[sp.Basic], bool]:
     if int_value(exp) is not None:  # large integer power: pow with a float exponent
         return [base, sp.Float(int_value(exp))], False
     return [base, exp], False
+
+
+def supported_heads() -> list[str]:
+    """Names of every function head a kernel can compile, for error messages (the
+    conditions of Piecewise, such as And or x > y, aside).
+
+    >>> "sigmoid" in supported_heads(), "And" in supported_heads()
+    (True, False)
+    """
+    return sorted(h.__name__ for h in BY_HEAD if not issubclass(h, sp.logic.boolalg.Boolean))
 
 
 def refusal(node: sp.Basic) -> DomainError:

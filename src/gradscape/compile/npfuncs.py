@@ -1,13 +1,17 @@
-"""NumPy helpers the generated NumPy kernels call; each mirrors its Numba twin in table.py.
+"""NumPy helpers the generated NumPy kernels call: array twins of ``compile/scalar.py``.
 
 They work on arrays and scalars alike, keep the input's float dtype and never overflow:
 
 >>> import numpy as np
 >>> float(_sigmoid(np.float64(-1000.0))), float(_softplus(np.float64(1000.0)))
 (0.0, 1000.0)
+>>> _erf(np.array([0.5, np.nan], np.float32))
+array([0.5204999,       nan], dtype=float32)
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -28,9 +32,30 @@ def _heaviside(x: np.ndarray, h0: float) -> np.ndarray:
     return np.heaviside(x, h0)
 
 
+def _erf(x: np.ndarray) -> np.ndarray:
+    return _elementwise(_ERF, x)
+
+
+def _erfc(x: np.ndarray) -> np.ndarray:
+    return _elementwise(_ERFC, x)
+
+
+# NumPy has no erf (SciPy, not a dependency, does): math's, one element at a time.
+_ERF, _ERFC = np.frompyfunc(math.erf, 1, 1), np.frompyfunc(math.erfc, 1, 1)
+
+
+def _elementwise(fn: np.ufunc, x: np.ndarray) -> np.ndarray:
+    # An object-dtype ufunc: convert back to the input's float dtype (NaN stays NaN).
+    x = np.asarray(x)
+    return np.asarray(fn(x), dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+
+
 NAMESPACE: dict[str, object] = {
     "np": np,
     "_sigmoid": _sigmoid,
     "_softplus": _softplus,
     "_heaviside": _heaviside,
+    "_erf": _erf,
+    "_erfc": _erfc,
 }
+"""What a generated NumPy kernel may name: ``np`` and the helpers."""

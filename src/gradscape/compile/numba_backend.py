@@ -41,15 +41,17 @@ This module imports Numba only inside the generated code, which is loaded on fir
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from gradscape.compile import scalar
 from gradscape.compile.codegen import Rendered
-from gradscape.compile.table import NUMBA_HELPERS
 
-__all__ = ["point_source", "driver_source", "run_driver", "helper_source", "PARALLEL_MIN"]
+__all__ = ["point_source", "driver_source", "helper_source", "run_driver", "PARALLEL_MIN"]
 
 # Below this many points one thread finishes before sleeping workers would have woken up.
 PARALLEL_MIN = 1 << 14
@@ -68,9 +70,43 @@ _READ_FLAT = {"f": "A{n}[k]", "s": "A{n}"}
 _READ_GRID = {"f": "A{n}[i, j]", "s": "A{n}", "r": "A{n}[j]", "c": "A{n}[i]"}
 
 
-def helper_source(names: Iterable[str]) -> str:
-    """The source of the Numba helpers these names need, to paste after a module's header."""
-    return "".join(NUMBA_HELPERS[name] for name in sorted(names))
+def helper_source(names: Iterable[str], decorator: str = "@njit(**OPTS)") -> str:
+    """Source text of the helpers ``names`` (``Rendered.helpers``) and those they call.
+
+    Paste it after a module header that defines ``F``, ``OPTS``, ``np`` and ``njit``; it
+    brings its own ``import math``. The text is :mod:`gradscape.compile.scalar`'s code
+    itself, so one definition serves the interpreter, Numba and (with another
+    ``decorator``, e.g. ``@cuda.jit(device=True)``) CUDA.
+
+    >>> print(helper_source({"_relu"}))
+    import math
+    <BLANKLINE>
+    @njit(**OPTS)
+    def _relu(x: float) -> float:
+        if x < 0:
+            return F(0.0)
+        return x
+    <BLANKLINE>
+    """
+    todo, needed = list(names), set()
+    while todo:
+        name = todo.pop()
+        if name not in needed:
+            needed.add(name)
+            todo += _HELPER_CALL.findall(_source(name))
+    if not needed:
+        return ""
+    return "import math\n" + "".join(f"\n{decorator}\n{_source(n)}" for n in sorted(needed))
+
+
+_HELPER_CALL = re.compile(r"\b(_[a-z][a-z0-9_]*)\(")
+
+
+@functools.cache
+def _source(name: str) -> str:
+    if name not in scalar.HELPERS:
+        raise KeyError(f"no scalar helper {name!r} in gradscape.compile.scalar")
+    return inspect.getsource(scalar.HELPERS[name])
 
 
 def _module(rendered: Rendered, dtype: str, cache: bool) -> list[str]:

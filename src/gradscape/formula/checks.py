@@ -13,12 +13,13 @@ finite, not too big) and which multi-letter names might have been meant as produ
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import sympy as sp
 
 from gradscape.formula.functions import ALIASES, FUNCTIONS
 from gradscape.formula.limits import big_number_problem, power_problem
+from gradscape.formula.registry import BY_HEAD
 
 __all__ = ["value_problem", "size_problem", "name_notes"]
 
@@ -68,16 +69,8 @@ def size_problem(expr: sp.Expr) -> str | None:
     return None
 
 
-# Functions of the allow-list that are real only where their argument passes this test
-# (a small tolerance absorbs rounding in the 15-digit evaluation).
+# A small tolerance absorbs rounding in the 15-digit evaluation of an argument.
 _TOLERANCE = 1e-12
-_DOMAINS: dict[type, Callable[[float], bool]] = {
-    sp.asin: lambda v: abs(v) <= 1 + _TOLERANCE,
-    sp.acos: lambda v: abs(v) <= 1 + _TOLERANCE,
-    sp.acosh: lambda v: v >= 1 - _TOLERANCE,
-    sp.atanh: lambda v: abs(v) <= 1 + _TOLERANCE,
-    sp.log: lambda v: v >= -_TOLERANCE,
-}
 
 
 def _outside_domain(node: sp.Basic) -> bool:
@@ -86,11 +79,14 @@ def _outside_domain(node: sp.Basic) -> bool:
             return False
         value = _numeric(node.base)
         return value is not None and not value >= -_TOLERANCE
-    inside = _DOMAINS.get(type(node))
-    if inside is None or not node.args[0].is_number:
+    row = BY_HEAD.get(type(node))
+    if row is None or row.domain.everywhere:
         return False
-    value = _numeric(node.args[0])
-    return value is not None and not inside(value)
+    for arg in node.args:
+        value = _numeric(arg) if arg.is_number else None
+        if value is not None and not row.domain.contains(value, _TOLERANCE):
+            return True
+    return False
 
 
 def _numeric(expr: sp.Expr) -> float | None:

@@ -265,7 +265,7 @@ class Grammar:
         if len(args) not in spec.arity:
             mistakes.wrong_arity(self.text, tok, spec, len(args), close.end)
         exprs = tuple(a.expr for a in args)
-        problem = argument_problem(spec.name, exprs)
+        problem = argument_problem(spec.name, exprs, spec.growth)
         if problem:
             raise LimitError(
                 f"number too large: {problem}",

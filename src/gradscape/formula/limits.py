@@ -16,6 +16,8 @@ import math
 
 import sympy as sp
 
+from gradscape.formula.rows import EXP, PLAIN, Growth
+
 __all__ = [
     "MAX_LENGTH",
     "MAX_DEPTH",
@@ -31,7 +33,6 @@ __all__ = [
     "big_number_problem",
     "MAX_ARGUMENT",
     "MAX_EXP_ARGUMENT",
-    "GROW_LIKE_EXP",
     "argument_problem",
 ]
 
@@ -48,9 +49,6 @@ MAX_ROOT_DIGITS = 100  # digits of an exact number under a root or function (fac
 MAX_SYMBOLIC_EXPONENT = 1000  # |n| in x^n: repeated differentiation grows with n
 MAX_ARGUMENT = 1e100  # |a| for a function of a number, f(a)
 MAX_EXP_ARGUMENT = 6900  # |a| in exp(a) and kin: e^6900 has about MAX_RESULT_DIGITS digits
-
-# Functions whose value, or whose numeric evaluation inside SymPy, involves e^|a|.
-GROW_LIKE_EXP = frozenset({"exp", "sinh", "cosh", "softplus", "sigmoid"})
 
 
 def power_problem(base: sp.Expr, exp: sp.Expr) -> str | None:
@@ -97,16 +95,18 @@ def big_number_problem(expr: sp.Expr) -> str | None:
     return None
 
 
-def argument_problem(function: str, args: tuple[sp.Expr, ...]) -> str | None:
+def argument_problem(function: str, args: tuple[sp.Expr, ...],
+                     growth: Growth = PLAIN) -> str | None:
     """Why ``function`` must not be applied to these numeric arguments, or None.
 
     Exact numbers inside are bounded (SymPy factors them for roots and logs), and so is the
     size of each argument: SymPy's and mpmath's numeric checks on exp(10^40) or
-    softplus(exp(100)) need memory and time that grow with the argument.
+    softplus(exp(100)) need memory and time that grow with the argument, so functions of
+    growth class ``"exp"`` (the registry row's ``growth``) get the tighter bound.
 
-    >>> argument_problem("softplus", (sp.Integer(10000),))
+    >>> argument_problem("softplus", (sp.Integer(10000),), "exp")
     'softplus of a number about 1e+04 (more than 6.9e+03 in size)'
-    >>> argument_problem("sin", (sp.Integer(10000),)) is None
+    >>> argument_problem("sin", (sp.Integer(10000),), "plain") is None
     True
     """
     for arg in args:
@@ -116,7 +116,7 @@ def argument_problem(function: str, args: tuple[sp.Expr, ...]) -> str | None:
         if digits > MAX_ROOT_DIGITS:
             return f"{function} of a number with {digits} digits (more than {MAX_ROOT_DIGITS})"
         size = _abs_value(arg)
-        bound = MAX_EXP_ARGUMENT if function in GROW_LIKE_EXP else MAX_ARGUMENT
+        bound = MAX_EXP_ARGUMENT if growth == EXP else MAX_ARGUMENT
         if size is not None and size > bound:
             return f"{function} of a number about {size:.3g} (more than {bound:.3g} in size)"
     return None

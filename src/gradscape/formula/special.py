@@ -2,7 +2,9 @@
 
 Each is a small SymPy ``Function`` whose derivative rule sits next to it, like micrograd's
 operations: ``sigmoid``, ``softplus``, ``relu`` (the ML ones) and ``cbrt``, the real cube
-root (SymPy's own ``cbrt(-8)`` is complex; people mean -2).
+root (SymPy's own ``cbrt(-8)`` is complex; people mean -2). What they share (real for real
+arguments, LaTeX from a template, numeric evaluation from a formula) lives once in
+:class:`RealFunction`.
 
 >>> import sympy as sp
 >>> x = sp.Symbol("x", real=True)
@@ -10,21 +12,59 @@ root (SymPy's own ``cbrt(-8)`` is complex; people mean -2).
 sigmoid(x)
 >>> cbrt(-8)
 -2
+>>> sp.latex(sigmoid(x) ** 2)
+'\\\\left(\\\\sigma\\\\left(x\\\\right)\\\\right)^{2}'
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import ClassVar
 
 import sympy as sp
 
-__all__ = ["sigmoid", "softplus", "relu", "cbrt", "SPECIAL_FUNCTIONS"]
+__all__ = ["RealFunction", "sigmoid", "softplus", "relu", "cbrt", "SPECIAL_FUNCTIONS"]
 
 
-class sigmoid(sp.Function):  # noqa: N801 - named as users type it
-    """Logistic sigmoid 1/(1 + e^-x); derivative sigmoid(x)(1 - sigmoid(x))."""
+class RealFunction(sp.Function):
+    """A real function of one real argument: subclasses give ``tex`` and ``value``.
+
+    ``tex`` is LaTeX with ``%s`` for the argument; ``value(a)`` is the function of a real
+    number ``a`` written with SymPy's elementary functions (used by ``evalf``).
+    """
 
     nargs = 1
+    tex: ClassVar[str]
+
+    @staticmethod
+    def value(a: sp.Expr) -> sp.Expr:
+        raise NotImplementedError
+
+    def _eval_is_real(self) -> bool | None:
+        return self.args[0].is_real
+
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
+        # Evaluate the argument to a number first, then apply the formula to that number:
+        # rewriting a nested tree (sigmoid(sigmoid(...))) before evaluating grows exponentially.
+        arg = self.args[0]
+        a = arg._eval_evalf(prec) if not arg.is_Number else arg
+        if a is None or not a.is_Number or not a.is_real:
+            return None
+        return self.value(a)._eval_evalf(prec)
+
+    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        tex = self.tex % printer._print(self.args[0])
+        # SymPy's printer passes the power separately so f(x)^2 prints without extra brackets.
+        return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
+
+
+class sigmoid(RealFunction):  # noqa: N801 - named as users type it
+    """Logistic sigmoid 1/(1 + e^-x); derivative sigmoid(x)(1 - sigmoid(x))."""
+
+    tex = r"\sigma\left(%s\right)"
+
+    @staticmethod
+    def value(a: sp.Expr) -> sp.Expr:
+        return 1 / (1 + sp.exp(-a))
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         s = sigmoid(self.args[0])
@@ -41,22 +81,17 @@ class sigmoid(sp.Function):  # noqa: N801 - named as users type it
         return None
 
     def _eval_rewrite_as_exp(self, arg: sp.Expr, **kwargs: object) -> sp.Expr:
-        return 1 / (1 + sp.exp(-arg))
-
-    def _eval_evalf(self, prec: int) -> sp.Expr | None:
-        return _numeric(self.args[0], prec, lambda a: 1 / (1 + sp.exp(-a)))
-
-    def _eval_is_real(self) -> bool | None:
-        return self.args[0].is_real
-
-    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
-        return _with_exp(rf"\sigma\left({printer._print(self.args[0])}\right)", exp)
+        return self.value(arg)
 
 
-class softplus(sp.Function):  # noqa: N801
+class softplus(RealFunction):  # noqa: N801
     """Softplus log(1 + e^x), a smooth relu; derivative sigmoid(x)."""
 
-    nargs = 1
+    tex = r"\operatorname{softplus}\left(%s\right)"
+
+    @staticmethod
+    def value(a: sp.Expr) -> sp.Expr:
+        return sp.log(1 + sp.exp(a))
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return sigmoid(self.args[0])
@@ -68,25 +103,19 @@ class softplus(sp.Function):  # noqa: N801
         return None
 
     def _eval_rewrite_as_exp(self, arg: sp.Expr, **kwargs: object) -> sp.Expr:
-        return sp.log(1 + sp.exp(arg))
+        return self.value(arg)
 
     _eval_rewrite_as_log = _eval_rewrite_as_exp
 
-    def _eval_evalf(self, prec: int) -> sp.Expr | None:
-        return _numeric(self.args[0], prec, lambda a: sp.log(1 + sp.exp(a)))
 
-    def _eval_is_real(self) -> bool | None:
-        return self.args[0].is_real
-
-    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
-        arg = printer._print(self.args[0])
-        return _with_exp(rf"\operatorname{{softplus}}\left({arg}\right)", exp)
-
-
-class relu(sp.Function):  # noqa: N801
+class relu(RealFunction):  # noqa: N801
     """Rectified linear unit max(0, x); derivative Heaviside(x) (0 for x < 0, 1 for x > 0)."""
 
-    nargs = 1
+    tex = r"\operatorname{relu}\left(%s\right)"
+
+    @staticmethod
+    def value(a: sp.Expr) -> sp.Expr:
+        return a if a > 0 else sp.S.Zero
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return sp.Heaviside(self.args[0])
@@ -102,20 +131,15 @@ class relu(sp.Function):  # noqa: N801
     def _eval_rewrite_as_Max(self, arg: sp.Expr, **kwargs: object) -> sp.Expr:
         return sp.Max(0, arg)
 
-    def _eval_evalf(self, prec: int) -> sp.Expr | None:
-        return _numeric(self.args[0], prec, lambda a: a if a > 0 else sp.S.Zero)
 
-    def _eval_is_real(self) -> bool | None:
-        return self.args[0].is_real
-
-    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
-        return _with_exp(rf"\operatorname{{relu}}\left({printer._print(self.args[0])}\right)", exp)
-
-
-class cbrt(sp.Function):  # noqa: N801
+class cbrt(RealFunction):  # noqa: N801
     """Real cube root, negative for negative x; derivative 1/(3 cbrt(x)^2)."""
 
-    nargs = 1
+    tex = r"\sqrt[3]{%s}"
+
+    @staticmethod
+    def value(a: sp.Expr) -> sp.Expr:
+        return sp.sign(a) * sp.Abs(a) ** sp.Rational(1, 3)
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return 1 / (3 * cbrt(self.args[0]) ** 2)
@@ -130,31 +154,8 @@ class cbrt(sp.Function):  # noqa: N801
                 return -cbrt(-arg)
         return None
 
-    def _eval_evalf(self, prec: int) -> sp.Expr | None:
-        return _numeric(self.args[0], prec, lambda a: sp.sign(a) * sp.Abs(a) ** sp.Rational(1, 3))
 
-    def _eval_is_real(self) -> bool | None:
-        return self.args[0].is_real
-
-    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
-        return _with_exp(rf"\sqrt[3]{{{printer._print(self.args[0])}}}", exp)
-
-
-def _numeric(arg: sp.Expr, prec: int, formula: Callable[[sp.Float], sp.Expr]) -> sp.Expr | None:
-    # Evaluate the argument to a number first, then apply the formula to that number:
-    # rewriting a nested tree (sigmoid(sigmoid(...))) before evaluating grows exponentially.
-    a = arg._eval_evalf(prec) if not arg.is_Number else arg
-    if a is None or not a.is_Number or not a.is_real:
-        return None
-    return formula(a)._eval_evalf(prec)
-
-
-def _with_exp(tex: str, exp: str | None) -> str:
-    # SymPy's printer passes the power separately so f(x)^2 prints without extra brackets.
-    return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
-
-
-SPECIAL_FUNCTIONS: dict[str, type[sp.Function]] = {
+SPECIAL_FUNCTIONS: dict[str, type[RealFunction]] = {
     "sigmoid": sigmoid,
     "softplus": softplus,
     "relu": relu,

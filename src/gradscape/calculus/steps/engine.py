@@ -313,7 +313,8 @@ class _Engine:
             Math(formula.plain.split(" = ", 1)[1], formula.latex.split(" = ", 1)[1]),
             ".",
         )
-        return self._make("inverse_trig", expr, var, result, sentence, [sa, sb], sub, formula)
+        rule = FUNCTION_RULES[sp.atan2].rule
+        return self._make(rule, expr, var, result, sentence, [sa, sb], sub, formula)
 
     def _chain(
         self,
