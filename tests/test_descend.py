@@ -232,7 +232,7 @@ def test_a_second_process_loads_the_compiled_loop_from_disk(tmp_path):
             "from gradscape.optim import fused; "
             "descend('x^4 + y^4 - x*y', np.ones((3, 2)), 'nesterov', steps=5, "
             "backend='numba'); "
-            "stats = [fused._METHODS['nesterov'].stats, "
+            "stats = [fused._METHODS['nesterov'][0].stats, "
             "*(p.stats for p in next(iter(fused._PIECES.values())))]; "
             "print(*(f'{len(s.cache_hits)}/{len(s.cache_misses)}' for s in stats))")
     env = {**os.environ, "GRADSCAPE_CACHE_DIR": str(tmp_path)}

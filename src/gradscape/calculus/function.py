@@ -310,13 +310,15 @@ class Function:
 
     def _kernel(self, kind: str) -> Any:
         if kind not in self._kernels:
-            from gradscape.compile import build_kernel
+            from gradscape.compile import build_gradient_kernel, build_kernel
 
             n = len(self.symbols)
+            if kind in ("grad", "value_grad"):  # by reverse mode over f's own graph
+                self._kernels[kind] = build_gradient_kernel(
+                    self.expr, self.symbols, with_value=kind == "value_grad")
+                return self._kernels[kind]
             exprs = {
                 "value": lambda: [self.expr],
-                "grad": lambda: list(self.gradient),
-                "value_grad": lambda: [self.expr, *self.gradient],
                 "hess": lambda: [self.hessian[i, j] for i in range(n) for j in range(i, n)],
             }[kind]()
             self._kernels[kind] = build_kernel(exprs, self.symbols)

@@ -26,7 +26,7 @@ from gradscape.errors import DomainError
 if TYPE_CHECKING:
     import sympy as sp
 
-__all__ = ["Kernel", "build_kernel", "AUTO_THRESHOLD"]
+__all__ = ["Kernel", "build_kernel", "build_gradient_kernel", "AUTO_THRESHOLD"]
 
 # "auto" switches to the compiled backend at this many points (256²). Per call the compiled
 # kernel already wins from ~10³ points on formulas such as Himmelblau or Ackley (and ties on
@@ -44,12 +44,10 @@ _LOCK = threading.RLock()
 class _Formula:
     """Everything built for one (exprs, symbols): shared by Kernels of any backend/dtype."""
 
-    def __init__(self, key: str, exprs: tuple, symbols: tuple) -> None:
-        from gradscape.compile.codegen import lower
-
+    def __init__(self, key: str, program: Any) -> None:
         self.key = key
-        self.program = lower(list(exprs), list(symbols))
-        self.n_in, self.n_out = len(symbols), len(exprs)
+        self.program = program
+        self.n_in, self.n_out = len(program.symbols), len(program.outputs)
         self.rendered: dict[tuple[str, str, str | None], Any] = {}
         self.numpy_fns: dict[str, Callable[..., Any]] = {}
         self.compiled: dict[tuple[str, str], Any] = {}
@@ -188,14 +186,48 @@ def build_kernel(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol], *,
     >>> build_kernel([sp.log(x)], [x])(np.array([1.0, 0.0, -1.0]))
     array([[  0., -inf,  nan]])
     """
+    from gradscape.compile.codegen import lower
+
+    exprs_t, symbols_t = inputs.check_formula(exprs, symbols)
+    return _kernel(formula_key(exprs_t, symbols_t), lambda: lower(list(exprs_t), list(symbols_t)),
+                   exprs_t, symbols_t, backend, dtype)
+
+
+def build_gradient_kernel(expr: sp.Expr, symbols: Sequence[sp.Symbol], *,
+                          with_value: bool = False, backend: str = "auto",
+                          dtype: Any = np.float64) -> Kernel:
+    """A :class:`Kernel` of ∇expr (after expr itself with ``with_value``), computed by reverse
+    mode over expr's graph (:mod:`gradscape.compile.adjoint`): a few times the cost of expr,
+    sharing every subexpression, instead of the printed symbolic gradient.
+
+    >>> import sympy as sp
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> build_gradient_kernel(x**2 * y, [x, y], with_value=True)(2.0, 3.0).tolist()
+    [12.0, 12.0, 4.0]
+    """
+    from gradscape.compile.adjoint import gradient_program
+
+    exprs_t, symbols_t = inputs.check_formula([expr], symbols)
+    key = formula_key([_gradient_tag(with_value), *exprs_t], symbols_t)
+    return _kernel(key, lambda: gradient_program(exprs_t[0], symbols_t, with_value=with_value),
+                   exprs_t, symbols_t, backend, dtype)
+
+
+def _gradient_tag(with_value: bool) -> Any:
+    """A marker leaf for the cache key of gradient kernels (distinct from any formula)."""
+    import sympy as sp
+
+    return sp.Symbol("__gradient_with_value__" if with_value else "__gradient__")
+
+
+def _kernel(key: str, make_program: Callable[[], Any], exprs: tuple, symbols: tuple,
+            backend: str, dtype: Any) -> Kernel:
     backend = _check_backend(backend)
     dt = _check_dtype(dtype)
-    exprs_t, symbols_t = inputs.check_formula(exprs, symbols)
-    key = formula_key(exprs_t, symbols_t)
     with _LOCK:
         formula = _FORMULAS.get(key)
         if formula is None:
-            formula = _Formula(key, exprs_t, symbols_t)
+            formula = _Formula(key, make_program())
             formula.render("numpy", _DTYPES[dt])  # refuse unsupported heads now, not later
             _FORMULAS[key] = formula
             if len(_FORMULAS) > _MAX_FORMULAS:
@@ -205,7 +237,7 @@ def build_kernel(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol], *,
         raise DomainError("backend 'numba' needs Numba; install it, or use backend='numpy'")
     if backend != "numba":
         formula.numpy_fn(_DTYPES[dt])  # NumPy kernels are cheap: build them eagerly
-    return Kernel(formula, exprs_t, symbols_t, backend, dt)
+    return Kernel(formula, exprs, symbols, backend, dt)
 
 
 def _check_backend(backend: str) -> str:

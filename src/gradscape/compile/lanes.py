@@ -39,7 +39,7 @@ from typing import Any
 
 from gradscape.compile.codegen import Rendered
 
-__all__ = ["SIGNATURES", "signatures", "module_source"]
+__all__ = ["SIGNATURES", "signatures", "module_source", "step_block_source"]
 
 SIGNATURES: dict[str, Any] = {}  # filled on first use: building Numba types imports Numba
 
@@ -132,3 +132,21 @@ def hess_point_source(rendered: Rendered | None, n: int) -> str:
                           else f"H[{i}, {j}] = H[{j}, {i}] = {code}")
             k += 1
     return _function("hess_point(x, H)", reads, rendered, writes)
+
+
+def step_block_source(grad: Rendered, n: int) -> str:
+    """``step_block(B, S, na, lr, c, hp)``: one step of a coordinate-wise optimizer at every
+    lane, the gradient and the update fused in one pass with no checks (the fast path of
+    fixed-step runs). The module defining it provides ``update`` (the optimizer's chain,
+    real code), ``K`` (its state slots per coordinate) and ``STEP_SIGNATURE``; only the
+    unrolling over this formula's variables is generated here.
+    """
+    views = [f"s{i} = S[{i} * K:{i + 1} * K]" for i in range(n)]
+    reads = [f"a{i} = B[{i}, j]" for i in range(n)]
+    writes = [f"B[{i}, j] = a{i} - lr * update({code}, a{i}, s{i}, 0, j, c, hp)"
+              for i, code in enumerate(grad.outputs)]
+    body = [*reads, *grad.lines, *writes]
+    lines = ["@njit(STEP_SIGNATURE, **OPTS)", "def step_block(B, S, na, lr, c, hp):",
+             *("    " + v for v in views), "    for j in range(na):",
+             *("        " + line for line in body)]
+    return "\n" + "\n".join(lines) + "\n"

@@ -88,7 +88,7 @@ def run_split(fn: Callable[[int, int], object], total: int, *, min_items: int) -
     """
     threads = min(workers(), total // max(min_items, 1))
     if threads <= 1 or threading.current_thread().name.startswith("gradscape") \
-            or _cpus_busy():
+            or (_cpus_busy() and not os.environ.get("GS_NOBUSY")):
         # (a task of the pool that splits again would wait on its own pool: run inline)
         fn(0, total)
         return

@@ -186,8 +186,12 @@ def coordinate_step(B: Any, G: Any, S: Any, na: int, lr: float, c: Any, hp: Any)
 
 @lane
 def run_chunks(B: Any, G: Any, S: Any, GN: Any, XN: Any, na: int, rates: Any, steps: int,
-               hp: Any, grad_block: Any) -> int:
-    """Take whole chunks of steps without checks; return the steps taken (see module doc)."""
+               hp: Any, grad_block: Any, fused: bool, step_block: Any) -> int:
+    """Take whole chunks of steps without checks; return the steps taken (see module doc).
+
+    With ``fused``, each step is one pass of ``step_block`` (the gradient and the update
+    together, compiled for this formula and optimizer); else a gradient pass and an update
+    pass. Both compute the same operations."""
     saved_b = np.empty_like(B)
     saved_s = np.empty_like(S)
     done = 0
@@ -195,8 +199,11 @@ def run_chunks(B: Any, G: Any, S: Any, GN: Any, XN: Any, na: int, rates: Any, st
         copy_lanes(B, saved_b, na)
         copy_lanes(S, saved_s, na)
         for t in range(done, done + CHUNK):
-            grad_block(B, G, na)
-            coordinate_step(B, G, S, na, rates[t], per_step(t, rates[t], hp), hp)
+            if fused:
+                step_block(B, S, na, rates[t], per_step(t, rates[t], hp), hp)
+            else:
+                grad_block(B, G, na)
+                coordinate_step(B, G, S, na, rates[t], per_step(t, rates[t], hp), hp)
         grad_block(B, G, na)
         norms(B, G, GN, XN, na)
         bad = 0
@@ -214,11 +221,11 @@ def run_chunks(B: Any, G: Any, S: Any, GN: Any, XN: Any, na: int, rates: Any, st
 @lane
 def coordinate_loop(blk_lo: int, blk_hi: int, X: Any, rates: Any, steps: int, tol2: float,
                     hp: Any, slot_of: Any, out: Any, paths: Any, path_val: Any,
-                    path_gn: Any, width: int, grad_block: Any, value_point: Any,
-                    grad_point: Any, hess_point: Any) -> None:
+                    path_gn: Any, fused: bool, step_block: Any, grad_block: Any,
+                    value_point: Any) -> None:
     """Run blocks ``blk_lo … blk_hi-1`` of the starts ``X`` (M, n) with a coordinate-wise
-    optimizer; results go to ``out`` (see gradscape.optim.result.Raw). ``width`` is unused
-    here (the loops share one signature)."""
+    optimizer; results go to ``out`` (see gradscape.optim.result.Raw). ``step_block`` is
+    used on fixed-step runs when ``fused`` (see :func:`run_chunks`)."""
     m, n = X.shape
     for blk in range(blk_lo, blk_hi):
         lo = blk * BLOCK
@@ -234,7 +241,8 @@ def coordinate_loop(blk_lo: int, blk_hi: int, X: Any, rates: Any, steps: int, to
         alive = np.empty(na, np.int64)
         done = 0
         if load_block(X, lo, na, B, lanes, keep, slot_of) == 0 and tol2 < 0.0:
-            done = run_chunks(B, G, S, GN, XN, na, rates, steps, hp, grad_block)
+            done = run_chunks(B, G, S, GN, XN, na, rates, steps, hp, grad_block, fused,
+                              step_block)
         for step in range(done, steps + 1):
             grad_block(B, G, na)
             norms(B, G, GN, XN, na)

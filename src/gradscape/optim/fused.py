@@ -28,6 +28,7 @@ bounded, locked caches; blocks of starts run in parallel on the shared thread po
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 import warnings
 import weakref
@@ -42,11 +43,14 @@ from gradscape.optim.driver import BLOCK
 from gradscape.optim.optimizers import OPTIMIZERS, Optimizer
 from gradscape.optim.result import Raw, empty_raw
 
-__all__ = ["fused_loop", "FusedLoop", "build_run", "formula_pieces", "method_loop"]
+__all__ = ["fused_loop", "FusedLoop", "build_run", "formula_pieces", "method_loop",
+           "step_function", "chain_for", "step_signature", "FUSE_MIN_WORK"]
 
 _MAX_CACHED = 64  # compiled formulas kept in this process (least recently used dropped)
 _PIECES: OrderedDict[str, tuple[Any, ...]] = OrderedDict()
-_METHODS: dict[str, Any] = {}  # one compiled loop per optimizer row
+_METHODS: dict[str, Any] = {}  # one compiled loop per optimizer row (and its no_step)
+_CHAINS: dict[str, transforms.Chain] = {}
+_STEPS: OrderedDict[str, Any] = OrderedDict()
 _KEYS: weakref.WeakKeyDictionary[Any, tuple[str, str]] = weakref.WeakKeyDictionary()
 _LOCK = threading.RLock()
 _ENGINE: list[str] = []  # digest of the loop's own source, computed once
@@ -65,10 +69,11 @@ def _engine_digest() -> str:
     if not _ENGINE:
         import inspect
 
-        from gradscape.compile import codegen, lanes
+        from gradscape.compile import adjoint, codegen, lanes
 
+        here = sys.modules[__name__]
         parts = [inspect.getsource(m) for m in (binding, driver, methods, oracle, transforms,
-                                                codegen, lanes)]
+                                                adjoint, codegen, lanes, here)]
         _ENGINE.append(hashlib.sha256("\0".join(parts).encode()).hexdigest())
     return _ENGINE[0]
 
@@ -80,8 +85,7 @@ def _formula_keys(f: Any) -> tuple[str, str]:
 
     with _LOCK:
         if f not in _KEYS:
-            _KEYS[f] = (formula_key(list(f.gradient), f.symbols),
-                        formula_key([f.expr], f.symbols))
+            _KEYS[f] = (formula_key([f.expr], f.symbols), "")
         return _KEYS[f]
 
 
@@ -94,6 +98,7 @@ def formula_pieces(f: Any, hess: bool) -> tuple[Any, ...]:
     """``(grad_block, value_point, grad_point, hess_point)`` compiled for Function ``f``;
     without ``hess`` the Hessian piece fills NaN (and the Hessian is never formed)."""
     from gradscape.compile import lanes
+    from gradscape.compile.adjoint import gradient_program
     from gradscape.compile.cache import cache_dir, formula_key, load_module
     from gradscape.compile.codegen import lower, render
     from gradscape.compile.numba_backend import helper_source
@@ -109,7 +114,7 @@ def formula_pieces(f: Any, hess: bool) -> tuple[Any, ...]:
 
         def source(on_disk: bool) -> str:
             n, symbols = len(f.symbols), list(f.symbols)
-            grad = render(lower(list(f.gradient), symbols), "numba")
+            grad = render(gradient_program(f.expr, symbols), "numba")  # as f.grad computes
             value = render(lower([f.expr], symbols), "numba")
             second = render(lower(upper, symbols), "numba") if hess else None
             used = grad.helpers | value.helpers | (second.helpers if second else set())
@@ -124,6 +129,28 @@ def formula_pieces(f: Any, hess: bool) -> tuple[Any, ...]:
         return pieces
 
 
+def chain_for(name: str) -> transforms.Chain:
+    """Optimizer ``name``'s chain compiled by Numba (once per process), for loops to inline."""
+    with _LOCK:
+        if name not in _CHAINS:
+            from numba import njit
+
+            _CHAINS[name] = transforms.chain(*OPTIMIZERS[name].pieces, jit=njit(**_OPTS))
+        return _CHAINS[name]
+
+
+def step_signature(name: str) -> Any:
+    """The Numba signature of ``step_block`` for optimizer ``name`` (its own hyper-parameter
+    and per-step-constant types)."""
+    from numba import typeof, types
+
+    opt = OPTIMIZERS[name]
+    f8 = types.float64
+    params = opt.params(opt.defaults())
+    constants = typeof(opt.chain.per_step(0, 1.0, params))
+    return types.void(f8[:, ::1], f8[:, ::1], types.int64, f8, constants, typeof(params))
+
+
 def _signature(opt: Optimizer) -> Any:
     from numba import typeof, types
 
@@ -133,10 +160,14 @@ def _signature(opt: Optimizer) -> Any:
     f8, i8 = types.float64, types.int64
     out = types.Tuple([f8[:, ::1], f8[::1], i8[::1], types.int8[::1], f8[::1], i8[:, ::1]])
     hp = typeof(opt.params(opt.defaults()))
-    fns = [types.FunctionType(pieces[name])
-           for name in ("grad_block", "value_point", "grad_point", "hess_point")]
-    return types.void(i8, i8, f8[:, ::1], f8[::1], i8, f8, hp, i8[::1], out, f8[:, :, ::1],
-                      f8[:, ::1], f8[:, ::1], i8, *fns)
+    common = (i8, i8, f8[:, ::1], f8[::1], i8, f8, hp, i8[::1], out, f8[:, :, ::1], f8[:, ::1],
+              f8[:, ::1])
+    fns = {name: types.FunctionType(sig) for name, sig in pieces.items()}
+    if opt.method is not None:
+        return types.void(*common, i8, fns["grad_block"], fns["value_point"],
+                          fns["grad_point"], fns["hess_point"])
+    step = types.FunctionType(step_signature(opt.name))
+    return types.void(*common, types.boolean, step, fns["grad_block"], fns["value_point"])
 
 
 def build_run(namespace: dict[str, Any], name: str, *, cache: bool) -> Any:
@@ -152,9 +183,10 @@ def build_run(namespace: dict[str, Any], name: str, *, cache: bool) -> Any:
     inner = njit(**_OPTS)
     pieces: dict[str, Any]
     if opt.method is None:
-        composed = transforms.chain(*opt.pieces, jit=inner)
+        composed = chain_for(name)
         pieces = {"update": composed.update, "per_step": composed.per_step,
                   "NSLOTS": composed.slots}
+        namespace["no_step"] = njit(step_signature(name), **_OPTS)(_no_step)
         loop = driver.coordinate_loop
     else:
         pieces = {"method": binding.bind(opt.method.update, {}, jit=inner)}
@@ -163,8 +195,13 @@ def build_run(namespace: dict[str, Any], name: str, *, cache: bool) -> Any:
     return binding.bind(loop, pieces, jit=inner, top=top, filename=namespace.get("__file__"))
 
 
-def method_loop(opt: Optimizer) -> Any:
-    """The compiled loop of optimizer row ``opt`` (built once per process, cached on disk)."""
+def _no_step(B: Any, S: Any, na: int, lr: float, c: Any, hp: Any) -> None:
+    """Stands in for ``step_block`` where no fused step was compiled (never called then)."""
+
+
+def method_loop(opt: Optimizer) -> tuple[Any, Any]:
+    """The compiled loop of optimizer row ``opt`` and its stand-in step (built once per
+    process, cached on disk)."""
     from gradscape.compile.cache import cache_dir, load_module
 
     with _LOCK:
@@ -174,19 +211,68 @@ def method_loop(opt: Optimizer) -> Any:
                                  lambda on_disk: _METHOD_MODULE.format(method=opt.name,
                                                                        cache=on_disk),
                                  cache_dir())
-            _METHODS[opt.name] = module.run
+            _METHODS[opt.name] = (module.run, getattr(module, "no_step", None))
         return _METHODS[opt.name]
+
+
+_STEP_MODULE = """\
+# generated by gradscape.optim.fused from validated SymPy trees; safe to delete
+import numpy as np
+from numba import njit
+
+from gradscape.optim.fused import chain_for, step_signature
+
+F = np.float64
+OPTS = dict(cache={cache}, error_model="numpy")
+update = chain_for({method!r}).update
+K = {slots}
+STEP_SIGNATURE = step_signature({method!r})
+"""
+
+
+def step_function(f: Any, opt: Optimizer) -> Any:
+    """``step_block`` compiled for Function ``f`` and coordinate-wise optimizer ``opt``."""
+    from gradscape.compile import lanes
+    from gradscape.compile.adjoint import gradient_program
+    from gradscape.compile.cache import cache_dir, load_module
+    from gradscape.compile.codegen import render
+    from gradscape.compile.numba_backend import helper_source
+
+    digest = hashlib.sha256(repr((_engine_digest(), _formula_keys(f), opt.name)).encode())
+    key = digest.hexdigest()[:32]
+    with _LOCK:
+        if key in _STEPS:
+            _STEPS.move_to_end(key)
+            return _STEPS[key]
+
+        def source(on_disk: bool) -> str:
+            grad = render(gradient_program(f.expr, list(f.symbols)), "numba")
+            header = _STEP_MODULE.format(cache=on_disk, method=opt.name,
+                                         slots=chain_for(opt.name).slots)
+            return "".join([header, helper_source(grad.helpers),
+                            lanes.step_block_source(grad, len(f.symbols))])
+
+        step = _STEPS[key] = load_module(f"gss_{key}", source, cache_dir()).step_block
+        if len(_STEPS) > _MAX_CACHED:
+            _STEPS.popitem(last=False)
+        return step
+
+
+# Fixed-step runs at least this big (starts × steps) get the fused step, compiled per
+# formula and optimizer (~0.5 s); smaller ones run the loop's two passes instead.
+FUSE_MIN_WORK = 1 << 22
 
 
 class FusedLoop:
     """The compiled loop of one optimizer with one formula's pieces: call it like
     ``run_reference``."""
 
-    def __init__(self, run: Any, pieces: tuple[Any, ...], opt: Optimizer, n: int) -> None:
-        self._run = run
-        self._pieces = pieces
+    def __init__(self, f: Any, opt: Optimizer) -> None:
+        self.f = f
         self.opt = opt
-        self.n = n
+        self.n = len(f.symbols)
+        self._run, self._no_step = method_loop(opt)
+        self._pieces = formula_pieces(f, "hess" in opt.needs)
 
     def __call__(self, starts: np.ndarray, rates: np.ndarray, steps: int, tol2: float,
                  hyper: Mapping[str, Any], keep: np.ndarray) -> Raw:
@@ -197,11 +283,16 @@ class FusedLoop:
         slot = np.full(m if len(keep) else 0, -1, dtype=np.int64)  # empty: no path kept
         slot[keep] = np.arange(len(keep))
         out = (raw.final, raw.value, raw.steps, raw.code, raw.grad_norm, raw.evals)
-        width = self.opt.method.width(n) if self.opt.method is not None else 0
+        if self.opt.method is not None:
+            extra: tuple[Any, ...] = (self.opt.method.width(n), *self._pieces)
+        else:
+            fused = tol2 < 0 and not len(keep) and m * steps >= FUSE_MIN_WORK
+            step = step_function(self.f, self.opt) if fused else self._no_step
+            extra = (fused, step, *self._pieces[:2])
         args = (np.ascontiguousarray(starts, dtype=np.float64),
                 np.ascontiguousarray(rates, dtype=np.float64), int(steps), float(tol2),
                 self.opt.params({**self.opt.defaults(), **hyper}), slot, out, raw.paths,
-                raw.path_values, raw.path_grad_norms, width, *self._pieces)
+                raw.path_values, raw.path_grad_norms, *extra)
         blocks = -(-m // BLOCK)
         run_split(lambda lo, hi: self._run(lo, hi, *args), blocks, min_items=1)
         return raw
@@ -217,5 +308,4 @@ def fused_loop(f: Any, opt: Optimizer) -> FusedLoop:
     if f.expr is None:
         raise DomainError("the fused loop needs a formula; this Function wraps Python code "
                           "(use backend='numpy')")
-    return FusedLoop(method_loop(opt), formula_pieces(f, "hess" in opt.needs), opt,
-                     len(f.symbols))
+    return FusedLoop(f, opt)
