@@ -1,13 +1,14 @@
 """The formula's pieces for the optimizer loops, as Numba source: the only generated code.
 
 An optimizer loop (:mod:`gradscape.optim.driver`) is ordinary Python compiled by Numba once
-per optimizer; it takes the formula as four compiled functions with fixed signatures
+per optimizer; it takes the formula as five compiled functions with fixed signatures
 (:data:`SIGNATURES`), generated here from validated SymPy trees:
 
 ==============================  ===========================================================
 ``grad_block(B, G, na)``        ∇f at lanes ``0 … na-1`` of a block: ``B[i, j]`` is
                                 coordinate i of lane j; writes ``G[i, j]`` (one pass that
                                 LLVM vectorises across lanes)
+``value_block(B, V, na)``       f at lanes ``0 … na-1`` of a block, written to ``V[j]``
 ``value_point(x)``              f at one point ``x`` (n,)
 ``grad_point(x, g)``            ∇f at one point, written into ``g`` (n,)
 ``hess_point(x, H)``            the Hessian at one point, written into ``H`` (n, n)
@@ -16,7 +17,7 @@ per optimizer; it takes the formula as four compiled functions with fixed signat
 Passed as first-class functions, they are called through a pointer: once per block and step
 for ``grad_block``, so the loop's machine code is shared by every formula and only these small
 functions are compiled per formula. The NumPy reference loop takes NumPy versions of the same
-four (:mod:`gradscape.optim.oracle`), so both loops read the formula the same way.
+pieces (:mod:`gradscape.optim.oracle`), so both loops read the formula the same way.
 
 >>> import sympy as sp
 >>> from gradscape.compile.codegen import lower, render
@@ -45,7 +46,7 @@ SIGNATURES: dict[str, Any] = {}  # filled on first use: building Numba types imp
 
 
 def signatures() -> dict[str, Any]:
-    """The Numba signatures of the four pieces (float64 arrays, any layout for points)."""
+    """The Numba signatures of the five pieces (float64 arrays, any layout for points)."""
     if not SIGNATURES:
         from numba import types
 
@@ -53,6 +54,7 @@ def signatures() -> dict[str, Any]:
         block = types.float64[:, ::1]
         SIGNATURES.update(
             grad_block=types.void(block, block, types.int64),
+            value_block=types.void(block, types.float64[::1], types.int64),
             value_point=types.float64(vec),
             grad_point=types.void(vec, vec),
             hess_point=types.void(vec, mat),
@@ -75,10 +77,10 @@ SIGNATURES = signatures()
 
 def module_source(grad: Rendered, value: Rendered, hess: Rendered | None, n: int,
                   helpers: str, *, cache: bool) -> str:
-    """A module defining the four pieces, compiled on import (from Numba's cache if warm)."""
+    """A module defining the five pieces, compiled on import (from Numba's cache if warm)."""
     return "".join([_HEADER.format(cache=cache), helpers, grad_block_source(grad, n),
-                    value_point_source(value, n), grad_point_source(grad, n),
-                    hess_point_source(hess, n)])
+                    value_block_source(value, n), value_point_source(value, n),
+                    grad_point_source(grad, n), hess_point_source(hess, n)])
 
 
 def _function(head: str, reads: list[str], rendered: Rendered, tail: list[str],
@@ -98,6 +100,13 @@ def grad_block_source(rendered: Rendered, n: int) -> str:
     reads = [f"a{i} = B[{i}, j]" for i in range(n)]
     writes = [f"G[{i}, j] = {code}" for i, code in enumerate(rendered.outputs)]
     return _function("grad_block(B, G, na)", reads, rendered, writes, indent=2)
+
+
+def value_block_source(rendered: Rendered, n: int) -> str:
+    """``value_block(B, V, na)`` from the rendered value (one output)."""
+    reads = [f"a{i} = B[{i}, j]" for i in range(n)]
+    return _function("value_block(B, V, na)", reads, rendered,
+                     [f"V[j] = {rendered.outputs[0]}"], indent=2)
 
 
 def value_point_source(rendered: Rendered, n: int) -> str:

@@ -36,6 +36,7 @@ __all__ = ["workers", "run_split", "shutdown"]
 _LOCK = threading.Lock()
 _POOL: list[ThreadPoolExecutor] = []  # zero or one pool
 _TASKS_PER_WORKER = 4  # uneven rows (starts that stop early) still balance across workers
+_SMALL = 16  # jobs under 16 × their minimum split are short: waking workers may not pay
 
 
 def workers() -> int:
@@ -83,12 +84,14 @@ def run_split(fn: Callable[[int, int], object], total: int, *, min_items: int) -
     """Call ``fn(lo, hi)`` over consecutive ranges covering ``[0, total)``.
 
     One call on the calling thread when ``total < 2 * min_items``, when only one worker is
-    available or when the CPUs are busy; otherwise a few ranges per worker on the shared pool.
-    Exceptions from any range are raised here.
+    available, or for small jobs (under ``_SMALL`` × ``min_items``) when the CPUs are busy;
+    otherwise a few ranges per worker on the shared pool. Exceptions from any range are
+    raised here.
     """
     threads = min(workers(), total // max(min_items, 1))
+    small = total < _SMALL * max(min_items, 1)
     if threads <= 1 or threading.current_thread().name.startswith("gradscape") \
-            or (_cpus_busy() and not os.environ.get("GS_NOBUSY")):
+            or (small and _cpus_busy()):
         # (a task of the pool that splits again would wait on its own pool: run inline)
         fn(0, total)
         return

@@ -13,11 +13,11 @@ stay in the L1 cache, and each step is:
    ``update`` (:func:`coordinate_loop`), or per lane, a per-start method (:func:`vector_loop`).
 
 Runs with ``tol=None`` and no kept paths skip the checks inside chunks of :data:`CHUNK` steps
-(they halve the speed of gradient descent); a chunk that ends with a diverged lane is rolled
+(checks every step would halve the speed of gradient descent); a chunk that ends with a diverged lane is rolled
 back and replayed step by step, so statuses and step counts stay exact. Only an excursion past
 the divergence limit that comes back within one chunk would go unseen (NaN never comes back).
 
-The formula arrives as four compiled functions (``grad_block``, ``value_point``, ``grad_point``,
+The formula arrives as five compiled functions (``grad_block``, ``value_point``, ``grad_point``,
 ``hess_point``: :mod:`gradscape.compile.lanes`), so one compiled loop serves every formula. The
 optimizer's names ``update``, ``per_step``, ``method`` and ``NSLOTS`` are bound per optimizer
 by :mod:`gradscape.optim.fused`, and inlined. No fast-math, not even FMA contraction, so the
@@ -36,7 +36,7 @@ from gradscape.optim.binding import lane
 __all__ = ["BLOCK", "CHUNK", "DIVERGE", "LIMIT2", "coordinate_loop", "vector_loop"]
 
 BLOCK = 512  # lanes per block: a block's arrays stay in L1 (Adam in 2-D: 5 × 512 × 8 bytes)
-CHUNK = 16  # steps between checks on fixed-step runs
+CHUNK = 64  # steps between checks on fixed-step runs (a check costs about one step)
 DIVERGE = 1e100  # a point or gradient this far out (in norm) counts as diverged
 LIMIT2 = DIVERGE * DIVERGE
 
@@ -89,52 +89,87 @@ def norms(B: Any, G: Any, GN: Any, XN: Any, na: int) -> None:
 
 @lane
 def record(B: Any, GN: Any, na: int, keep: Any, step: int, paths: Any, path_val: Any,
-           path_gn: Any, value_point: Any) -> None:
+           path_gn: Any, xs: Any, value_point: Any) -> None:
     """Copy the kept lanes' points, values and gradient norms at this step."""
+    n = B.shape[0]
     for j in range(na):
         s = keep[j]
         if s >= 0:
-            for i in range(B.shape[0]):
-                paths[s, step, i] = B[i, j]
-            path_val[s, step] = value_point(B[:, j])
+            for i in range(n):
+                xs[i] = B[i, j]
+                paths[s, step, i] = xs[i]
+            path_val[s, step] = value_point(xs)
             path_gn[s, step] = np.sqrt(GN[j])
 
 
 @lane
-def finish_lane(B: Any, GN: Any, j: int, i: int, step: int, code: int, evals: Any,
-                out: Any, value_point: Any) -> None:
-    """Write lane j's results as start i's: final point, value, steps, status, |∇f| and the
-    evaluations of f, ∇f (the methods' own, plus one per point visited) and the Hessian."""
+def finish(B: Any, GN: Any, V: Any, j: int, step: int, code: int, lanes: Any, EV: Any,
+           out: Any) -> None:
+    """Write lane j's results as its start's: final point, value ``V[j]``, steps, status,
+    |∇f|, and the evaluations of f, ∇f (the method's own plus one per point visited) and
+    the Hessian (as :func:`settle` does for many lanes at once)."""
     out_x, out_val, out_k, out_code, out_gn, out_ev = out
-    for k in range(B.shape[0]):
-        out_x[i, k] = B[k, j]
-    out_val[i] = value_point(B[:, j])
-    out_k[i] = step
-    out_code[i] = code
-    out_gn[i] = np.sqrt(GN[j])
-    out_ev[i, 0] = evals[0]
-    out_ev[i, 1] = evals[1] + step + 1
-    out_ev[i, 2] = evals[2]
+    k = lanes[j]
+    for i in range(B.shape[0]):
+        out_x[k, i] = B[i, j]
+    out_val[k] = V[j]
+    out_k[k] = step
+    out_code[k] = code
+    out_gn[k] = np.sqrt(GN[j])
+    out_ev[k, 0] = EV[j, 0]
+    out_ev[k, 1] = EV[j, 1] + step + 1
+    out_ev[k, 2] = EV[j, 2]
 
 
 @lane
-def settle(B: Any, GN: Any, XN: Any, na: int, step: int, steps: int, tol2: float,
-           lanes: Any, EV: Any, alive: Any, out: Any, value_point: Any) -> int:
+def value_at(B: Any, j: int, xs: Any, value_point: Any) -> float:
+    """f at lane j, through the scratch vector ``xs`` (no view per call)."""
+    for i in range(B.shape[0]):
+        xs[i] = B[i, j]
+    return value_point(xs)
+
+
+@lane
+def settle(B: Any, GN: Any, XN: Any, V: Any, xs: Any, na: int, step: int, steps: int,
+           tol2: float, lanes: Any, EV: Any, alive: Any, codes: Any, out: Any,
+           value_block: Any, value_point: Any) -> int:
     """Finish every lane that converged, diverged or reached the last step; list the others
     in ``alive`` and return how many there are."""
     w = 0
     for j in range(na):
         if not (GN[j] + XN[j] <= LIMIT2):
-            code = 2
+            codes[j] = 2
         elif GN[j] < tol2:
-            code = 1
+            codes[j] = 1
         elif step == steps:
-            code = 0
+            codes[j] = 0
         else:
+            codes[j] = -1
             alive[w] = j
             w += 1
-            continue
-        finish_lane(B, GN, j, lanes[j], step, code, EV[j], out, value_point)
+    if w == na:
+        return w
+    if 8 * (na - w) >= na:  # many lanes finish: one vectorised pass for their values
+        value_block(B, V, na)
+    else:
+        for j in range(na):
+            if codes[j] >= 0:
+                V[j] = value_at(B, j, xs, value_point)
+    # written here, not through finish(): a call per lane would count references on every
+    # output array per lane, which costs more than the rest of a short run
+    out_x, out_val, out_k, out_code, out_gn, out_ev = out
+    for j in range(na):
+        if codes[j] >= 0:
+            k = lanes[j]
+            for i in range(B.shape[0]):
+                out_x[k, i] = B[i, j]
+            out_val[k] = V[j]
+            out_k[k] = step
+            out_code[k] = codes[j]
+            out_gn[k] = np.sqrt(GN[j])
+            out_ev[k, 0] = EV[j, 0]
+            out_ev[k, 1] = EV[j, 1] + step + 1
+            out_ev[k, 2] = EV[j, 2]
     return w
 
 
@@ -222,7 +257,7 @@ def run_chunks(B: Any, G: Any, S: Any, GN: Any, XN: Any, na: int, rates: Any, st
 def coordinate_loop(blk_lo: int, blk_hi: int, X: Any, rates: Any, steps: int, tol2: float,
                     hp: Any, slot_of: Any, out: Any, paths: Any, path_val: Any,
                     path_gn: Any, fused: bool, step_block: Any, grad_block: Any,
-                    value_point: Any) -> None:
+                    value_block: Any, value_point: Any) -> None:
     """Run blocks ``blk_lo … blk_hi-1`` of the starts ``X`` (M, n) with a coordinate-wise
     optimizer; results go to ``out`` (see gradscape.optim.result.Raw). ``step_block`` is
     used on fixed-step runs when ``fused`` (see :func:`run_chunks`)."""
@@ -235,10 +270,13 @@ def coordinate_loop(blk_lo: int, blk_hi: int, X: Any, rates: Any, steps: int, to
         S = np.zeros((n * NSLOTS, na))
         GN = np.empty(na)
         XN = np.empty(na)
+        V = np.empty(na)
+        xs = np.empty(n)
         EV = np.zeros((na, 3), np.int64)
         lanes = np.empty(na, np.int64)
         keep = np.empty(na, np.int64)
         alive = np.empty(na, np.int64)
+        codes = np.empty(na, np.int64)
         done = 0
         if load_block(X, lo, na, B, lanes, keep, slot_of) == 0 and tol2 < 0.0:
             done = run_chunks(B, G, S, GN, XN, na, rates, steps, hp, grad_block, fused,
@@ -246,8 +284,9 @@ def coordinate_loop(blk_lo: int, blk_hi: int, X: Any, rates: Any, steps: int, to
         for step in range(done, steps + 1):
             grad_block(B, G, na)
             norms(B, G, GN, XN, na)
-            record(B, GN, na, keep, step, paths, path_val, path_gn, value_point)
-            w = settle(B, GN, XN, na, step, steps, tol2, lanes, EV, alive, out, value_point)
+            record(B, GN, na, keep, step, paths, path_val, path_gn, xs, value_point)
+            w = settle(B, GN, XN, V, xs, na, step, steps, tol2, lanes, EV, alive, codes, out,
+                       value_block, value_point)
             if w < na:
                 for A in (B, G, S):
                     pack_columns(A, alive, w)
@@ -261,8 +300,8 @@ def coordinate_loop(blk_lo: int, blk_hi: int, X: Any, rates: Any, steps: int, to
 @lane
 def vector_loop(blk_lo: int, blk_hi: int, X: Any, rates: Any, steps: int, tol2: float,
                 hp: Any, slot_of: Any, out: Any, paths: Any, path_val: Any,
-                path_gn: Any, width: int, grad_block: Any, value_point: Any,
-                grad_point: Any, hess_point: Any) -> None:
+                path_gn: Any, width: int, grad_block: Any, value_block: Any,
+                value_point: Any, grad_point: Any, hess_point: Any) -> None:
     """As :func:`coordinate_loop`, for a per-start method: each lane runs ``method`` on its
     own point, gradient and workspace (``width`` floats), and may stop itself with a status
     code."""
@@ -275,10 +314,13 @@ def vector_loop(blk_lo: int, blk_hi: int, X: Any, rates: Any, steps: int, tol2: 
         W = np.zeros((na, width))
         GN = np.empty(na)
         XN = np.empty(na)
+        V = np.empty(na)
+        xs = np.empty(n)
         EV = np.zeros((na, 3), np.int64)
         lanes = np.empty(na, np.int64)
         keep = np.empty(na, np.int64)
         alive = np.empty(na, np.int64)
+        codes = np.empty(na, np.int64)
         x = np.empty(n)
         g = np.empty(n)
         q = np.empty(n)
@@ -287,8 +329,9 @@ def vector_loop(blk_lo: int, blk_hi: int, X: Any, rates: Any, steps: int, tol2: 
         for step in range(steps + 1):
             grad_block(B, G, na)
             norms(B, G, GN, XN, na)
-            record(B, GN, na, keep, step, paths, path_val, path_gn, value_point)
-            w = settle(B, GN, XN, na, step, steps, tol2, lanes, EV, alive, out, value_point)
+            record(B, GN, na, keep, step, paths, path_val, path_gn, xs, value_point)
+            w = settle(B, GN, XN, V, xs, na, step, steps, tol2, lanes, EV, alive, codes, out,
+                       value_block, value_point)
             if w == 0:
                 break
             lr = rates[step]
@@ -302,8 +345,9 @@ def vector_loop(blk_lo: int, blk_hi: int, X: Any, rates: Any, steps: int, tol2: 
                 if code == 0:
                     for i in range(n):
                         B[i, j] = q[i]
-                else:  # the method stops this start where it is
-                    finish_lane(B, GN, j, lanes[j], step, code, EV[j], out, value_point)
+                else:  # the method stops this start where it is, with its code
+                    V[j] = value_at(B, j, xs, value_point)
+                    finish(B, GN, V, j, step, code, lanes, EV, out)
                     alive[k] = -1
                     stopped += 1
             if stopped:

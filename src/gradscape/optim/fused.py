@@ -7,7 +7,7 @@ Numba with ``cache=True`` (a second process loads machine code instead of paying
   (:mod:`gradscape.optim.driver`) to the optimizer's definition (a chain from
   :mod:`gradscape.optim.transforms` or a method from :mod:`gradscape.optim.methods`) and
   compiles it once, for every formula;
-- per formula, its four pieces (:mod:`gradscape.compile.lanes`), generated from validated
+- per formula, its five pieces (:mod:`gradscape.compile.lanes`), generated from validated
   SymPy trees and passed to the loop as first-class functions. Nothing from user text reaches
   either module.
 
@@ -95,7 +95,7 @@ def _hessian_upper(f: Any) -> list[Any]:
 
 
 def formula_pieces(f: Any, hess: bool) -> tuple[Any, ...]:
-    """``(grad_block, value_point, grad_point, hess_point)`` compiled for Function ``f``;
+    """``(grad_block, value_block, value_point, grad_point, hess_point)`` compiled for ``f``;
     without ``hess`` the Hessian piece fills NaN (and the Hessian is never formed)."""
     from gradscape.compile import lanes
     from gradscape.compile.adjoint import gradient_program
@@ -122,7 +122,8 @@ def formula_pieces(f: Any, hess: bool) -> tuple[Any, ...]:
                                        cache=on_disk)
 
         module = load_module(f"gsl_{digest}", source, cache_dir())
-        pieces = (module.grad_block, module.value_point, module.grad_point, module.hess_point)
+        pieces = (module.grad_block, module.value_block, module.value_point, module.grad_point,
+                  module.hess_point)
         _PIECES[digest] = pieces
         if len(_PIECES) > _MAX_CACHED:
             _PIECES.popitem(last=False)
@@ -164,10 +165,11 @@ def _signature(opt: Optimizer) -> Any:
               f8[:, ::1])
     fns = {name: types.FunctionType(sig) for name, sig in pieces.items()}
     if opt.method is not None:
-        return types.void(*common, i8, fns["grad_block"], fns["value_point"],
-                          fns["grad_point"], fns["hess_point"])
+        return types.void(*common, i8, fns["grad_block"], fns["value_block"],
+                          fns["value_point"], fns["grad_point"], fns["hess_point"])
     step = types.FunctionType(step_signature(opt.name))
-    return types.void(*common, types.boolean, step, fns["grad_block"], fns["value_point"])
+    return types.void(*common, types.boolean, step, fns["grad_block"], fns["value_block"],
+                      fns["value_point"])
 
 
 def build_run(namespace: dict[str, Any], name: str, *, cache: bool) -> Any:
@@ -288,7 +290,7 @@ class FusedLoop:
         else:
             fused = tol2 < 0 and not len(keep) and m * steps >= FUSE_MIN_WORK
             step = step_function(self.f, self.opt) if fused else self._no_step
-            extra = (fused, step, *self._pieces[:2])
+            extra = (fused, step, *self._pieces[:3])
         args = (np.ascontiguousarray(starts, dtype=np.float64),
                 np.ascontiguousarray(rates, dtype=np.float64), int(steps), float(tol2),
                 self.opt.params({**self.opt.defaults(), **hyper}), slot, out, raw.paths,

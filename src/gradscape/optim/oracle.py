@@ -1,14 +1,14 @@
-"""What the optimizer code may ask about f: the four formula pieces, in their NumPy form.
+"""What the optimizer code may ask about f: the formula pieces, in their NumPy form.
 
-The fused loops take a formula as four compiled functions (:mod:`gradscape.compile.lanes`):
+The fused loops take a formula as five compiled functions (:mod:`gradscape.compile.lanes`):
 ``grad_block(B, G, na)``, ``value_point(x)``, ``grad_point(x, g)`` and ``hess_point(x, H)``.
-:func:`numpy_pieces` makes the same four from a :class:`Problem` (f's NumPy functions on rows
+:func:`numpy_pieces` makes the same from a :class:`Problem` (f's NumPy functions on rows
 of points), which is how the reference loop and plain-Python runs of the per-start methods
 read the formula.
 
 >>> import numpy as np
 >>> bowl = Problem(grad=lambda x: 2 * x, value=lambda x: (x * x).sum(1))
->>> grad_block, value_point, grad_point, hess_point = numpy_pieces(bowl)
+>>> grad_block, value_block, value_point, grad_point, hess_point = numpy_pieces(bowl)
 >>> value_point(np.array([1.0, 2.0]))
 5.0
 """
@@ -34,10 +34,13 @@ class Problem(NamedTuple):
 
 
 def numpy_pieces(problem: Problem) -> tuple[Callable[..., Any], ...]:
-    """``(grad_block, value_point, grad_point, hess_point)`` from ``problem``'s functions."""
+    """``(grad_block, value_block, value_point, grad_point, hess_point)`` from ``problem``."""
 
     def grad_block(B: Any, G: Any, na: int) -> None:
         G[:, :na] = problem.grad(np.ascontiguousarray(B[:, :na].T)).T
+
+    def value_block(B: Any, V: Any, na: int) -> None:
+        V[:na] = problem.value(np.ascontiguousarray(B[:, :na].T))
 
     def value_point(x: Any) -> float:
         return float(problem.value(np.asarray(x, dtype=float)[None, :])[0])
@@ -50,4 +53,4 @@ def numpy_pieces(problem: Problem) -> tuple[Callable[..., Any], ...]:
             raise DomainError("this method needs the Hessian, and the problem has none")
         h[:, :] = problem.hess(np.asarray(x, dtype=float)[None, :])[0]
 
-    return grad_block, value_point, grad_point, hess_point
+    return grad_block, value_block, value_point, grad_point, hess_point

@@ -63,7 +63,7 @@ def run_reference(problem: Problem, opt: Optimizer, hyper: Mapping[str, Any],
         step_fn = None
     else:
         step_fn = opt.method.update  # plain Python, reading f through NumPy
-        fx = numpy_pieces(problem)[1:]
+        fx = numpy_pieces(problem)[2:]  # value_point, grad_point, hess_point
         state = np.zeros((m, opt.method.width(n)))
     counts = np.zeros((m, 3), dtype=np.int64)  # evaluations of f, ∇f and H by the method
     with np.errstate(all="ignore"):
