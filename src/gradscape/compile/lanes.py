@@ -144,18 +144,19 @@ def hess_point_source(rendered: Rendered | None, n: int) -> str:
 
 
 def step_block_source(grad: Rendered, n: int) -> str:
-    """``step_block(B, S, na, lr, c, hp)``: one step of a coordinate-wise optimizer at every
-    lane, the gradient and the update fused in one pass with no checks (the fast path of
-    fixed-step runs). The module defining it provides ``update`` (the optimizer's chain,
-    real code), ``K`` (its state slots per coordinate) and ``STEP_SIGNATURE``; only the
-    unrolling over this formula's variables is generated here.
+    """``step_block(B, S, na, rates, t0, t1, hp)``: steps t0 … t1-1 of a coordinate-wise
+    optimizer at every lane, each step one pass with the gradient and the update fused and no
+    checks (the fast path of fixed-step runs). The module defining it provides ``update`` and
+    ``per_step`` (the optimizer's chain, real code), ``K`` (its state slots per coordinate)
+    and ``STEP_SIGNATURE``; only the unrolling over this formula's variables is generated.
     """
     views = [f"s{i} = S[{i} * K:{i + 1} * K]" for i in range(n)]
     reads = [f"a{i} = B[{i}, j]" for i in range(n)]
     writes = [f"B[{i}, j] = a{i} - lr * update({code}, a{i}, s{i}, 0, j, c, hp)"
               for i, code in enumerate(grad.outputs)]
     body = [*reads, *grad.lines, *writes]
-    lines = ["@njit(STEP_SIGNATURE, **OPTS)", "def step_block(B, S, na, lr, c, hp):",
-             *("    " + v for v in views), "    for j in range(na):",
-             *("        " + line for line in body)]
+    lines = ["@njit(STEP_SIGNATURE, **OPTS)", "def step_block(B, S, na, rates, t0, t1, hp):",
+             *("    " + v for v in views), "    for t in range(t0, t1):",
+             "        lr = rates[t]", "        c = per_step(t, lr, hp)",
+             "        for j in range(na):", *("            " + line for line in body)]
     return "\n" + "\n".join(lines) + "\n"

@@ -12,13 +12,17 @@ stay in the L1 cache, and each step is:
 3. the update of every surviving lane: per coordinate, one vectorised pass of the optimizer's
    ``update`` (:func:`coordinate_loop`), or per lane, a per-start method (:func:`vector_loop`).
 
-Runs with ``tol=None`` and no kept paths skip the checks inside chunks of :data:`CHUNK` steps
-(checks every step would halve the speed of gradient descent); a chunk that ends with a diverged lane is rolled
-back and replayed step by step, so statuses and step counts stay exact. Only an excursion past
-the divergence limit that comes back within one chunk would go unseen (NaN never comes back).
+Runs with ``tol=None`` and no kept paths skip the checks inside chunks of up to :data:`CHUNK` steps
+(checks every step would halve the speed of gradient descent), each step one fused pass
+(``step_block``, compiled per formula and optimizer); a chunk that ends with a diverged lane
+is rolled back and the step where it left is found by halving, so statuses and step counts
+stay exact. Only an
+excursion past the divergence limit that comes back within one chunk would go unseen (NaN
+never comes back).
 
-The formula arrives as five compiled functions (``grad_block``, ``value_point``, ``grad_point``,
-``hess_point``: :mod:`gradscape.compile.lanes`), so one compiled loop serves every formula. The
+The formula arrives as compiled functions (``grad_block``, ``value_block``, ``value_point``,
+``grad_point``, ``hess_point``: :mod:`gradscape.compile.lanes`), so one compiled loop serves
+every formula. The
 optimizer's names ``update``, ``per_step``, ``method`` and ``NSLOTS`` are bound per optimizer
 by :mod:`gradscape.optim.fused`, and inlined. No fast-math, not even FMA contraction, so the
 loops agree bit for bit with the NumPy reference (:mod:`gradscape.optim.reference`) wherever
@@ -33,10 +37,12 @@ import numpy as np
 
 from gradscape.optim.binding import lane
 
-__all__ = ["BLOCK", "CHUNK", "DIVERGE", "LIMIT2", "coordinate_loop", "vector_loop"]
+__all__ = ["BLOCK", "CHUNK", "FIRST_CHUNK", "DIVERGE", "LIMIT2", "coordinate_loop",
+           "vector_loop"]
 
 BLOCK = 512  # lanes per block: a block's arrays stay in L1 (Adam in 2-D: 5 × 512 × 8 bytes)
-CHUNK = 64  # steps between checks on fixed-step runs (a check costs about one step)
+CHUNK = 256  # most steps between checks on fixed-step runs (a check costs about two steps)
+FIRST_CHUNK = 16  # the first chunk's steps; each chunk that passes makes the next 4× longer
 DIVERGE = 1e100  # a point or gradient this far out (in norm) counts as diverged
 LIMIT2 = DIVERGE * DIVERGE
 
@@ -135,18 +141,18 @@ def settle(B: Any, GN: Any, XN: Any, V: Any, xs: Any, na: int, step: int, steps:
            value_block: Any, value_point: Any) -> int:
     """Finish every lane that converged, diverged or reached the last step; list the others
     in ``alive`` and return how many there are."""
+    last = -1 if step < steps else 0
     w = 0
+    for j in range(na):  # selects, not branches: LLVM vectorises this loop
+        inside = GN[j] + XN[j] <= LIMIT2
+        code = (1 if GN[j] < tol2 else last) if inside else 2
+        codes[j] = code
+        w += 1 if code < 0 else 0
+    k = 0
     for j in range(na):
-        if not (GN[j] + XN[j] <= LIMIT2):
-            codes[j] = 2
-        elif GN[j] < tol2:
-            codes[j] = 1
-        elif step == steps:
-            codes[j] = 0
-        else:
-            codes[j] = -1
-            alive[w] = j
-            w += 1
+        if codes[j] < 0:
+            alive[k] = j
+            k += 1
     if w == na:
         return w
     if 8 * (na - w) >= na:  # many lanes finish: one vectorised pass for their values
@@ -158,6 +164,18 @@ def settle(B: Any, GN: Any, XN: Any, V: Any, xs: Any, na: int, step: int, steps:
     # written here, not through finish(): a call per lane would count references on every
     # output array per lane, which costs more than the rest of a short run
     out_x, out_val, out_k, out_code, out_gn, out_ev = out
+    lo = lanes[0]
+    if w == 0 and lanes[na - 1] - lo == na - 1:  # the whole block, in order: copy slices
+        for i in range(B.shape[0]):
+            out_x[lo:lo + na, i] = B[i, :na]
+        out_val[lo:lo + na] = V[:na]
+        out_k[lo:lo + na] = step
+        out_code[lo:lo + na] = codes[:na]
+        out_gn[lo:lo + na] = np.sqrt(GN[:na])
+        for c in range(3):
+            out_ev[lo:lo + na, c] = EV[:na, c]
+        out_ev[lo:lo + na, 1] += step + 1
+        return w
     for j in range(na):
         if codes[j] >= 0:
             k = lanes[j]
@@ -220,37 +238,31 @@ def coordinate_step(B: Any, G: Any, S: Any, na: int, lr: float, c: Any, hp: Any)
 
 
 @lane
-def run_chunks(B: Any, G: Any, S: Any, GN: Any, XN: Any, na: int, rates: Any, steps: int,
-               hp: Any, grad_block: Any, fused: bool, step_block: Any) -> int:
-    """Take whole chunks of steps without checks; return the steps taken (see module doc).
+def run_chunk(B: Any, G: Any, S: Any, GN: Any, XN: Any, saved_b: Any, saved_s: Any, na: int,
+              rates: Any, t0: int, t1: int, hp: Any, grad_block: Any, fused: bool,
+              step_block: Any) -> bool:
+    """Take steps t0 … t1-1 with no checks; True if no lane diverged, else put the block back
+    as it was at t0 and return False (the caller replays those steps one by one).
 
-    With ``fused``, each step is one pass of ``step_block`` (the gradient and the update
-    together, compiled for this formula and optimizer); else a gradient pass and an update
-    pass. Both compute the same operations."""
-    saved_b = np.empty_like(B)
-    saved_s = np.empty_like(S)
-    done = 0
-    while done + CHUNK <= steps:
-        copy_lanes(B, saved_b, na)
-        copy_lanes(S, saved_s, na)
-        for t in range(done, done + CHUNK):
-            if fused:
-                step_block(B, S, na, rates[t], per_step(t, rates[t], hp), hp)
-            else:
-                grad_block(B, G, na)
-                coordinate_step(B, G, S, na, rates[t], per_step(t, rates[t], hp), hp)
-        grad_block(B, G, na)
-        norms(B, G, GN, XN, na)
-        bad = 0
-        for j in range(na):
-            if not (GN[j] + XN[j] <= LIMIT2):
-                bad += 1
-        if bad > 0:
+    With ``fused``, ``step_block`` takes the steps, each one pass with the gradient and the
+    update together (compiled for this formula and optimizer); else every step is a gradient
+    pass and an update pass. Both compute the same operations."""
+    copy_lanes(B, saved_b, na)
+    copy_lanes(S, saved_s, na)
+    if fused:
+        step_block(B, S, na, rates, t0, t1, hp)
+    else:
+        for t in range(t0, t1):
+            grad_block(B, G, na)
+            coordinate_step(B, G, S, na, rates[t], per_step(t, rates[t], hp), hp)
+    grad_block(B, G, na)
+    norms(B, G, GN, XN, na)
+    for j in range(na):
+        if not (GN[j] + XN[j] <= LIMIT2):
             copy_lanes(saved_b, B, na)
             copy_lanes(saved_s, S, na)
-            break
-        done += CHUNK
-    return done
+            return False
+    return True
 
 
 @lane
@@ -260,7 +272,7 @@ def coordinate_loop(blk_lo: int, blk_hi: int, X: Any, rates: Any, steps: int, to
                     value_block: Any, value_point: Any) -> None:
     """Run blocks ``blk_lo … blk_hi-1`` of the starts ``X`` (M, n) with a coordinate-wise
     optimizer; results go to ``out`` (see gradscape.optim.result.Raw). ``step_block`` is
-    used on fixed-step runs when ``fused`` (see :func:`run_chunks`)."""
+    used on fixed-step runs when ``fused`` (see :func:`run_chunk`)."""
     m, n = X.shape
     for blk in range(blk_lo, blk_hi):
         lo = blk * BLOCK
@@ -277,24 +289,48 @@ def coordinate_loop(blk_lo: int, blk_hi: int, X: Any, rates: Any, steps: int, to
         keep = np.empty(na, np.int64)
         alive = np.empty(na, np.int64)
         codes = np.empty(na, np.int64)
-        done = 0
-        if load_block(X, lo, na, B, lanes, keep, slot_of) == 0 and tol2 < 0.0:
-            done = run_chunks(B, G, S, GN, XN, na, rates, steps, hp, grad_block, fused,
-                              step_block)
-        for step in range(done, steps + 1):
-            grad_block(B, G, na)
-            norms(B, G, GN, XN, na)
-            record(B, GN, na, keep, step, paths, path_val, path_gn, xs, value_point)
-            w = settle(B, GN, XN, V, xs, na, step, steps, tol2, lanes, EV, alive, codes, out,
-                       value_block, value_point)
-            if w < na:
-                for A in (B, G, S):
-                    pack_columns(A, alive, w)
-                pack_lanes(alive, w, lanes, keep)
-                na = w
-            if na == 0:
-                break
-            coordinate_step(B, G, S, na, rates[step], per_step(step, rates[step], hp), hp)
+        # fixed-step runs with no kept path go by chunks, replaying a chunk that diverged
+        kept = load_block(X, lo, na, B, lanes, keep, slot_of) > 0
+        fast = not kept and tol2 < 0.0
+        saved_b = np.empty_like(B) if fast else B
+        saved_s = np.empty_like(S) if fast else S
+        t = 0
+        grow = FIRST_CHUNK  # chunks grow up to CHUNK: early divergence is found cheaply
+        while na > 0 and t <= steps:
+            stop = t + 1 if fast else steps + 1
+            if fast and t < steps:
+                span = min(grow, steps - t)
+                if run_chunk(B, G, S, GN, XN, saved_b, saved_s, na, rates, t, t + span, hp,
+                             grad_block, fused, step_block):
+                    t += span
+                    grow = min(4 * grow, CHUNK)
+                    continue
+                # some lane left the finite world in this chunk: halve the span until the
+                # step after which it is out, then take that step and the next with checks
+                while span > 1:
+                    half = span // 2
+                    if run_chunk(B, G, S, GN, XN, saved_b, saved_s, na, rates, t, t + half,
+                                 hp, grad_block, fused, step_block):
+                        t += half
+                        span -= half
+                    else:
+                        span = half
+                stop = t + 2
+            while na > 0 and t < stop:  # steps with checks
+                grad_block(B, G, na)
+                norms(B, G, GN, XN, na)
+                if kept:
+                    record(B, GN, na, keep, t, paths, path_val, path_gn, xs, value_point)
+                w = settle(B, GN, XN, V, xs, na, t, steps, tol2, lanes, EV, alive, codes, out,
+                           value_block, value_point)
+                if w < na:
+                    for A in (B, G, S):
+                        pack_columns(A, alive, w)
+                    pack_lanes(alive, w, lanes, keep)
+                    na = w
+                if na > 0 and t < steps:
+                    coordinate_step(B, G, S, na, rates[t], per_step(t, rates[t], hp), hp)
+                t += 1
 
 
 @lane

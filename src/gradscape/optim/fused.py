@@ -141,15 +141,14 @@ def chain_for(name: str) -> transforms.Chain:
 
 
 def step_signature(name: str) -> Any:
-    """The Numba signature of ``step_block`` for optimizer ``name`` (its own hyper-parameter
-    and per-step-constant types)."""
+    """The Numba signature of ``step_block`` for optimizer ``name`` (with its own
+    hyper-parameter types)."""
     from numba import typeof, types
 
     opt = OPTIMIZERS[name]
-    f8 = types.float64
+    f8, i8 = types.float64, types.int64
     params = opt.params(opt.defaults())
-    constants = typeof(opt.chain.per_step(0, 1.0, params))
-    return types.void(f8[:, ::1], f8[:, ::1], types.int64, f8, constants, typeof(params))
+    return types.void(f8[:, ::1], f8[:, ::1], i8, f8[::1], i8, i8, typeof(params))
 
 
 def _signature(opt: Optimizer) -> Any:
@@ -197,7 +196,7 @@ def build_run(namespace: dict[str, Any], name: str, *, cache: bool) -> Any:
     return binding.bind(loop, pieces, jit=inner, top=top, filename=namespace.get("__file__"))
 
 
-def _no_step(B: Any, S: Any, na: int, lr: float, c: Any, hp: Any) -> None:
+def _no_step(B: Any, S: Any, na: int, rates: Any, t0: int, t1: int, hp: Any) -> None:
     """Stands in for ``step_block`` where no fused step was compiled (never called then)."""
 
 
@@ -227,6 +226,7 @@ from gradscape.optim.fused import chain_for, step_signature
 F = np.float64
 OPTS = dict(cache={cache}, error_model="numpy")
 update = chain_for({method!r}).update
+per_step = chain_for({method!r}).per_step
 K = {slots}
 STEP_SIGNATURE = step_signature({method!r})
 """
