@@ -28,7 +28,8 @@ from matplotlib.axes import Axes
 
 from gradscape.errors import DomainError
 from gradscape.fields.field import Field
-from gradscape.plot.planar import Drawn, filled_contours
+from gradscape.plot.drawn import Drawn
+from gradscape.plot.planar import filled_contours
 from gradscape.plot.scales import line_style
 from gradscape.plot.text import math_title, set_title, short_name
 
