@@ -32,7 +32,6 @@ from gradscape.plot.text import caption, field_notes
 __all__ = ["Request", "Picture", "FIGURES", "KINDS", "make_figure", "figure_size"]
 
 Progress = Callable[[int, int], None]
-_RETRIES = 3  # a default rate leaving most basin starts unsettled is cut 10× up to this often
 
 
 @dataclass
@@ -196,31 +195,23 @@ def _loss(req: Request, fig: Figure, pic: Picture) -> None:
 
 
 def _basins(req: Request, fig: Figure, pic: Picture) -> None:
+    from gradscape.optim.tune import settle_lr
+
     method = req.methods[0]
-    bm = basins.basin_map(req.f, req.window, req.n or 100, method=method, lr=req.lr,
-                          steps=req.steps, progress=req.progress)
-    first = bm.lr
-    # Most starts matched to no minimum: if the default rate is too large (Rastrigin's steep
-    # wells make gd oscillate), a smaller one helps; keep it only when it matches more starts.
-    for _ in range(_RETRIES if req.lr is None else 0):
-        if _matched(bm) >= 0.5:
-            break
-        smaller = basins.basin_map(req.f, req.window, req.n or 100, method=method,
-                                   lr=bm.lr / 10, steps=req.steps, progress=req.progress)
-        if _matched(smaller) <= _matched(bm):
-            break
-        bm = smaller
-    if bm.lr != first:
-        pic.notes.append(f"{method}'s default lr {first:g} matched most starts to no minimum; "
-                         f"drawn with lr {bm.lr:g}")
+
+    def basin_map(lr: float | None) -> basins.BasinMap:
+        return basins.basin_map(req.f, req.window, req.n or 100, method=method, lr=lr,
+                                steps=req.steps, progress=req.progress)
+
+    settled = settle_lr(basin_map, lambda bm: float((bm.labels >= 0).mean()), lr=req.lr)
+    bm = settled.result
+    if settled.cut:
+        pic.notes.append(f"{method}'s default lr {settled.first_lr:g} matched most starts to no "
+                         f"minimum; drawn with lr {bm.lr:g}")
     pic.notes += basins.basins(_ax(fig), bm).notes
     pic.summary.update(method=method, starts=int(bm.labels.size), status=bm.counts,
                        minima=[{"point": [float(v) for v in p], "share": float(s)}
                                for p, s in zip(bm.minima, bm.share())])
-
-
-def _matched(bm: Any) -> float:
-    return float((bm.labels >= 0).mean())
 
 
 def _animate(req: Request, fig: Figure, pic: Picture) -> None:
