@@ -142,9 +142,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.show:
         import matplotlib.pyplot as plt
 
-        from gradscape.plot.figures import figure_size
-
-        fig = plt.figure(figsize=figure_size(kind))
+        fig = plt.figure(figsize=FIGURES[kind].size)
     with _progress(kind == "basins", "descending from every start") as tick:
         pic = make_figure(kind, f, fig=fig, moving=moving, progress=tick, **options)
     if pic.animation is not None and args.output:
