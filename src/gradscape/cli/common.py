@@ -1,4 +1,8 @@
-"""Small pieces every command shares: the command spec, formula/point options, output."""
+"""Small pieces every command shares: the command spec, formula/point options, output.
+
+JSON has one convention for numbers it cannot hold: :func:`emit` writes NaN and ±inf as
+``null``, whatever the command put in its payload.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ __all__ = [
     "point",
     "emit",
     "axis_range",
+    "jsonable",
 ]
 
 
@@ -89,13 +94,37 @@ def axis_range(text: str | None, default: tuple[float, float], name: str) -> tup
 
 
 def emit(args: argparse.Namespace, payload: dict[str, Any], lines: list[str]) -> int:
-    """Print ``payload`` as JSON with ``--json``, else the human-readable ``lines``."""
+    """Print ``payload`` as JSON with ``--json``, else the human-readable ``lines``.
+
+    The JSON is strict: NaN and ±inf are written as ``null``.
+    """
     if getattr(args, "json", False):
-        json.dump(payload, sys.stdout, ensure_ascii=False, allow_nan=False, default=_jsonable)
-        sys.stdout.write("\n")
+        text = json.dumps(jsonable(payload), allow_nan=False, default=str, ensure_ascii=False)
+        sys.stdout.write(text + "\n")
     elif lines:
         sys.stdout.write("\n".join(lines) + "\n")
     return 0
+
+
+def jsonable(obj: Any) -> Any:
+    """``obj`` with every float that JSON cannot hold (NaN, ±inf) as None, recursively.
+
+    NumPy scalars and arrays become Python numbers and lists (without importing NumPy).
+
+    >>> jsonable({"value": float("nan"), "at": (1.0, float("-inf")), "ok": True})
+    {'value': None, 'at': [1.0, None], 'ok': True}
+    """
+    if isinstance(obj, bool) or obj is None or isinstance(obj, (int, str)):
+        return obj
+    if isinstance(obj, float):
+        return obj if obj - obj == 0 else None  # inf - inf and nan - nan are nan
+    if isinstance(obj, dict):
+        return {k: jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if type(obj).__module__ == "numpy" and hasattr(obj, "tolist"):
+        return jsonable(obj.tolist())
+    return obj
 
 
 _NON_INTERACTIVE = {"agg", "cairo", "pdf", "pgf", "ps", "svg", "template"}
@@ -113,10 +142,6 @@ def require_display() -> None:
             f"--show needs a display, and matplotlib's backend here is '{backend}' "
             "(no window can open); write the figure to a file with -o out.png"
         )
-
-
-def _jsonable(obj: Any) -> Any:
-    return str(obj)
 
 
 def num(v: float) -> float | None:

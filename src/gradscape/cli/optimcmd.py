@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from gradscape.cli.common import CommandSpec, add_formula, add_json, axis_range, emit, fmt, num
+from gradscape.cli.common import CommandSpec, add_formula, add_json, axis_range, emit, fmt
 
 __all__ = ["SPECS"]
 
@@ -184,8 +184,8 @@ def _run_compare(args: argparse.Namespace) -> int:
     payload = {"function": f.text, "variables": list(f.variables), "start": start,
                "tol": tol, "tuned": tune, "runs": [
                    {"method": t.method, "lr": t.lr, "status": t.status, "steps": t.steps,
-                    "final": [num(float(v)) for v in t.final], "value": num(t.value),
-                    "grad_norm": num(t.grad_norm), "diverged_at": t.diverged_at}
+                    "final": [float(v) for v in t.final], "value": t.value,
+                    "grad_norm": t.grad_norm, "diverged_at": t.diverged_at}
                    for t in runs]}
     if args.json:
         return emit(args, payload, [])
@@ -237,7 +237,7 @@ def _run_critical(args: argparse.Namespace) -> int:
                     for i in range(n))
     points = critical_points(f, box, symbolic_budget=args.budget)
     payload = {"function": f.text, "variables": list(f.variables),
-               "points": [_clean(p.to_dict()) for p in points],
+               "points": [p.to_dict() for p in points],
                "complete": points.complete, "truncated": points.truncated,
                "notes": list(points.notes)}
     if args.json:
@@ -256,11 +256,6 @@ def _run_critical(args: argparse.Namespace) -> int:
     for note in points.notes:
         out.print(f"note: {note}", soft_wrap=True)
     return 0
-
-
-def _clean(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: ([num(float(x)) for x in v] if k in ("point", "eigenvalues") else
-                num(float(v)) if k == "value" else v) for k, v in d.items()}
 
 
 # ---- functions -------------------------------------------------------------------------------
