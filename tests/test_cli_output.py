@@ -1,8 +1,14 @@
-"""What the commands print: strict JSON."""
+"""What the commands print: strict JSON, tables that fit any width, ASCII where it must be."""
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
 
 import pytest
 
@@ -84,3 +90,78 @@ def test_jsonable_turns_every_nonfinite_number_into_none() -> None:
             "d": [{"e": float("nan")}], "f": True, "g": "NaN"}
     assert jsonable(data) == {"a": None, "b": [1.0, None, None], "c": [3], "d": [{"e": None}],
                               "f": True, "g": "NaN"}
+
+
+# --- tables: never cut, at any width ---------------------------------------------------------
+TABLES = [
+    ["descend", "himmelblau", "--start", "0,0", "--method", "adam", "--lr", "0.05"],
+    ["compare", "himmelblau", "--start", "-1.5,2", "--no-tune"],
+    ["critical", "himmelblau", "--budget", "0"],  # numeric: the same points every run
+    ["functions"],
+]
+_RULES = re.compile(r"^[\u2500-\u257f]+$")  # a token of box-drawing characters only
+
+
+def _tokens(text: str) -> Counter[str]:
+    return Counter(t for t in text.split() if not _RULES.match(t))
+
+
+@pytest.mark.parametrize("argv", TABLES, ids=[a[0] for a in TABLES])
+def test_tables_fit_the_width_and_keep_every_number_whole(argv, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    wide = _run(argv, capsys)[1]
+    assert "│" in wide or "  " in wide  # a table was printed
+    for columns in (80, 40):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        code, out, _ = _run(argv, capsys)
+        assert code == 0 and "…" not in out
+        # Table lines fit; a longer line is a sentence printed whole for the terminal to wrap.
+        wide_lines = set(wide.splitlines())
+        assert all(len(line) <= columns or line in wide_lines for line in out.splitlines())
+        missing = _tokens(wide) - _tokens(out)
+        assert not missing, (columns, missing)
+
+
+def test_a_narrow_terminal_gets_one_record_per_row(monkeypatch, capsys) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    out = _run(TABLES[1], capsys)[1]
+    assert re.findall(r"^method +(\w+)", out, re.M) == ["gd", "momentum", "adam"]
+
+
+# --- ASCII where stdout cannot encode ∇ ² ∂ λ → --------------------------------------------
+ASCII_CASES = [
+    (["grad", "x^2 + y^2", "--at", "1,2"], "grad f(x, y) = (2x, 2y)\ngrad f(1, 2) = (2, 4)\n"),
+    (["diff", "x^3 y^2", "--wrt", "y", "--order", "2"], "d^2f/dy^2 = 2x^3\n"),
+    (["grad", "x²"], "grad f(x) = (2x)\n"),
+    (["functions"], "(1, 1) -> 0"),
+    (["compare", "x^2 + y^2", "--start", "1,1", "--lr", "0.1", "--methods", "gd"], "|grad f|"),
+    (["critical", "x^2 - y^2"], "saddle"),
+    (["grad", "x^2", "--json"], '"function": "x^2"'),
+    (["eval", "x²", "--at", "2", "--json"], '"function": "x\\u00b2"'),  # escaped, not altered
+]
+
+
+@pytest.mark.parametrize(("argv", "expected"), ASCII_CASES, ids=[c[0][0] for c in ASCII_CASES])
+def test_an_ascii_terminal_gets_ascii_stand_ins(argv, expected, monkeypatch) -> None:
+    raw = io.BytesIO()
+    stdout = io.TextIOWrapper(raw, encoding="ascii", newline="\n")
+    monkeypatch.setattr(sys, "stdout", stdout)
+    try:
+        code = main(argv)
+    except SystemExit as done:  # --help
+        code = done.code
+    stdout.flush()
+    out = raw.getvalue().decode("ascii")  # anything else would fail here
+    assert code == 0
+    assert expected in out, out
+
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C", "LANG": "C"}])
+def test_a_real_process_in_a_plain_locale_works(env) -> None:
+    r = subprocess.run([sys.executable, "-m", "gradscape", "diff", "x^2 y", "--wrt", "x"],
+                       capture_output=True, env={**os.environ, **env}, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode() in ("∂f/∂x = 2x*y\n", "df/dx = 2x*y\n")
+    r = subprocess.run([sys.executable, "-m", "gradscape", "grad", "sinn(x)"],
+                       capture_output=True, env={**os.environ, **env}, timeout=120)
+    assert r.returncode == 2 and r.stderr.decode().startswith("gradscape: error: unknown")

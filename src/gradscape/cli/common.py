@@ -96,10 +96,15 @@ def axis_range(text: str | None, default: tuple[float, float], name: str) -> tup
 def emit(args: argparse.Namespace, payload: dict[str, Any], lines: list[str]) -> int:
     """Print ``payload`` as JSON with ``--json``, else the human-readable ``lines``.
 
-    The JSON is strict: NaN and ±inf are written as ``null``.
+    The JSON is strict: NaN and ±inf are written as ``null``, and where stdout cannot encode
+    every character, strings are ``\\u`` escaped (the data are unchanged, unlike text lines,
+    whose signs get ASCII stand-ins).
     """
     if getattr(args, "json", False):
-        text = json.dumps(jsonable(payload), allow_nan=False, default=str, ensure_ascii=False)
+        from gradscape.cli.console import can_encode
+
+        text = json.dumps(jsonable(payload), allow_nan=False, default=str,
+                          ensure_ascii=not can_encode())
         sys.stdout.write(text + "\n")
     elif lines:
         sys.stdout.write("\n".join(lines) + "\n")

@@ -15,7 +15,7 @@ from importlib import import_module
 
 __all__ = ["main", "COMMANDS", "build_parser"]
 
-# command name -> module under gradscape.cli that defines HELP, EXAMPLES, add_arguments and run
+# command name -> module under gradscape.cli whose SPECS[name] is its CommandSpec
 COMMANDS: dict[str, str] = {
     "diff": "symbolic",
     "grad": "symbolic",
@@ -23,10 +23,10 @@ COMMANDS: dict[str, str] = {
     "eval": "symbolic",
     "field": "fieldcmd",
     "plot": "plotcmd",
-    "descend": "optimcmd",
-    "compare": "optimcmd",
-    "critical": "optimcmd",
-    "functions": "optimcmd",
+    "descend": "descendcmd",
+    "compare": "comparecmd",
+    "critical": "criticalcmd",
+    "functions": "functionscmd",
 }
 
 # Options whose value may start with '-' (negative coordinates): argparse would take
@@ -99,8 +99,10 @@ def join_negative_values(argv: Sequence[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 2 bad input, 1 internal error)."""
+    from gradscape.cli.console import install_ascii_fallback
     from gradscape.errors import GradscapeError
 
+    install_ascii_fallback()
     args_list = join_negative_values(list(sys.argv[1:] if argv is None else argv))
     first = next((a for a in args_list if not a.startswith("-")), None)
     parser = build_parser(first if first in COMMANDS else None)
