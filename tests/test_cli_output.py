@@ -1,4 +1,5 @@
-"""What the commands print: strict JSON, tables that fit any width, ASCII where it must be."""
+"""What the commands print: strict JSON, tables that fit any width, ASCII where it must be,
+and the deprecated ``--steps`` of the symbolic commands."""
 
 from __future__ import annotations
 
@@ -165,3 +166,39 @@ def test_a_real_process_in_a_plain_locale_works(env) -> None:
     r = subprocess.run([sys.executable, "-m", "gradscape", "grad", "sinn(x)"],
                        capture_output=True, env={**os.environ, **env}, timeout=120)
     assert r.returncode == 2 and r.stderr.decode().startswith("gradscape: error: unknown")
+
+
+# --- --show-steps, and --steps as its deprecated alias ---------------------------------------
+NOTE = "gradscape: note: --steps is deprecated here; use --show-steps\n"
+
+
+@pytest.mark.parametrize("command", [["diff", "sin(x^2)"], ["grad", "x^2 y"]])
+def test_steps_is_a_deprecated_alias_of_show_steps(command, capsys) -> None:
+    shown = _run([*command, "--show-steps"], capsys)
+    old = _run([*command, "--steps"], capsys)
+    assert shown[:2] == old[:2] and "Result:" in shown[1]
+    assert shown[2] == "" and old[2] == NOTE
+
+
+def test_the_note_goes_to_stderr_even_with_json(capsys) -> None:
+    # Scripts using --json are the callers that break when the alias goes: they hear of it
+    # on stderr, and stdout stays one JSON object.
+    code, out, err = _run(["grad", "x^2 y", "--steps", "--json"], capsys)
+    assert code == 0 and set(_strict(out)["steps"]) == {"x", "y"} and err == NOTE
+
+
+def test_a_failing_command_prints_only_its_error(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["diff", "x^2", "--steps", "--order"])
+    assert capsys.readouterr().err.count("\n") == 1
+    code, out, err = _run(["diff", "x^2", "--steps", "--order", "2"], capsys)
+    assert code == 2 and out == ""
+    assert err == "gradscape: error: --show-steps shows first derivatives; drop --order or " \
+                  "--show-steps\n"
+
+
+def test_help_offers_show_steps_and_hides_the_alias(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["grad", "--help"])
+    out = capsys.readouterr().out
+    assert "--show-steps" in out and "--steps" not in out.replace("--show-steps", "")

@@ -111,7 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args._run(args) or 0)
+        code = int(args._run(args) or 0)
+        for note in getattr(args, "_notes", ()):  # after success: a failure's stderr is one line
+            sys.stderr.write(f"gradscape: note: {note}\n")
+        return code
     except GradscapeError as err:
         sys.stderr.write(f"gradscape: error: {err}\n")
         return 2
