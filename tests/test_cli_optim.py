@@ -36,7 +36,7 @@ def test_each_command_has_its_own_module_named_in_the_one_table() -> None:
     assert sorted(SPECS) == ["compare", "critical", "descend", "functions"]
 
 
-EXAMPLES = [e for spec in SPECS.values() for e in spec.examples]
+EXAMPLES = [e for spec in SPECS.values() for e in spec.example_lines()]
 
 
 @pytest.mark.parametrize("example", EXAMPLES)

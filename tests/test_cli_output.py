@@ -1,5 +1,5 @@
 """What the commands print: strict JSON, tables that fit any width, ASCII where it must be,
-and the deprecated ``--steps`` of the symbolic commands."""
+the deprecated ``--steps`` of the symbolic commands, and each plot kind's own help."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ import io
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
-from gradscape.cli.main import COMMANDS, main
+from gradscape.cli.main import build_parser, main, subcommands
+from gradscape.plot.figures import FIGURES
 
 
 def _strict(text: str) -> object:
@@ -64,7 +67,7 @@ def test_json_has_null_for_numbers_json_cannot_hold(argv, check, tmp_path, capsy
 
 
 def test_every_command_is_in_the_json_cases() -> None:
-    assert {c[0][0] for c in JSON_CASES} == set(COMMANDS)
+    assert {c[0][0] for c in JSON_CASES} == set(subcommands(build_parser()))
 
 
 def test_critical_points_with_undefined_numbers_give_null(monkeypatch, capsys) -> None:
@@ -137,6 +140,7 @@ ASCII_CASES = [
     (["functions"], "(1, 1) -> 0"),
     (["compare", "x^2 + y^2", "--start", "1,1", "--lr", "0.1", "--methods", "gd"], "|grad f|"),
     (["critical", "x^2 - y^2"], "saddle"),
+    (["plot", "--help"], "f and f' together"),
     (["grad", "x^2", "--json"], '"function": "x^2"'),
     (["eval", "x²", "--at", "2", "--json"], '"function": "x\\u00b2"'),  # escaped, not altered
 ]
@@ -202,3 +206,55 @@ def test_help_offers_show_steps_and_hides_the_alias(capsys) -> None:
         main(["grad", "--help"])
     out = capsys.readouterr().out
     assert "--show-steps" in out and "--steps" not in out.replace("--show-steps", "")
+
+
+# --- plot KIND --help: each kind's own options, defaults and example ------------------------
+_COMMON = {"-h", "--help", "--vars", "-o", "--output", "--show", "--dpi", "--json"}
+_FLAGS = {"x": "--x", "y": "--y", "n": "-n", "at": "--at", "direction": "--direction",
+          "starts": "--start", "methods": "--methods", "lr": "--lr", "steps": "--steps",
+          "descent": "--descent", "frames": "--frames", "color": "--color"}
+
+
+@pytest.mark.parametrize("kind", list(FIGURES))
+def test_each_kind_lists_only_the_options_it_uses(kind) -> None:
+    spec = FIGURES[kind]
+    parser = subcommands(subcommands(build_parser("plot"))["plot"])[kind]
+    options = {s for a in parser._actions for s in a.option_strings}
+    assert options == _COMMON | {_FLAGS[u] for u in spec.uses} | (
+        {"--fps"} if spec.animated else set())
+    text = parser.format_help()
+    assert f"example:\n  {spec.example}" in text
+    assert spec.example.startswith(f"gradscape plot {kind} ")
+    if "n" in spec.uses:
+        assert re.search(rf"-n N +{re.escape(spec.grid[:10])}", text)
+    if "steps" in spec.uses:
+        assert "descent steps (default 500)" in text
+
+
+def test_kinds_help_differ_and_name_their_defaults() -> None:
+    kinds = subcommands(subcommands(build_parser("plot"))["plot"])
+    texts = {k: " ".join(p.format_help().split()) for k, p in kinds.items()}
+    assert len(set(texts.values())) == len(FIGURES) == 13
+    assert "grid points per axis (default 160)" in texts["contour"]
+    assert "starts per axis (default 100)" in texts["basins"]
+    assert "(default gd; the first one's basins are drawn)" in texts["basins"]
+    assert "default 400 for 1 variable, 50 for 2 variables" in texts["tangent"]
+    assert "--direction 1,2 direction of the directional derivative (default 1,1)" in \
+        texts["directional"]
+    field = " ".join(subcommands(build_parser("field"))["field"].format_help().split())
+    assert "(default -3:3)" in field and "arrows per axis (default 20)" in field
+    assert "arrow colour (default blue)" in field
+
+
+def test_the_example_of_every_kind_runs(tmp_path: Path, capsys) -> None:
+    ran = 0
+    for kind, spec in FIGURES.items():
+        argv = shlex.split(spec.example)[1:]
+        argv = [str(tmp_path / a) if a.endswith((".png", ".svg", ".gif")) else a for a in argv]
+        small = ["-n", "12"] if "n" in spec.uses and "-n" not in argv else []
+        fast = ["--steps", "30"] if "steps" in spec.uses else []
+        frames = ["--frames", "2", "--dpi", "30"] if spec.animated else []
+        assert main([*argv, *small, *fast, *frames]) == 0, kind
+        assert "wrote" in capsys.readouterr().out
+        ran += 1
+    assert ran == len(FIGURES)

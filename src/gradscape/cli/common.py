@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,17 +23,30 @@ __all__ = [
     "emit",
     "axis_range",
     "jsonable",
+    "require_display",
+    "save_or_show",
+    "STILL_FORMATS",
 ]
+
+STILL_FORMATS = ("png", "svg", "pdf")  # what matplotlib writes a still picture as, here
 
 
 @dataclass(frozen=True)
 class CommandSpec:
-    """One row of the command table: help text, examples, arguments, and what runs."""
+    """One row of the command table: help text, examples, arguments, and what runs.
+
+    ``examples`` may be a function returning them, for commands whose examples come from a
+    table that is slow to import (plot's kinds): they are needed only for that command's help.
+    """
 
     help: str
-    examples: tuple[str, ...]
+    examples: Sequence[str] | Callable[[], Sequence[str]]
     add_arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], int | None]
+
+    def example_lines(self) -> list[str]:
+        """The examples, each a command line."""
+        return list(self.examples() if callable(self.examples) else self.examples)
 
 
 def add_formula(p: argparse.ArgumentParser) -> None:
@@ -149,13 +162,22 @@ def require_display() -> None:
         )
 
 
-def num(v: float) -> float | None:
-    """A float for JSON: NaN and ±inf become null (JSON has no such numbers)."""
-    return v if v == v and v not in (float("inf"), float("-inf")) else None
+def save_or_show(fig: Any, output: str | None, show: bool, dpi: int = 100) -> None:
+    """Write the figure (format from the file's extension) and/or open a window."""
+    import os
 
+    import matplotlib.pyplot as plt
 
-def fmt(v: float) -> str:
-    """A float as people read it: 2.0 → 2, 0.30000000000000004 → 0.3."""
-    if v != v:
-        return "undefined"
-    return f"{v:.12g}"
+    from gradscape.errors import DomainError
+
+    if output:
+        ext = os.path.splitext(output)[1].lower().lstrip(".")
+        if ext not in STILL_FORMATS:
+            raise DomainError(f"cannot write '.{ext}' figures; use .png, .svg or .pdf")
+        folder = os.path.dirname(output)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        fig.savefig(output, dpi=dpi)
+    if show:
+        plt.show()
+    plt.close(fig)

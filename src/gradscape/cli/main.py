@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
-__all__ = ["main", "COMMANDS", "build_parser"]
+__all__ = ["main", "COMMANDS", "build_parser", "subcommands"]
 
 # command name -> module under gradscape.cli whose SPECS[name] is its CommandSpec
 COMMANDS: dict[str, str] = {
@@ -21,7 +21,7 @@ COMMANDS: dict[str, str] = {
     "grad": "symbolic",
     "hessian": "symbolic",
     "eval": "symbolic",
-    "field": "fieldcmd",
+    "field": "plotcmd",
     "plot": "plotcmd",
     "descend": "descendcmd",
     "compare": "comparecmd",
@@ -50,8 +50,12 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser; with ``only``, just that command's (start-up stays small)."""
+def build_parser(only: str | None = None, *, arguments: bool = True) -> argparse.ArgumentParser:
+    """The argument parser; with ``only``, just that command's (start-up stays small).
+
+    ``arguments=False`` leaves out each command's options and examples: enough for
+    ``gradscape --help`` and for naming an unknown command, at a fraction of the import time.
+    """
     parser = _Parser(
         prog="gradscape",
         description=_DESCRIPTION,
@@ -69,12 +73,21 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             name,
             help=spec.help,
             description=spec.help,
-            epilog="examples:\n" + "\n".join(f"  {e}" for e in spec.examples),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        spec.add_arguments(p)
+        if arguments:
+            p.epilog = "examples:\n" + "\n".join(f"  {e}" for e in spec.example_lines())
+            spec.add_arguments(p)
         p.set_defaults(_run=spec.run)
     return parser
+
+
+def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The parsers of ``parser``'s subcommands by name (plot's kinds, for ``plot``)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
 
 
 def join_negative_values(argv: Sequence[str]) -> list[str]:
@@ -105,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_ascii_fallback()
     args_list = join_negative_values(list(sys.argv[1:] if argv is None else argv))
     first = next((a for a in args_list if not a.startswith("-")), None)
-    parser = build_parser(first if first in COMMANDS else None)
+    parser = build_parser(first if first in COMMANDS else None, arguments=first in COMMANDS)
     args = parser.parse_args(args_list)
     if not getattr(args, "_run", None):
         parser.print_help()
