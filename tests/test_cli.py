@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from gradscape.cli.main import join_negative_values, main
+from gradscape.cli.main import (
+    COMMANDS,
+    build_parser,
+    main,
+    option_strings,
+    prepare_argv,
+    subcommands,
+    value_options,
+)
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -123,13 +131,77 @@ def test_internal_errors_exit_1(
     assert "internal error" in err and "kaboom" in err and "Traceback" not in err
 
 
-def test_negative_values_are_joined() -> None:
-    assert join_negative_values(["--at", "-1,2", "--x", "-3:3", "-o", "f.png"]) == [
-        "--at=-1,2",
-        "--x=-3:3",
-        "-o",
-        "f.png",
-    ]
+def test_negative_values_are_joined_to_their_options() -> None:
+    parser = build_parser("plot")
+    argv = ["plot", "tangent", "sin(x)", "--at", "-1", "--x", "-3:3", "-o", "f.png"]
+    assert prepare_argv(parser, argv) == [
+        "plot", "tangent", "sin(x)", "--at=-1", "--x=-3:3", "-o", "f.png"]
+
+
+def _parsers() -> dict[str, object]:
+    """Every command's parser, and each plot kind's as 'plot KIND'."""
+    top = subcommands(build_parser())
+    out = {name: p for name, p in top.items() if name != "plot"}
+    out.update({f"plot {kind}": p for kind, p in subcommands(top["plot"]).items()})
+    return out
+
+
+def test_every_option_that_takes_a_value_keeps_a_negative_value() -> None:
+    # Read off the parsers: an option added tomorrow is covered without a list to update.
+    parser, checked = build_parser(), 0
+    for name, sub in _parsers().items():
+        for option in value_options(sub):
+            argv = [*name.split(), option, "-2"]
+            assert prepare_argv(parser, argv) == [*name.split(), f"{option}=-2"], argv
+            checked += 1
+    assert len(_parsers()) == len(COMMANDS) - 1 + 13 and checked > 60
+    assert "--at" in value_options(_parsers()["eval"]) and "--json" not in value_options(
+        _parsers()["eval"])
+
+
+@pytest.mark.parametrize(("argv", "out"), [
+    (["grad", "-x^2"], "∇f(x) = (-2x)"),
+    (["diff", "-x^3"], "df/dx = -3x^2"),
+    (["grad", "-x^2 - y^2", "--at", "-1,2"], "∇f(-1, 2) = (2, -4)"),
+    (["eval", "--at", "-1,2", "-x*y"], "f(-1, 2) = 2"),
+    (["eval", "-x", "--at=-2"], "f(-2) = 2"),
+    (["hessian", "-x^2 y", "--at", "1,-1"], "[ -2y  -2x ]"),
+])
+def test_a_formula_may_start_with_a_minus(argv, out, capsys) -> None:
+    assert main(argv) == 0
+    assert out in capsys.readouterr().out
+
+
+def test_plot_takes_a_formula_starting_with_a_minus(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "a.png"
+    argv = ["plot", "contour", "-x^2 - y^2", "-o", str(out), "--x", "-2:2", "-n", "20", "--json"]
+    assert main(argv) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["window"] == [[-2.0, 2.0], [-3.0, 3.0]] and out.stat().st_size > 0
+    assert payload["function"] == "f(x, y) = -x^2 - y^2"
+
+
+@pytest.mark.parametrize(("argv", "needle"), [
+    (["grad", "x^2", "--frobnicate"], "unrecognized arguments: --frobnicate"),
+    (["grad", "--frobnicate", "x^2"], "unrecognized arguments: --frobnicate"),
+    (["grad", "-x^2", "-y^2"], "unrecognized arguments: -y^2"),
+    (["diff", "x^2", "--order"], "expected one argument"),
+    (["plot", "-x^2"], "invalid choice: '-x^2'"),
+    (["plot", "contour", "x^2", "--frames", "3", "-o", "a.png"], "--frames"),
+])
+def test_unknown_options_stay_one_line_errors(argv, needle, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and needle in err and err.count("\n") == 1, err
+    assert "\u2060" not in err and "\\u2060" not in err
+
+
+def test_option_strings_come_from_the_parser() -> None:
+    grad = _parsers()["grad"]
+    assert option_strings(grad) == {"-h", "--help", "--vars", "--at", "--show-steps", "--steps",
+                                    "--json"}
+    assert value_options(grad) == {"--vars", "--at"}
 
 
 def test_show_without_a_display_says_how_to_write_a_file(tmp_path: Path) -> None:

@@ -14,8 +14,8 @@ import sys
 import numpy as np
 import pytest
 
+from gradscape.cli import comparecmd, criticalcmd, descendcmd, functionscmd
 from gradscape.cli import main as cli_main
-from gradscape.cli.optimcmd import SPECS
 from gradscape.formula.library import LIBRARY
 from gradscape.optim.optimizers import OPTIMIZERS
 
@@ -25,11 +25,18 @@ def run(*args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=120)
 
 
-def test_commands_are_registered() -> None:
-    assert all(cli_main.COMMANDS.get(c) == "optimcmd" for c in SPECS)
+MODULES = (descendcmd, comparecmd, criticalcmd, functionscmd)
+SPECS = {name: spec for m in MODULES for name, spec in m.SPECS.items()}
 
 
-EXAMPLES = [e for spec in SPECS.values() for e in spec.examples]
+def test_each_command_has_its_own_module_named_in_the_one_table() -> None:
+    for m in MODULES:
+        (name,) = m.SPECS
+        assert cli_main.COMMANDS[name] == m.__name__.rsplit(".", 1)[1]
+    assert sorted(SPECS) == ["compare", "critical", "descend", "functions"]
+
+
+EXAMPLES = [e for spec in SPECS.values() for e in spec.example_lines()]
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
@@ -90,6 +97,7 @@ def test_compare_tunes_rates_by_default():
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
     assert d["tuned"] is True
+    assert len(d["runs"]) == 2
     for x in d["runs"]:  # the CLI reports what the library's tuner picks
         best = tune_lr("rosenbrock", [-1.5, 2.0], x["method"], steps=300)
         assert x["lr"] == best.lr and x["status"] != "diverged"

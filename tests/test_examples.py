@@ -61,14 +61,18 @@ def _rosenbrock(stdout: str) -> None:
 
 
 def _basins(stdout: str) -> None:
-    for line in re.findall(r"shares of the four minima: (.*)$", stdout, re.M):
+    lines = re.findall(r"shares of the four minima: (.*)$", stdout, re.M)
+    assert len(lines) == 2  # gd and momentum
+    for line in lines:
         shares = [float(s.rstrip("%")) for s in line.split(", ")]
         assert len(shares) == 4 and 95 <= sum(shares) <= 100.05
         assert min(shares) > 15  # Himmelblau's four basins are of similar size
 
 
 def _tangent(stdout: str) -> None:
-    for h, slope in re.findall(r"h = ([\d.]+)\s+secant slope (-?[\d.]+)", stdout):
+    rows = re.findall(r"h = ([\d.]+)\s+secant slope (-?[\d.]+)", stdout)
+    assert [float(h) for h, _ in rows] == [2.0, 1.0, 0.5, 0.2, 0.05]
+    for h, slope in rows:
         h = float(h)
         exact = (math.sin(1 + h) - math.sin(1)) / h
         assert float(slope) == pytest.approx(exact, abs=1e-6)

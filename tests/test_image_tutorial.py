@@ -1,7 +1,8 @@
 """Pictures compared pixel by pixel: the tutorial's figure and a contour plot with two paths.
 
-The tutorial's figure is checked twice: against the committed baseline, and against the
-tutorial's own code run here verbatim (matplotlib's quiver of U = 2X, V = 2Y) — the
+The tutorial's figure — ``gradscape field``, the "field" preset of ``plot quiver`` — is
+checked three times: against the committed baseline, as the command writes it, and against
+the tutorial's own code run here verbatim (matplotlib's quiver of U = 2X, V = 2Y) — the
 independent reference. The contour figure uses paths computed by hand (closed forms and a
 three-line heavy-ball loop), so it changes only when the drawing does.
 
@@ -20,8 +21,9 @@ from matplotlib.figure import Figure
 from matplotlib.testing.compare import compare_images
 
 from gradscape import field
+from gradscape.cli.main import main
+from gradscape.plot.figures import PRESETS
 from gradscape.plot.paths import paths
-from gradscape.plot.quiver import quiver
 from gradscape.plot.text import caption
 
 pytestmark = [pytest.mark.filterwarnings("error"), pytest.mark.usefixtures("mpl_style")]
@@ -43,14 +45,19 @@ def check(fig: Figure, name: str, tmp_path: Path) -> None:
 
 
 def tutorial_figure() -> Figure:
-    """What ``gradscape field "x^2 + y^2"`` draws."""
-    fig = Figure(figsize=(6, 6))
-    quiver(fig.add_subplot(), field("x^2 + y^2", x=(-3, 3), y=(-3, 3), n=20), color="blue")
-    return fig
+    """What ``gradscape field "x^2 + y^2"`` draws: the preset, through make_figure."""
+    return PRESETS["field"].make("x^2 + y^2").figure
 
 
 def test_tutorial_figure_matches_baseline(tmp_path: Path) -> None:
     check(tutorial_figure(), "tutorial-field.png", tmp_path)
+
+
+def test_the_field_command_writes_the_baseline(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "field.png"
+    assert main(["field", "x^2 + y^2", "-o", str(out)]) == 0
+    assert capsys.readouterr().out == f"wrote {out}\n"
+    assert compare_images(str(BASELINE / "tutorial-field.png"), str(out), tol=TOL) is None
 
 
 def test_tutorial_figure_matches_the_tutorials_own_code(tmp_path: Path) -> None:

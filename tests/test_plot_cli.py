@@ -15,20 +15,10 @@ from gradscape.cli import main as cli_main
 from gradscape.cli.plotcmd import parse_starts
 from gradscape.errors import DomainError
 
-# Until the lead registers "plot" in cli/main.py's table, the subprocess adds it itself; once
-# registered this is a no-op and the tests run the real entry point.
-_SHIM = ("import sys, gradscape.cli.main as m; m.COMMANDS.setdefault('plot', 'plotcmd'); "
-         "raise SystemExit(m.main(sys.argv[1:]))")
-
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", _SHIM, "plot", *args], capture_output=True,
-                          text=True, timeout=180)
-
-
-@pytest.fixture()
-def registered(monkeypatch):
-    monkeypatch.setitem(cli_main.COMMANDS, "plot", "plotcmd")
+    return subprocess.run([sys.executable, "-m", "gradscape", "plot", *args],
+                          capture_output=True, text=True, timeout=180)
 
 
 def test_contour_png_and_json(tmp_path: Path) -> None:
@@ -79,14 +69,14 @@ def test_animations_write_gifs(tmp_path: Path) -> None:
     (("paths", "x^2 + y^2", "--methods", "sgd", "-o", "p.png"), "sgd"),
     (("loss", "x^2 + y^2", "--steps", "0", "-o", "l.png"), "--steps"),
 ])
-def test_mistakes_exit_2_with_one_message(registered, tmp_path, capsys, args, message) -> None:
+def test_mistakes_exit_2_with_one_message(tmp_path, capsys, args, message) -> None:
     argv = [a if not a.endswith((".png", ".gif", ".bmp")) else str(tmp_path / a) for a in args]
     assert cli_main.main(["plot", *argv]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err and err.count("\n") == 1
 
 
-def test_negative_range_and_point_are_joined(registered, tmp_path, capsys) -> None:
+def test_negative_range_and_point_are_joined(tmp_path, capsys) -> None:
     out = tmp_path / "t.png"
     assert cli_main.main(["plot", "tangent", "sin(x)", "--x", "-3:1", "--at", "-1",
                           "-o", str(out), "--json"]) == 0
@@ -104,8 +94,7 @@ def test_parse_starts() -> None:
 
 
 def test_help_lists_every_kind_with_examples() -> None:
-    r = subprocess.run([sys.executable, "-c", _SHIM, "plot", "--help"], capture_output=True,
-                       text=True, timeout=60)
+    r = run("--help")
     assert r.returncode == 0
     for kind in ("quiver", "stream", "contour", "surface", "magnitude", "tangent", "secant",
                  "paths", "loss", "basins", "animate"):

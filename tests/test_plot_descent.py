@@ -109,11 +109,14 @@ def test_basins_of_himmelblau_match_the_published_minima():
     mins = np.array([m.point for m in lookup("himmelblau").minima])
     bm = basins.basin_map("himmelblau", box=((-5, 5), (-5, 5)), n=11, lr=0.01, steps=300)
     X, Y = np.meshgrid(bm.x, bm.y)
+    beside = 0
     for j in range(len(bm.y)):
         for i in range(len(bm.x)):
             d = np.hypot(mins[:, 0] - X[j, i], mins[:, 1] - Y[j, i])
             if d.min() < 0.8:
                 assert bm.labels[j, i] == int(np.argmin(d)), (X[j, i], Y[j, i])
+                beside += 1
+    assert beside == 6  # the grid starts within 0.8 of a published minimum
     assert np.allclose(bm.minima[:4], mins) and bm.published == 4
     assert bm.share().sum() == pytest.approx(1.0)
     ax = Figure().add_subplot()

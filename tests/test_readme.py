@@ -86,11 +86,19 @@ def test_sh_example_runs(command: str, tmp_path: Path) -> None:
         assert (tmp_path / argv[argv.index("-o") + 1]).stat().st_size > 0
 
 
+def test_every_example_is_found() -> None:
+    # The parametrized tests above run what these parsers find: an empty list would pass.
+    text = README.read_text()
+    assert len(_console_examples()) == len(re.findall(r"^\$ gradscape ", text, re.M)) >= 8
+    assert len(_blocks("python")) == text.count("```python") >= 2
+    assert len(_sh_commands()) == len(re.findall(r"^gradscape ", "".join(_blocks("sh")),
+                                                 re.M)) >= 8
+
+
 def test_make_targets_named_in_the_readme_exist() -> None:
-    for body in _blocks("sh"):
-        for line in body.splitlines():
-            cmd = line.split("#")[0].strip()
-            if cmd.startswith("make "):
-                target = cmd.split()[1]
-                makefile = (README.parent / "Makefile").read_text()
-                assert re.search(rf"^{target}:", makefile, re.M), target
+    makefile = (README.parent / "Makefile").read_text()
+    targets = [line.split("#")[0].split()[1] for body in _blocks("sh")
+               for line in body.splitlines() if line.startswith("make ")]
+    assert targets[:2] == ["demo", "test"]
+    for target in targets:
+        assert re.search(rf"^{target}:", makefile, re.M), target

@@ -1,11 +1,15 @@
-"""Small pieces every command shares: the command spec, formula/point options, output."""
+"""Small pieces every command shares: the command spec, formula/point options, output.
+
+JSON has one convention for numbers it cannot hold: :func:`emit` writes NaN and ±inf as
+``null``, whatever the command put in its payload.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,17 +22,31 @@ __all__ = [
     "point",
     "emit",
     "axis_range",
+    "jsonable",
+    "require_display",
+    "save_or_show",
+    "STILL_FORMATS",
 ]
+
+STILL_FORMATS = ("png", "svg", "pdf")  # what matplotlib writes a still picture as, here
 
 
 @dataclass(frozen=True)
 class CommandSpec:
-    """One row of the command table: help text, examples, arguments, and what runs."""
+    """One row of the command table: help text, examples, arguments, and what runs.
+
+    ``examples`` may be a function returning them, for commands whose examples come from a
+    table that is slow to import (plot's kinds): they are needed only for that command's help.
+    """
 
     help: str
-    examples: tuple[str, ...]
+    examples: Sequence[str] | Callable[[], Sequence[str]]
     add_arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], int | None]
+
+    def example_lines(self) -> list[str]:
+        """The examples, each a command line."""
+        return list(self.examples() if callable(self.examples) else self.examples)
 
 
 def add_formula(p: argparse.ArgumentParser) -> None:
@@ -89,13 +107,42 @@ def axis_range(text: str | None, default: tuple[float, float], name: str) -> tup
 
 
 def emit(args: argparse.Namespace, payload: dict[str, Any], lines: list[str]) -> int:
-    """Print ``payload`` as JSON with ``--json``, else the human-readable ``lines``."""
+    """Print ``payload`` as JSON with ``--json``, else the human-readable ``lines``.
+
+    The JSON is strict: NaN and ±inf are written as ``null``, and where stdout cannot encode
+    every character, strings are ``\\u`` escaped (the data are unchanged, unlike text lines,
+    whose signs get ASCII stand-ins).
+    """
     if getattr(args, "json", False):
-        json.dump(payload, sys.stdout, ensure_ascii=False, allow_nan=False, default=_jsonable)
-        sys.stdout.write("\n")
+        from gradscape.cli.console import can_encode
+
+        text = json.dumps(jsonable(payload), allow_nan=False, default=str,
+                          ensure_ascii=not can_encode())
+        sys.stdout.write(text + "\n")
     elif lines:
         sys.stdout.write("\n".join(lines) + "\n")
     return 0
+
+
+def jsonable(obj: Any) -> Any:
+    """``obj`` with every float that JSON cannot hold (NaN, ±inf) as None, recursively.
+
+    NumPy scalars and arrays become Python numbers and lists (without importing NumPy).
+
+    >>> jsonable({"value": float("nan"), "at": (1.0, float("-inf")), "ok": True})
+    {'value': None, 'at': [1.0, None], 'ok': True}
+    """
+    if isinstance(obj, bool) or obj is None or isinstance(obj, (int, str)):
+        return obj
+    if isinstance(obj, float):
+        return obj if obj - obj == 0 else None  # inf - inf and nan - nan are nan
+    if isinstance(obj, dict):
+        return {k: jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if type(obj).__module__ == "numpy" and hasattr(obj, "tolist"):
+        return jsonable(obj.tolist())
+    return obj
 
 
 _NON_INTERACTIVE = {"agg", "cairo", "pdf", "pgf", "ps", "svg", "template"}
@@ -115,17 +162,22 @@ def require_display() -> None:
         )
 
 
-def _jsonable(obj: Any) -> Any:
-    return str(obj)
+def save_or_show(fig: Any, output: str | None, show: bool, dpi: int = 100) -> None:
+    """Write the figure (format from the file's extension) and/or open a window."""
+    import os
 
+    import matplotlib.pyplot as plt
 
-def num(v: float) -> float | None:
-    """A float for JSON: NaN and ±inf become null (JSON has no such numbers)."""
-    return v if v == v and v not in (float("inf"), float("-inf")) else None
+    from gradscape.errors import DomainError
 
-
-def fmt(v: float) -> str:
-    """A float as people read it: 2.0 → 2, 0.30000000000000004 → 0.3."""
-    if v != v:
-        return "undefined"
-    return f"{v:.12g}"
+    if output:
+        ext = os.path.splitext(output)[1].lower().lstrip(".")
+        if ext not in STILL_FORMATS:
+            raise DomainError(f"cannot write '.{ext}' figures; use .png, .svg or .pdf")
+        folder = os.path.dirname(output)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        fig.savefig(output, dpi=dpi)
+    if show:
+        plt.show()
+    plt.close(fig)

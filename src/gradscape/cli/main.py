@@ -3,6 +3,12 @@
 Each command lives in a small module that declares its arguments and calls the library;
 commands are listed in ONE table below. Heavy modules (NumPy kernels, matplotlib, Numba) are
 imported inside a command's ``run``, so ``gradscape grad`` starts as fast as SymPy allows.
+
+Before argparse sees the command line, two things are read off the parser itself (never off a
+hand-kept list): an option that takes a value keeps a value starting with '-' (``--at -1,2``),
+and any other item starting with a single '-' that is not one of the command's options is the
+formula (``gradscape grad -x^2``). Anything starting with '--' stays an option, so a mistyped
+one is still reported as unknown.
 """
 
 from __future__ import annotations
@@ -13,25 +19,26 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
-__all__ = ["main", "COMMANDS", "build_parser"]
+__all__ = ["main", "COMMANDS", "build_parser", "prepare_argv", "subcommands", "option_strings",
+           "value_options"]
 
-# command name -> module under gradscape.cli that defines HELP, EXAMPLES, add_arguments and run
+# command name -> module under gradscape.cli whose SPECS[name] is its CommandSpec
 COMMANDS: dict[str, str] = {
     "diff": "symbolic",
     "grad": "symbolic",
     "hessian": "symbolic",
     "eval": "symbolic",
-    "field": "fieldcmd",
+    "field": "plotcmd",
     "plot": "plotcmd",
-    "descend": "optimcmd",
-    "compare": "optimcmd",
-    "critical": "optimcmd",
-    "functions": "optimcmd",
+    "descend": "descendcmd",
+    "compare": "comparecmd",
+    "critical": "criticalcmd",
+    "functions": "functionscmd",
 }
 
-# Options whose value may start with '-' (negative coordinates): argparse would take
-# "--at -1,2" for two options, so such pairs are joined into "--at=-1,2" first.
-VALUE_OPTIONS = {"--at", "--start", "--x", "--y", "--z", "--direction", "--lr", "--to"}
+# An item starting with this (invisible) character is positional to argparse; the formula
+# "-x^2" travels as MARK + "-x^2" and the mark is removed again after parsing.
+_MARK = "\u2060"
 
 _DESCRIPTION = """\
 Exact derivatives, gradients and Hessians of formulas typed the way you write them,
@@ -46,12 +53,17 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage mistake in one line and exits 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        message = message.replace(_MARK, "").replace(ascii(_MARK)[1:-1], "")
         sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
         raise SystemExit(2)
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser; with ``only``, just that command's (start-up stays small)."""
+def build_parser(only: str | None = None, *, arguments: bool = True) -> argparse.ArgumentParser:
+    """The argument parser; with ``only``, just that command's (start-up stays small).
+
+    ``arguments=False`` leaves out each command's options and examples: enough for
+    ``gradscape --help`` and for naming an unknown command, at a fraction of the import time.
+    """
     parser = _Parser(
         prog="gradscape",
         description=_DESCRIPTION,
@@ -69,47 +81,100 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             name,
             help=spec.help,
             description=spec.help,
-            epilog="examples:\n" + "\n".join(f"  {e}" for e in spec.examples),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        spec.add_arguments(p)
+        if arguments:
+            p.epilog = "examples:\n" + "\n".join(f"  {e}" for e in spec.example_lines())
+            spec.add_arguments(p)
         p.set_defaults(_run=spec.run)
     return parser
 
 
-def join_negative_values(argv: Sequence[str]) -> list[str]:
-    """``["--at", "-1,2"]`` → ``["--at=-1,2"]`` so negative coordinates work as typed."""
+def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The parsers of ``parser``'s subcommands by name (plot's kinds, for ``plot``)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option string ``parser`` accepts: ``{"-h", "--help", "--at", ...}``."""
+    return {s for action in parser._actions for s in action.option_strings}
+
+
+def value_options(parser: argparse.ArgumentParser) -> set[str]:
+    """The option strings of ``parser`` that take a value (``--at``, ``-o``; not ``--json``)."""
+    return {s for action in parser._actions if action.nargs != 0 for s in action.option_strings}
+
+
+def prepare_argv(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
+    """``argv`` made safe for argparse, reading each command's options off its parser.
+
+    A value starting with '-' is joined to its option (``["--at", "-1,2"]`` → ``["--at=-1,2"]``)
+    and a formula starting with '-' is marked as positional: an item with one leading '-' that
+    is neither an option of the command (``-o``, ``-n``) nor ``-o=VALUE`` is the formula.
+    Items after ``--`` are left alone, as argparse leaves them.
+    """
+    return _prepare(parser, argv)[0]
+
+
+def _prepare(parser: argparse.ArgumentParser,
+             argv: Sequence[str]) -> tuple[list[str], argparse.ArgumentParser]:
+    """:func:`prepare_argv`, and the parser of the innermost (sub)command named."""
     out: list[str] = []
+    target = parser  # the innermost (sub)command named so far
     i = 0
     while i < len(argv):
         arg = argv[i]
-        if (
-            arg in VALUE_OPTIONS
-            and i + 1 < len(argv)
-            and argv[i + 1].startswith("-")
-            and argv[i + 1][1:2] not in ("-", "")
-        ):
-            out.append(f"{arg}={argv[i + 1]}")
+        if arg == "--":
+            return [*out, *argv[i:]], target
+        known = option_strings(target)
+        nxt = argv[i + 1] if i + 1 < len(argv) else None
+        if arg in value_options(target) and nxt is not None and _loose_dash(nxt, known):
+            out.append(f"{arg}={nxt}")
             i += 2
             continue
-        out.append(arg)
+        if _loose_dash(arg, known):
+            out.append(_MARK + arg)
+        else:
+            target = subcommands(target).get(arg, target)
+            out.append(arg)
         i += 1
-    return out
+    return out, target
+
+
+def _loose_dash(arg: str, known: set[str]) -> bool:
+    """True for an item that starts with '-' but is no option: a negative value or formula."""
+    if not arg.startswith("-") or arg == "-" or arg.startswith("--"):
+        return False
+    return arg not in known and arg.partition("=")[0] not in known
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 2 bad input, 1 internal error)."""
+    from gradscape.cli.console import install_ascii_fallback
     from gradscape.errors import GradscapeError
 
-    args_list = join_negative_values(list(sys.argv[1:] if argv is None else argv))
-    first = next((a for a in args_list if not a.startswith("-")), None)
-    parser = build_parser(first if first in COMMANDS else None)
-    args = parser.parse_args(args_list)
+    install_ascii_fallback()
+    raw = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in raw if not a.startswith("-")), None)
+    parser = build_parser(first if first in COMMANDS else None, arguments=first in COMMANDS)
+    prepared, command = _prepare(parser, raw)
+    args, extra = parser.parse_known_args(prepared)
+    if extra:  # said by the command's own parser, whose --help lists what it takes
+        command.error(f"unrecognized arguments: {' '.join(extra)}")
+    for name, value in vars(args).items():
+        if isinstance(value, str) and value.startswith(_MARK):
+            setattr(args, name, value[len(_MARK):])
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2
     try:
-        return int(args._run(args) or 0)
+        code = int(args._run(args) or 0)
+        for note in getattr(args, "_notes", ()):  # after success: a failure's stderr is one line
+            sys.stderr.write(f"gradscape: note: {note}\n")
+        return code
     except GradscapeError as err:
         sys.stderr.write(f"gradscape: error: {err}\n")
         return 2

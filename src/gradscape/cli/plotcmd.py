@@ -1,50 +1,139 @@
-"""``gradscape plot KIND FORMULA``: every picture in one command (the table in plot/figures.py).
+"""``gradscape plot KIND FORMULA`` and ``gradscape field``: every picture, from ONE table.
+
+Each kind gets its own parser built from its row of ``gradscape.plot.figures.FIGURES``: only
+the options that kind uses, with that kind's defaults, and its example — so
+``gradscape plot basins --help`` shows what basins take. ``field`` is the tutorial's preset of
+``plot quiver`` (``PRESETS["field"]``): the same options and the same code, other defaults.
 
 Parses options, asks the plot layer for the picture, writes it (png, svg, pdf; gif or mp4 for
-animations) or shows it, and prints what it wrote and the notes. No maths here.
+animations) or shows it, and prints what it wrote and the notes. No maths here. The plot layer
+(matplotlib) is imported only when a picture or a kind's help is asked for.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Mapping
 from typing import Any
 
-from gradscape.cli.common import CommandSpec, add_formula, add_json, axis_range, emit, fmt
+from gradscape.cli.common import (
+    STILL_FORMATS,
+    CommandSpec,
+    add_formula,
+    add_json,
+    axis_range,
+    emit,
+)
 
 __all__ = ["SPECS", "parse_starts"]
 
-_STILL = {"png", "svg", "pdf"}
-_MOVING = {"gif", "mp4"}
-_KINDS = ("quiver", "stream", "contour", "directional", "magnitude", "surface", "tangent",
-          "derivative", "secant", "paths", "loss", "basins", "animate")
+# Request field -> (option strings, argparse keywords, help); "{default}" is filled in with
+# the kind's (or the preset's) default, so each kind's help shows its own.
+_OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any], str]] = {
+    "x": (("--x",), {"metavar": "a:b"}, "range of the first variable ({default})"),
+    "y": (("--y",), {"metavar": "c:d"}, "range of the second variable ({default})"),
+    "n": (("-n",), {"type": int, "metavar": "N"}, "{grid} ({default})"),
+    "at": (("--at",), {"metavar": "1,2"},
+           "the point, one number per variable ({default})"),
+    "direction": (("--direction",), {"metavar": "1,2"},
+                  "direction of the directional derivative ({default})"),
+    "starts": (("--start",), {"action": "append", "metavar": "x,y"},
+               "descent start point; repeat --start, or separate points with ';' "
+               "({default})"),
+    "methods": (("--methods",), {"metavar": "a,b"},
+                "optimizers, comma-separated: {methods} ({default})"),
+    "lr": (("--lr",), {"type": float}, "learning rate ({default})"),
+    "steps": (("--steps",), {"type": int, "metavar": "N"}, "descent steps ({default})"),
+    "descent": (("--descent",), {"action": "store_true"},
+                "draw −∇f, the direction of descent, instead of ∇f"),
+    "frames": (("--frames",), {"type": int, "metavar": "N"},
+               "animation frames ({default})"),
+    "color": (("--color",), {}, "arrow colour ({default})"),
+}
+# Words for defaults the plot layer computes when the option is not given.
+_COMPUTED = {
+    "x": "the library function's domain, a box around the critical points, or -3:3",
+    "y": "as for --x",
+    "lr": "each method's own; cut 10× where it leaves starts unsettled",
+    "starts": "one start in the upper left of the window",
+}
+_POSITIVE = ("n", "steps", "frames", "fps", "dpi")  # integer options that must be >= 1
 
 
-def _add(p: argparse.ArgumentParser) -> None:
-    p.add_argument("kind", choices=_KINDS, metavar="KIND", help="one of: " + ", ".join(_KINDS))
+def _kind_examples() -> list[str]:
+    from gradscape.plot.figures import FIGURES
+
+    return [kind.example for kind in FIGURES.values()]
+
+
+def _add_plot(p: argparse.ArgumentParser) -> None:
+    from gradscape.plot.figures import FIGURES
+
+    kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True,
+                             title="kinds (gradscape plot KIND --help: its options)")
+    for name, kind in FIGURES.items():
+        k = kinds.add_parser(name, help=kind.help, description=f"{kind.help}",
+                             epilog=f"example:\n  {kind.example}",
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+        _add_kind(k, name, kind, {})
+
+
+def _add_field(p: argparse.ArgumentParser) -> None:
+    from gradscape.plot.figures import FIGURES, PRESETS
+
+    preset = PRESETS["field"]
+    _add_kind(p, "field", FIGURES[preset.kind], preset.options)
+
+
+def _add_kind(p: argparse.ArgumentParser, name: str, kind: Any,
+              preset: Mapping[str, Any]) -> None:
+    """The options of one kind, named ``name`` in messages, with ``preset`` defaults."""
     add_formula(p)
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE: .png, .svg, .pdf; "
-                   ".gif or .mp4 for animate and secant")
+    files = ".png, .svg, .pdf" + ("; .gif or .mp4 for an animation" if kind.animated else "")
+    p.add_argument("-o", "--output", metavar="FILE", help=f"write to FILE: {files}")
     p.add_argument("--show", action="store_true", help="open a window instead of writing a file")
-    p.add_argument("--x", metavar="a:b", help="range of the first variable (default: the "
-                   "library function's domain, a box around the critical points, or -3:3)")
-    p.add_argument("--y", metavar="c:d", help="range of the second variable")
-    p.add_argument("-n", type=int, metavar="N", help="grid points per axis (default depends on "
-                   "KIND: 20 arrows, 160 for contours, 100×100 starts for basins)")
-    p.add_argument("--at", metavar="1,2", help="the point for tangent, secant and directional")
-    p.add_argument("--direction", metavar="1,2", help="direction for the directional "
-                   "derivative (contour and directional)")
-    p.add_argument("--start", action="append", metavar="x,y", help="descent start point; "
-                   "repeat --start, or separate points with ';' (paths, loss, animate, surface)")
-    p.add_argument("--methods", default="gd,momentum,adam", metavar="a,b",
-                   help="optimizers to compare (default gd,momentum,adam; basins use the first)")
-    p.add_argument("--lr", type=float, help="learning rate (default: each method's own)")
-    p.add_argument("--steps", type=int, default=500, help="descent steps (default 500)")
-    p.add_argument("--descent", action="store_true", help="draw −∇f instead of ∇f")
-    p.add_argument("--frames", type=int, default=60, help="animation frames (default 60)")
-    p.add_argument("--fps", type=int, default=12, help="animation frames per second (default 12)")
-    p.add_argument("--dpi", type=int, default=100, help="resolution (default 100)")
+    for field in kind.uses:
+        flags, keywords, text = _OPTIONS[field]
+        hint = f"; {kind.hints[field]}" if field in kind.hints else ""
+        p.add_argument(*flags, dest=field, default=None, **keywords,
+                       help=text.format(default=_default_text(kind, field, preset) + hint,
+                                        grid=kind.grid, methods=_method_names()))
+    if kind.animated:
+        p.add_argument("--fps", type=int, default=12, metavar="N",
+                       help="animation frames per second (default 12)")
+    p.add_argument("--dpi", type=int, default=100, metavar="N",
+                   help="resolution of the written picture (default 100)")
     add_json(p)
+    p.set_defaults(picture=name)
+
+
+def _default_text(kind: Any, field: str, preset: Mapping[str, Any]) -> str:
+    """``default 160`` for a value, ``default: the middle of the window`` for words."""
+    if field in preset:
+        return f"default {_shown(field, preset[field])}"
+    if field in kind.computed:
+        return f"default: {kind.computed[field]}"
+    if field == "n" and not isinstance(kind.n, int):
+        return "default " + ", ".join(f"{n} for {d} variable{'s' * (d > 1)}"
+                                      for d, n in kind.n.items())
+    value = kind.default(field)
+    return f"default: {_COMPUTED[field]}" if value is None else f"default {_shown(field, value)}"
+
+
+def _shown(field: str, value: Any) -> str:
+    """A default as it would be typed: the range (-3, 3) as -3:3, ("gd", "adam") as gd,adam."""
+    if field in ("x", "y"):
+        return f"{value[0]:g}:{value[1]:g}"
+    if isinstance(value, tuple):
+        return ",".join(v if isinstance(v, str) else f"{v:g}" for v in value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _method_names() -> str:
+    from gradscape.optim.optimizers import OPTIMIZERS
+
+    return ", ".join(OPTIMIZERS)
 
 
 def parse_starts(values: list[str] | None, dims: int) -> Any:
@@ -82,26 +171,49 @@ def _numbers(text: str | None, name: str) -> tuple[float, ...] | None:
     return values
 
 
-def _range(text: str | None, name: str) -> tuple[float, float] | None:
-    return None if text is None else axis_range(text, (0.0, 1.0), name)
+def _methods(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    methods = tuple(m.strip() for m in text.split(",") if m.strip())
+    if not methods:
+        from gradscape.errors import DomainError
+
+        raise DomainError("--methods needs at least one name, like --methods gd,adam")
+    return methods
 
 
-def _target(args: argparse.Namespace, kind: str) -> bool:
+def _options(args: argparse.Namespace, kind: Any, dims: int) -> dict[str, Any]:
+    """The Request fields the kind uses, read from the command line (None: its default)."""
+    read = {
+        "x": lambda v: None if v is None else axis_range(v, (0.0, 1.0), "x"),
+        "y": lambda v: None if v is None else axis_range(v, (0.0, 1.0), "y"),
+        "at": lambda v: _numbers(v, "at"),
+        "direction": lambda v: _numbers(v, "direction"),
+        "starts": lambda v: parse_starts(v, dims),
+        "methods": _methods,
+    }
+    return {field: read.get(field, lambda v: v)(getattr(args, field)) for field in kind.uses}
+
+
+def _target(args: argparse.Namespace, kind: Any) -> bool:
+    """Check where the picture goes; True when it is an animation."""
     from gradscape.errors import DomainError
-    from gradscape.plot.figures import FIGURES
+    from gradscape.plot.animate import ANIMATION_FORMATS
 
+    name = args.picture
     if not args.output and not args.show:
-        raise DomainError("say where the picture goes: -o FILE (png, svg, pdf; gif or mp4 for "
-                          "animations) or --show")
+        raise DomainError("say where the picture goes: -o FILE ("
+                          + ("png, svg, pdf; gif or mp4 for animations" if kind.animated
+                             else "png, svg or pdf") + ") or --show")
     ext = os.path.splitext(args.output or "")[1].lower().lstrip(".")
-    if args.output and ext not in _STILL | _MOVING:
+    if args.output and ext not in (*STILL_FORMATS, *ANIMATION_FORMATS):
         raise DomainError(f"cannot write '.{ext}' pictures; use .png, .svg, .pdf, or .gif/.mp4 "
                           "for animations")
-    moving = ext in _MOVING or (kind == "animate" and not args.output)
-    if moving and not FIGURES[kind].animated:
-        raise DomainError(f"'{kind}' is a still picture: write .png, .svg or .pdf "
-                          "(animate and secant make .gif/.mp4)")
-    if kind == "animate" and args.output and not moving:
+    moving = ext in ANIMATION_FORMATS or (name == "animate" and not args.output)
+    if moving and not kind.animated:
+        raise DomainError(f"'{name}' is a still picture: write .png, .svg or .pdf "
+                          "(plot animate and plot secant make .gif/.mp4)")
+    if name == "animate" and args.output and not moving:
         raise DomainError("animate writes .gif (or .mp4 with ffmpeg); for a still picture of "
                           "the paths use: gradscape plot paths ...")
     return moving
@@ -110,16 +222,18 @@ def _target(args: argparse.Namespace, kind: str) -> bool:
 def _run(args: argparse.Namespace) -> int:
     from gradscape.cli.common import load_function
     from gradscape.errors import DomainError
+    from gradscape.plot.figures import FIGURES, PRESETS, make_figure
 
-    kind = args.kind
+    preset = PRESETS.get(args.picture)
+    kind = FIGURES[preset.kind if preset else args.picture]
     moving = _target(args, kind)
+    for name in _POSITIVE:
+        value = getattr(args, name, None)
+        if value is not None and value < 1:
+            raise DomainError(f"-{'-' * (len(name) > 1)}{name} must be a positive integer, "
+                              f"got {value}")
     f = load_function(args)
-    for name in ("steps", "frames", "fps", "dpi"):
-        if getattr(args, name) < 1:
-            raise DomainError(f"--{name} must be a positive integer, got {getattr(args, name)}")
-    methods = tuple(m.strip() for m in args.methods.split(",") if m.strip())
-    if not methods:
-        raise DomainError("--methods needs at least one name, like --methods gd,adam")
+    options = _options(args, kind, max(len(f.variables), min(kind.dims)))
     import matplotlib
 
     if not args.show:
@@ -128,36 +242,28 @@ def _run(args: argparse.Namespace) -> int:
         from gradscape.cli.common import require_display
 
         require_display()
-    from gradscape.plot.figures import FIGURES, make_figure
-
-    dims = max(len(f.variables), min(FIGURES[kind].dims))
-    options: dict[str, Any] = {
-        "x": _range(args.x, "x"), "y": _range(args.y, "y"), "n": args.n,
-        "at": _numbers(args.at, "at"),
-        "direction": _numbers(args.direction, "direction"),
-        "starts": parse_starts(args.start, dims), "methods": methods, "lr": args.lr,
-        "steps": args.steps, "descent": args.descent, "frames": args.frames,
-    }
     fig = None
     if args.show:
         import matplotlib.pyplot as plt
 
-        from gradscape.plot.figures import figure_size
-
-        fig = plt.figure(figsize=figure_size(kind))
-    with _progress(kind == "basins", "descending from every start") as tick:
-        pic = make_figure(kind, f, fig=fig, moving=moving, progress=tick, **options)
+        fig = plt.figure(figsize=preset.size if preset else kind.size)
+    with _progress(args.picture == "basins", "descending from every start") as tick:
+        if preset:
+            pic = preset.make(f, fig=fig, moving=moving, **options)
+        else:
+            pic = make_figure(args.picture, f, fig=fig, moving=moving, progress=tick, **options)
     if pic.animation is not None and args.output:
         from gradscape.plot.animate import save_animation
 
-        with _progress(True, f"writing {args.frames} frames") as tick:
+        frames = getattr(args, "frames", None) or kind.default("frames")
+        with _progress(True, f"writing {frames} frames") as tick:
             save_animation(pic.animation, args.output, fps=args.fps, dpi=args.dpi, progress=tick)
         if args.show:
             import matplotlib.pyplot as plt
 
             plt.show()
     else:
-        from gradscape.cli.fieldcmd import save_or_show
+        from gradscape.cli.common import save_or_show
 
         save_or_show(pic.figure, args.output, args.show, args.dpi)
     payload = {"output": args.output, **pic.summary}
@@ -165,18 +271,18 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _lines(output: str | None, pic: Any) -> list[str]:
+    from gradscape.cli.console import coords, number
+
     lines = [f"wrote {output}"] if output else []
     for run in pic.summary.get("paths", []):
-        final = ", ".join(fmt(v) for v in run["final"])
-        value = "undefined" if run["value"] is None else fmt(run["value"])
-        lines.append(f"{run['method']}: {run['status']} after {run['steps']} steps at ({final}), "
-                     f"f = {value}")
+        value = "undefined" if run["value"] is None else number(run["value"])
+        lines.append(f"{run['method']}: {run['status']} after {run['steps']} steps at "
+                     f"{coords(run['final'])}, f = {value}")
     for m in pic.summary.get("minima", []):
-        lines.append(f"({', '.join(fmt(v) for v in m['point'])}): {100 * m['share']:.1f}% of "
-                     "starts")
+        lines.append(f"{coords(m['point'])}: {100 * m['share']:.1f}% of starts")
     for key in ("slope", "directional_derivative", "value"):
         if key in pic.summary and pic.summary[key] is not None:
-            lines.append(f"{key.replace('_', ' ')}: {fmt(pic.summary[key])}")
+            lines.append(f"{key.replace('_', ' ')}: {number(pic.summary[key])}")
     lines += [f"note: {n}" for n in pic.notes]
     return lines
 
@@ -212,20 +318,22 @@ class _progress:  # noqa: N801 - used like a function: `with _progress(...) as t
 
 
 SPECS = {
+    "field": CommandSpec(
+        help="the tutorial's gradient-field figure for any formula (plot quiver, with its "
+        "defaults)",
+        examples=(
+            'gradscape field "x^2 + y^2" -o out/field.png',
+            'gradscape field "sin(x) cos(y)" --x -3.2:3.2 --y -3.2:3.2 -n 25 -o field.svg',
+            'gradscape field "1/(x^2 + y^2)" --descent --color black -o singular.pdf',
+            "gradscape field himmelblau --x -5:5 --y -5:5 --show",
+        ),
+        add_arguments=_add_field,
+        run=_run,
+    ),
     "plot": CommandSpec(
         help="pictures: fields, contours, surfaces, tangents, descent paths, basins, animations",
-        examples=(
-            'gradscape plot contour "x^2 + 3y^2" -o contour.png',
-            'gradscape plot stream "x^2 - y^2" --descent -o saddle.svg',
-            'gradscape plot paths rosenbrock --start -1.5,2 --methods gd,momentum,adam '
-            '-o paths.png',
-            "gradscape plot basins himmelblau -n 120 -o basins.png",
-            "gradscape plot animate himmelblau --start '-4,4;1,-4' -o descent.gif",
-            'gradscape plot tangent "sin(x)" --at 1 -o tangent.png',
-            'gradscape plot secant "x^3 - 2x" --at 1 -o secant.gif',
-            'gradscape plot directional "x^2 + 3y^2" --at 1,1 --direction 1,2 -o dd.png',
-        ),
-        add_arguments=_add,
+        examples=_kind_examples,
+        add_arguments=_add_plot,
         run=_run,
     ),
 }

@@ -7,6 +7,7 @@ so they start in about the time ``import sympy`` takes.
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from gradscape.cli.common import (
     CommandSpec,
@@ -14,19 +15,33 @@ from gradscape.cli.common import (
     add_json,
     add_point,
     emit,
-    fmt,
     load_function,
-    num,
     point,
 )
+from gradscape.cli.console import coords, number
 
 __all__ = ["SPECS"]
+
+DEPRECATED_STEPS = "--steps is deprecated here; use --show-steps"
+
+
+class _DeprecatedSteps(argparse.Action):
+    """``--steps`` as it was before it meant an iteration count: --show-steps, with a note."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
+        namespace.show_steps = True
+        namespace._notes = [*getattr(namespace, "_notes", []), DEPRECATED_STEPS]
 
 
 def _steps_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--steps", action="store_true", help="show the working: each rule used, step by step"
+        "--show-steps", action="store_true", help="show the working: each rule used, step by step"
     )
+    # Until the next release: --steps N is the iteration count of descend, compare and plot.
+    p.add_argument("--steps", dest="deprecated_steps", action=_DeprecatedSteps)
 
 
 def _add_diff(p: argparse.ArgumentParser) -> None:
@@ -61,13 +76,14 @@ def _run_diff(args: argparse.Namespace) -> int:
         "latex": display.latex(d),
     }
     lines = [*_notes(f), f"{label} = {display.text(d)}"]
-    if args.steps:
+    if args.show_steps:
         from gradscape.calculus.steps import derive
 
         if args.order != 1:
             from gradscape.errors import DomainError
 
-            raise DomainError("--steps shows first derivatives; drop --order or --steps")
+            raise DomainError("--show-steps shows first derivatives; drop --order or "
+                              "--show-steps")
         derivation = derive(f.expr, var, variables=f.symbols)
         payload["steps"] = derivation.to_dict()
         lines = [*_notes(f), derivation.to_text()]
@@ -77,8 +93,8 @@ def _run_diff(args: argparse.Namespace) -> int:
 
         value = Function(d, f.variables).value_at(at)
         payload["at"] = list(at)
-        payload["value"] = num(value)
-        lines.append(f"at {_point_text(f, at)}: {fmt(value)}")
+        payload["value"] = value
+        lines.append(f"at {coords(at)}: {number(value)}")
     return emit(args, payload, lines)
 
 
@@ -100,7 +116,7 @@ def _run_grad(args: argparse.Namespace) -> int:
         "latex": [display.latex(g) for g in f.gradient],
     }
     lines = [*_notes(f), f.gradient_text()]
-    if args.steps:
+    if args.show_steps:
         from gradscape.calculus.steps import derive
 
         derivations = [derive(f.expr, s, variables=f.symbols) for s in f.symbols]
@@ -110,8 +126,8 @@ def _run_grad(args: argparse.Namespace) -> int:
     if at is not None:
         values = f.gradient_at(at)
         payload["at"] = list(at)
-        payload["value"] = [num(v) for v in values]
-        lines.append(f"∇{f.name}{_point_text(f, at)} = ({', '.join(fmt(v) for v in values)})")
+        payload["value"] = list(values)
+        lines.append(f"∇{f.name}{coords(at)} = ({', '.join(number(v) for v in values)})")
     return emit(args, payload, lines)
 
 
@@ -141,10 +157,10 @@ def _run_hessian(args: argparse.Namespace) -> int:
     if at is not None:
         values = f.hessian_at(at)
         payload["at"] = list(at)
-        payload["value"] = [[num(v) for v in row] for row in values]
+        payload["value"] = [list(row) for row in values]
         lines += [
-            f"at {_point_text(f, at)}:",
-            *_matrix_lines([[fmt(v) for v in r] for r in values]),
+            f"at {coords(at)}:",
+            *_matrix_lines([[number(v) for v in r] for r in values]),
         ]
     return emit(args, payload, lines)
 
@@ -168,17 +184,13 @@ def _run_eval(args: argparse.Namespace) -> int:
         "function": f.text,
         "variables": list(f.variables),
         "at": list(at),
-        "value": num(value),
+        "value": value,
     }
-    return emit(args, payload, [*_notes(f), f"{f.name}{_point_text(f, at)} = {fmt(value)}"])
+    return emit(args, payload, [*_notes(f), f"{f.name}{coords(at)} = {number(value)}"])
 
 
 def _notes(f: object) -> list[str]:
     return [f"note: {n}" for n in getattr(f, "notes", ())]
-
-
-def _point_text(f: object, at: tuple[float, ...]) -> str:
-    return "(" + ", ".join(fmt(v) for v in at) + ")"
 
 
 def _matrix_lines(cells: list[list[str]]) -> list[str]:
@@ -193,7 +205,7 @@ SPECS = {
             'gradscape diff "sin(x^2)"',
             'gradscape diff "x^3 y^2" --wrt y --order 2',
             'gradscape diff "exp(-x) cos(x)" --at 0',
-            'gradscape diff "sin(x^2)" --steps',
+            'gradscape diff "sin(x^2)" --show-steps',
             'gradscape diff "log(x, 2)" --json',
         ),
         add_arguments=_add_diff,
@@ -205,7 +217,7 @@ SPECS = {
             'gradscape grad "x^2 + y^2"',
             'gradscape grad "x^2 + y^2" --at 1,2 --json',
             "gradscape grad himmelblau --at -1.5,2",
-            'gradscape grad "x^2 y" --steps',
+            'gradscape grad "x^2 y" --show-steps',
         ),
         add_arguments=_add_grad,
         run=_run_grad,

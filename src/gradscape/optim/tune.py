@@ -9,14 +9,17 @@ final value among the runs that did not diverge.
 >>> best = tune_lr("x^2 + 10y^2", [1.0, 1.0], "gd", steps=500, backend="numpy")
 >>> best.lr, best.trajectory.status
 (0.09, 'converged')
+
+:func:`settle_lr` is the cheaper policy for pictures: keep a method's default rate unless it
+leaves most starts unsettled, and then try a few rates ten times smaller.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
 
@@ -24,7 +27,7 @@ from gradscape.errors import DomainError
 from gradscape.optim.descend import as_function, descend
 from gradscape.optim.result import Trajectory
 
-__all__ = ["Tuned", "tune_lr", "LR_GRID"]
+__all__ = ["Tuned", "tune_lr", "LR_GRID", "Settled", "settle_lr"]
 
 # 1, 2, 3, 5, 9 per decade from 1e-5 to 1: fine enough that the best rate is within a factor
 # of ~1.7 of the optimum, coarse enough that tuning costs ~26 runs.
@@ -71,3 +74,67 @@ def tune_lr(
     best = min(range(len(runs)), key=lambda i: (_score(runs[i]), grid[i]))
     tried = tuple((float(lr), t.status, int(t.steps), float(t.value)) for lr, t in zip(grid, runs))
     return Tuned(lr=float(grid[best]), trajectory=runs[best], tried=tried)
+
+
+class _Run(Protocol):
+    lr: float
+
+
+R = TypeVar("R", bound=_Run)
+
+
+@dataclass(frozen=True)
+class Settled(Generic[R]):
+    """The run kept by :func:`settle_lr`, and the (rate, settled share) of every run tried."""
+
+    result: R
+    tried: tuple[tuple[float, float], ...]
+
+    @property
+    def first_lr(self) -> float:
+        """The rate of the first run: the one given, or the method's default."""
+        return self.tried[0][0]
+
+    @property
+    def cut(self) -> bool:
+        """Whether the kept run used a smaller rate than the first."""
+        return self.result.lr != self.first_lr
+
+
+def settle_lr(run: Callable[[float | None], R], settled: Callable[[R], float], *,
+              lr: float | None = None, enough: float = 0.5, retries: int = 3,
+              cut: float = 10.0) -> Settled[R]:
+    """Run at ``lr``; if it was not given and the default leaves starts unsettled, cut it.
+
+    ``run(lr)`` descends (``lr=None``: the method's default rate) and returns a result with
+    the rate it used as ``.lr``; ``settled(result)`` is the share of starts, 0 to 1, that
+    reached a minimum. A rate the caller gave is kept whatever happens. A default rate
+    leaving less than ``enough`` settled is cut ``cut``-fold, up to ``retries`` times: too
+    large a rate makes descent overshoot (steep wells, Rastrigin's), a smaller one settles.
+    Cutting stops once ``enough`` settle or a cut settles fewer than the best run so far,
+    and the run settling the most is kept (on a tie, the larger rate).
+
+    >>> from types import SimpleNamespace
+    >>> def run(lr):  # most starts settle when lr < 0.1; the default rate is 0.5
+    ...     lr = 0.5 if lr is None else lr
+    ...     return SimpleNamespace(lr=lr, share=0.9 if lr < 0.1 else 0.1)
+    >>> kept = settle_lr(run, lambda r: r.share)
+    >>> kept.result.lr, kept.first_lr, kept.cut, kept.tried
+    (0.05, 0.5, True, ((0.5, 0.1), (0.05, 0.9)))
+    >>> settle_lr(run, lambda r: r.share, lr=0.5).result.lr   # a given rate is kept
+    0.5
+    """
+    best = run(lr)
+    score = settled(best)
+    tried = [(float(best.lr), score)]
+    for _ in range(retries if lr is None else 0):
+        if score >= enough:
+            break
+        smaller = run(tried[-1][0] / cut)
+        share = settled(smaller)
+        tried.append((float(smaller.lr), share))
+        if share < score:
+            break
+        if share > score:
+            best, score = smaller, share
+    return Settled(best, tuple(tried))

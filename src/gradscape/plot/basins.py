@@ -27,7 +27,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm, ListedColormap
 
 from gradscape.errors import DomainError
-from gradscape.plot.planar import Drawn
+from gradscape.plot.drawn import Drawn
 from gradscape.plot.scales import LINE_COLORS, VALUE_CMAP, contour_levels, default_box
 from gradscape.plot.text import set_title, short_name
 

@@ -1,21 +1,29 @@
 """Whole pictures, one per kind, in ONE table: what ``gradscape plot KIND`` and the gallery draw.
 
-Each builder takes a :class:`Request` (the function, window, point, starts, methods…) and a
-``Figure`` to draw on, and fills in a :class:`Picture`: the figure, or an animation for the
-kinds that move, caption notes, and a JSON-ready summary of the numbers behind the picture.
-Figures are ``matplotlib.figure.Figure`` objects unless the caller passes one (the CLI does,
-from pyplot, for ``--show``).
+Each row of :data:`FIGURES` says what its picture shows, the variables it takes, which
+:class:`Request` fields it reads (with its own defaults), how big it is, how it draws and an
+example command; the CLI builds each kind's options and help from that row alone.
+:data:`PRESETS` are kinds with other defaults: ``gradscape field`` is the tutorial's quiver.
+
+Each builder takes a :class:`Request` (the function, window, point, starts, methods…),
+resolved once, and a ``Figure`` to draw on, and fills in a :class:`Picture`: the figure, or
+an animation for the kinds that move, caption notes, and a JSON-ready summary of the numbers
+behind the picture. Figures are ``matplotlib.figure.Figure`` objects unless the caller passes
+one (the CLI does, from pyplot, for ``--show``).
 
 >>> import matplotlib
 >>> matplotlib.use("Agg")
 >>> pic = make_figure("contour", "x^2 + 3y^2", n=30)
 >>> pic.summary["window"]
 [[-3.0, 3.0], [-3.0, 3.0]]
+>>> FIGURES["basins"].uses
+('x', 'y', 'n', 'methods', 'lr', 'steps')
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
@@ -29,21 +37,20 @@ from gradscape.plot.quiver import arrow_components, quiver
 from gradscape.plot.scales import default_box
 from gradscape.plot.text import caption, field_notes
 
-__all__ = ["Request", "Picture", "FIGURES", "KINDS", "make_figure", "figure_size"]
+__all__ = ["Request", "Picture", "Kind", "Preset", "FIGURES", "KINDS", "PRESETS", "make_figure"]
 
 Progress = Callable[[int, int], None]
-_RETRIES = 3  # a default rate leaving most basin starts unsettled is cut 10× up to this often
+Box = tuple[tuple[float, float], ...]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Request:
-    """Everything a picture may need; each kind reads the fields it uses."""
+    """Everything a picture may need, resolved once (window and defaults filled in) before
+    drawing; each kind reads the fields its row lists in ``uses``."""
 
     f: Any
-    box: tuple[tuple[float, float], ...] | None = None
-    x: tuple[float, float] | None = None  # overrides the box's first range
-    y: tuple[float, float] | None = None  # and its second
-    n: int | None = None
+    window: Box
+    n: int = 0
     at: tuple[float, ...] | None = None
     direction: tuple[float, ...] | None = None
     starts: np.ndarray | None = None
@@ -52,19 +59,14 @@ class Request:
     steps: int = 500
     descent: bool = False
     frames: int = 60
+    color: str = "blue"
     moving: bool = False  # an animation, for kinds that can move (secant)
     progress: Progress | None = None
 
-    @property
-    def window(self) -> tuple[tuple[float, float], ...]:
-        """The box to draw: given, else the default, with ``x``/``y`` replacing its ranges."""
-        if self.box is None or self.x is not None or self.y is not None:
-            box = list(self.box if self.box is not None else default_box(self.f))
-            for k, r in enumerate((self.x, self.y)):
-                if r is not None and k < len(box):
-                    box[k] = (float(r[0]), float(r[1]))
-            self.box, self.x, self.y = tuple(box), None, None
-        return self.box
+
+_OPTIONS = frozenset(f.name for f in dataclasses.fields(Request)) - {"f", "window"}
+_REQUEST_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Request)
+                     if f.default is not dataclasses.MISSING}
 
 
 @dataclass
@@ -79,21 +81,57 @@ class Picture:
 
 @dataclass(frozen=True)
 class Kind:
-    """One row of the table: variables it takes, grid size, whether it moves, how it draws."""
+    """One row of the table: the picture, its variables, the Request fields it reads, how it
+    draws. ``uses`` names Request fields plus ``x`` and ``y``, the window's ranges.
 
+    ``n`` is the default grid (per number of variables when it is a mapping) and ``grid`` says
+    what it counts; ``defaults`` are this kind's own defaults of other fields, ``computed``
+    says in words how it picks a default that depends on the function or window, and
+    ``hints`` add a word on how it reads a field.
+    """
+
+    help: str
     dims: tuple[int, ...]
-    n: int
     draw: Callable[[Request, Figure, Picture], None]
+    uses: tuple[str, ...]
+    example: str
+    n: int | Mapping[int, int] = 0
+    grid: str = ""
+    defaults: Mapping[str, Any] = dc_field(default_factory=dict)
+    computed: Mapping[str, str] = dc_field(default_factory=dict)
+    hints: Mapping[str, str] = dc_field(default_factory=dict)
     animated: bool = False
-    help: str = ""
+    size: tuple[float, float] = (6.4, 5.6)
+
+    def default(self, name: str, dims: int | None = None) -> Any:
+        """This kind's default for the Request field ``name`` (None: chosen when drawing)."""
+        if name == "n":
+            n = self.n
+            return n if isinstance(n, int) else n[dims if dims in n else min(n)]
+        return self.defaults.get(name, _REQUEST_DEFAULTS.get(name))
 
 
-def _field(req: Request, n: int) -> Any:
+@dataclass(frozen=True)
+class Preset:
+    """A kind drawn with other defaults (Request fields, ``x``, ``y``), figure size and layout."""
+
+    kind: str
+    options: Mapping[str, Any]
+    size: tuple[float, float]
+    layout: str | None = "constrained"
+
+    def make(self, f: Any, **options: Any) -> Picture:
+        """The picture of ``f``, with ``options`` overriding the preset's."""
+        options = {**self.options, **{k: v for k, v in options.items() if v is not None}}
+        return make_figure(self.kind, f, size=self.size, layout=self.layout, **options)
+
+
+def _field(req: Request) -> Any:
     from gradscape.fields.field import field
 
     box = req.window
-    return field(req.f, x=box[0], y=box[1], n=req.n or n) if len(box) == 2 else \
-        field(req.f, x=box[0], n=req.n or n)
+    return field(req.f, x=box[0], y=box[1], n=req.n) if len(box) == 2 else \
+        field(req.f, x=box[0], n=req.n)
 
 
 def _ax(fig: Figure, three_d: bool = False) -> Any:
@@ -101,17 +139,21 @@ def _ax(fig: Figure, three_d: bool = False) -> Any:
 
 
 def _quiver(req: Request, fig: Figure, pic: Picture) -> None:
-    fld = _field(req, 20)
-    quiver(_ax(fig), fld, descent=req.descent)
-    pic.notes += field_notes(fld, arrow_components(fld)[2])
+    fld = _field(req)
+    quiver(_ax(fig), fld, color=req.color, descent=req.descent)
+    capped = arrow_components(fld)[2]
+    pic.notes += field_notes(fld, capped)
+    stats = fld.summary()
+    pic.summary.update({k: stats[k] for k in ("shape", "invalid_points", "value_range",
+                                              "max_gradient_norm")}, capped_arrows=capped)
 
 
 def _stream(req: Request, fig: Figure, pic: Picture) -> None:
-    pic.notes += planar.stream(_ax(fig), _field(req, 80), descent=req.descent).notes
+    pic.notes += planar.stream(_ax(fig), _field(req), descent=req.descent).notes
 
 
 def _contour(req: Request, fig: Figure, pic: Picture) -> None:
-    fld = _field(req, 160)
+    fld = _field(req)
     if req.direction is not None:
         at = req.at if req.at is not None else tuple(_nice(np.mean(b)) for b in req.window)
         drawn = planar.directional(_ax(fig), fld, at, req.direction)
@@ -122,14 +164,8 @@ def _contour(req: Request, fig: Figure, pic: Picture) -> None:
     pic.notes += drawn.notes
 
 
-def _directional(req: Request, fig: Figure, pic: Picture) -> None:
-    if req.direction is None:
-        req.direction = (1.0, 1.0)
-    _contour(req, fig, pic)
-
-
 def _magnitude(req: Request, fig: Figure, pic: Picture) -> None:
-    pic.notes += planar.magnitude(_ax(fig), _field(req, 160)).notes
+    pic.notes += planar.magnitude(_ax(fig), _field(req)).notes
 
 
 def _trajectories(req: Request, pic: Picture) -> list[Any]:
@@ -144,24 +180,23 @@ def _trajectories(req: Request, pic: Picture) -> list[Any]:
 
 def _surface(req: Request, fig: Figure, pic: Picture) -> None:
     path = _trajectories(req, pic)[0] if req.starts is not None else None
-    pic.notes += surface.surface(_ax(fig, True), _field(req, 60), path=path).notes
+    pic.notes += surface.surface(_ax(fig, True), _field(req), path=path).notes
 
 
 def _tangent(req: Request, fig: Figure, pic: Picture) -> None:
     box = req.window
     at = req.at if req.at is not None else tuple(_nice((a + 2 * b) / 3) for a, b in box)
     if len(req.f.variables) == 1:
-        drawn = oned.tangent_line(_ax(fig), req.f, at, box[0], n=req.n or 400)
+        drawn = oned.tangent_line(_ax(fig), req.f, at, box[0], n=req.n)
         pic.summary.update(at=list(at), slope=drawn.value)
     else:
-        drawn = surface.tangent_plane(_ax(fig, True), _field(req, 50), at)
+        drawn = surface.tangent_plane(_ax(fig, True), _field(req), at)
         pic.summary.update(at=list(at), value=drawn.value)
     pic.notes += drawn.notes
 
 
 def _derivative(req: Request, fig: Figure, pic: Picture) -> None:
-    pic.notes += oned.function_and_derivative(_ax(fig), req.f, req.window[0],
-                                              n=req.n or 400).notes
+    pic.notes += oned.function_and_derivative(_ax(fig), req.f, req.window[0], n=req.n).notes
 
 
 def _secant(req: Request, fig: Figure, pic: Picture) -> None:
@@ -174,7 +209,7 @@ def _secant(req: Request, fig: Figure, pic: Picture) -> None:
         return
     hs = [h for h in oned.DEFAULT_STEPS if h < (box[1] - box[0]) / 2][:6] or [0.1]
     axes = fig.subplots(2, 3, sharex=True, sharey=True).ravel()
-    fld = oned.curve(req.f, box, req.n or 400)
+    fld = oned.curve(req.f, box, req.n)
     slopes = []
     for ax, h in zip(axes, hs):
         drawn = oned.secants(ax, req.f, at, h, box, fld=fld)
@@ -187,7 +222,7 @@ def _secant(req: Request, fig: Figure, pic: Picture) -> None:
 
 
 def _paths(req: Request, fig: Figure, pic: Picture) -> None:
-    fld = _field(req, 160)
+    fld = _field(req)
     pic.notes += paths.paths(_ax(fig), fld, _trajectories(req, pic)).notes
 
 
@@ -196,85 +231,136 @@ def _loss(req: Request, fig: Figure, pic: Picture) -> None:
 
 
 def _basins(req: Request, fig: Figure, pic: Picture) -> None:
+    from gradscape.optim.tune import settle_lr
+
     method = req.methods[0]
-    bm = basins.basin_map(req.f, req.window, req.n or 100, method=method, lr=req.lr,
-                          steps=req.steps, progress=req.progress)
-    first = bm.lr
-    # Most starts matched to no minimum: if the default rate is too large (Rastrigin's steep
-    # wells make gd oscillate), a smaller one helps; keep it only when it matches more starts.
-    for _ in range(_RETRIES if req.lr is None else 0):
-        if _matched(bm) >= 0.5:
-            break
-        smaller = basins.basin_map(req.f, req.window, req.n or 100, method=method,
-                                   lr=bm.lr / 10, steps=req.steps, progress=req.progress)
-        if _matched(smaller) <= _matched(bm):
-            break
-        bm = smaller
-    if bm.lr != first:
-        pic.notes.append(f"{method}'s default lr {first:g} matched most starts to no minimum; "
-                         f"drawn with lr {bm.lr:g}")
+
+    def basin_map(lr: float | None) -> basins.BasinMap:
+        return basins.basin_map(req.f, req.window, req.n, method=method, lr=lr,
+                                steps=req.steps, progress=req.progress)
+
+    settled = settle_lr(basin_map, lambda bm: float((bm.labels >= 0).mean()), lr=req.lr)
+    bm = settled.result
+    if settled.cut:
+        pic.notes.append(f"{method}'s default lr {settled.first_lr:g} matched most starts to no "
+                         f"minimum; drawn with lr {bm.lr:g}")
     pic.notes += basins.basins(_ax(fig), bm).notes
     pic.summary.update(method=method, starts=int(bm.labels.size), status=bm.counts,
                        minima=[{"point": [float(v) for v in p], "share": float(s)}
                                for p, s in zip(bm.minima, bm.share())])
 
 
-def _matched(bm: Any) -> float:
-    return float((bm.labels >= 0).mean())
-
-
 def _animate(req: Request, fig: Figure, pic: Picture) -> None:
-    fld = _field(req, 120)
+    fld = _field(req)
     runs = _trajectories(req, pic)
     pic.animation = animate.animate_descent(fld, runs, frames=req.frames, fig=fig)
 
 
+_DESCENT = ("starts", "methods", "lr", "steps")  # the fields of a descent run
+_CENTRE = {"at": "the middle of the window"}
+_TWO_THIRDS = {"at": "two thirds across the window"}
+
 FIGURES: dict[str, Kind] = {
-    "quiver": Kind((2,), 20, _quiver, help="∇f as arrows (the tutorial's figure)"),
-    "stream": Kind((2,), 80, _stream, help="streamlines of ∇f (−∇f with --descent)"),
-    "contour": Kind((2,), 160, _contour, help="filled contours with ∇f arrows"),
-    "directional": Kind((2,), 160, _directional, help="directional derivative at --at along "
-                        "--direction"),
-    "magnitude": Kind((2,), 160, _magnitude, help="|∇f| as a heat map"),
-    "surface": Kind((2,), 60, _surface, help="3-D surface (with a descent path given --start)"),
-    "tangent": Kind((1, 2), 50, _tangent, help="tangent line (1 variable) or plane (2) at --at"),
-    "derivative": Kind((1,), 400, _derivative, help="f and f′ together (1 variable)"),
-    "secant": Kind((1,), 400, _secant, animated=True,
-                   help="secants approaching the tangent at --at: small multiples, or an "
-                   "animation for .gif/.mp4"),
-    "paths": Kind((2,), 160, _paths, help="descent paths of --methods from --start on contours"),
-    "loss": Kind((1, 2, 3, 4, 5, 6, 7, 8), 0, _loss, help="loss against step, log scale"),
-    "basins": Kind((2,), 100, _basins, help="basins of attraction (batch descent from an n×n "
-                   "grid)"),
-    "animate": Kind((2,), 120, _animate, animated=True,
-                    help="animated descent (.gif, or .mp4 with ffmpeg)"),
+    "quiver": Kind(
+        "∇f as arrows (the tutorial's figure)", (2,), _quiver,
+        ("x", "y", "n", "descent", "color"), 'gradscape plot quiver "x^2 + y^2" -o quiver.png',
+        n=20, grid="arrows per axis"),
+    "stream": Kind(
+        "streamlines of ∇f (−∇f with --descent)", (2,), _stream, ("x", "y", "n", "descent"),
+        'gradscape plot stream "x^2 - y^2" --descent -o saddle.svg',
+        n=80, grid="grid points per axis"),
+    "contour": Kind(
+        "filled contours with ∇f arrows; the directional derivative given --direction", (2,),
+        _contour, ("x", "y", "n", "descent", "at", "direction"),
+        'gradscape plot contour "x^2 + 3y^2" -o contour.png',
+        n=160, grid="grid points per axis",
+        computed={**_CENTRE, "direction": "none: contours with ∇f arrows"}),
+    "directional": Kind(
+        "directional derivative at --at along --direction", (2,), _contour,
+        ("x", "y", "n", "at", "direction"),
+        'gradscape plot directional "x^2 + 3y^2" --at 1,1 --direction 1,2 -o dd.png',
+        n=160, grid="grid points per axis", defaults={"direction": (1.0, 1.0)},
+        computed=_CENTRE),
+    "magnitude": Kind(
+        "|∇f| as a heat map", (2,), _magnitude, ("x", "y", "n"),
+        'gradscape plot magnitude "1/(x^2 + y^2)" -o magnitude.png',
+        n=160, grid="grid points per axis"),
+    "surface": Kind(
+        "3-D surface (with a descent path given --start)", (2,), _surface,
+        ("x", "y", "n", *_DESCENT), "gradscape plot surface himmelblau --start -4,4 "
+        "--methods adam -o surface.png",
+        n=60, grid="grid points per axis", size=(7.0, 6.0),
+        computed={"starts": "none: the surface alone"}),
+    "tangent": Kind(
+        "tangent line (1 variable) or plane (2) at --at", (1, 2), _tangent,
+        ("x", "y", "n", "at"), 'gradscape plot tangent "sin(x)" --at 1 -o tangent.png',
+        n={1: 400, 2: 50}, grid="points on the curve, or grid points per axis of a plane",
+        computed=_TWO_THIRDS, size=(7.0, 6.0)),
+    "derivative": Kind(
+        "f and f′ together (1 variable)", (1,), _derivative, ("x", "n"),
+        'gradscape plot derivative "x^3 - 2x" -o derivative.png',
+        n=400, grid="points on the curve", size=(7.0, 4.8)),
+    "secant": Kind(
+        "secants approaching the tangent at --at: small multiples, or an animation for "
+        ".gif/.mp4", (1,), _secant, ("x", "n", "at", "frames"),
+        'gradscape plot secant "x^3 - 2x" --at 1 -o secant.gif',
+        n=400, grid="points on the curve", computed=_TWO_THIRDS, animated=True,
+        size=(9.0, 5.6)),
+    "paths": Kind(
+        "descent paths of --methods from --start on contours", (2,), _paths,
+        ("x", "y", "n", *_DESCENT), "gradscape plot paths rosenbrock --start -1.5,2 "
+        "--methods gd,momentum,adam -o paths.png",
+        n=160, grid="grid points per axis of the contours"),
+    "loss": Kind(
+        "loss against step, log scale", (1, 2, 3, 4, 5, 6, 7, 8), _loss, ("x", "y", *_DESCENT),
+        "gradscape plot loss rosenbrock --start -1.5,2 -o loss.png", size=(7.0, 4.8)),
+    "basins": Kind(
+        "basins of attraction (batch descent from an n×n grid of starts)", (2,), _basins,
+        ("x", "y", "n", "methods", "lr", "steps"),
+        "gradscape plot basins himmelblau -n 120 -o basins.png",
+        n=100, grid="starts per axis", defaults={"methods": ("gd",)},
+        hints={"methods": "the first one's basins are drawn"}),
+    "animate": Kind(
+        "animated descent (.gif, or .mp4 with ffmpeg)", (2,), _animate,
+        ("x", "y", "n", *_DESCENT, "frames"),
+        "gradscape plot animate himmelblau --start '-4,4;1,-4' -o descent.gif",
+        n=120, grid="grid points per axis of the contours", animated=True),
 }
 KINDS = tuple(FIGURES)
 
-_SIZES = {"secant": (9.0, 5.6), "surface": (7.0, 6.0), "tangent": (7.0, 6.0), "loss": (7.0, 4.8),
-          "derivative": (7.0, 4.8)}
-
-
-def figure_size(kind: str) -> tuple[float, float]:
-    """Width and height in inches that suit the picture ``kind``."""
-    return _SIZES.get(kind, (6.4, 5.6))
+PRESETS: dict[str, Preset] = {
+    # The tutorial's figure: 20×20 blue arrows over [-3, 3]², plt.subplots(figsize=(6, 6)).
+    "field": Preset("quiver", {"x": (-3.0, 3.0), "y": (-3.0, 3.0), "n": 20, "color": "blue"},
+                    size=(6.0, 6.0), layout=None),
+}
 
 
 def make_figure(kind: str, f: Any, *, fig: Figure | None = None, moving: bool | None = None,
-                **options: Any) -> Picture:
+                box: Box | None = None, x: tuple[float, float] | None = None,
+                y: tuple[float, float] | None = None, size: tuple[float, float] | None = None,
+                layout: str | None = "constrained", **options: Any) -> Picture:
     """Draw the picture ``kind`` of ``f`` (a Function, formula text or library name).
 
-    ``options`` are :class:`Request` fields (``box``, ``n``, ``at``, ``starts``, ``methods``…).
+    The window is ``box`` (default: the function's library domain, a box around its critical
+    points, or [-3, 3] per variable) with ``x`` and ``y`` replacing its first two ranges.
+    ``options`` are :class:`Request` fields (``n``, ``at``, ``starts``, ``methods``…); None
+    or absent means the kind's default, and a field the kind does not use is ignored.
     ``moving`` asks a kind that can move (secant) for an animation; ``animate`` always moves.
+    ``size`` (inches) applies to a figure made here; ``layout`` is the figure's layout engine
+    (None: matplotlib's fixed margins, as the tutorial's figure has, until a caption of notes
+    needs room).
     """
     from gradscape.calculus.function import Function
 
     spec = FIGURES.get(kind)
     if spec is None:
         raise DomainError(f"unknown picture '{kind}'; choose one of {', '.join(KINDS)}")
+    unknown = set(options) - _OPTIONS
+    if unknown:
+        raise DomainError(f"make_figure takes no option(s) {', '.join(sorted(unknown))}; "
+                          f"choose from box, x, y, {', '.join(sorted(_OPTIONS))}")
     f = f if isinstance(f, Function) else Function(f)
     notes = []
-    box = options.get("box")
     want = len(box) if box is not None and len(box) in spec.dims else min(spec.dims)
     if len(f.variables) < want and f.is_symbolic:
         f, note = _widen(f, want)
@@ -285,18 +371,43 @@ def make_figure(kind: str, f: Any, *, fig: Figure | None = None, moving: bool | 
         raise DomainError(f"'{kind}' is drawn for {need} variable(s); {f.signature()} has {dims}"
                           + (" (give --vars to name the missing ones)" if dims < min(spec.dims)
                              else ""))
-    req = Request(f=f, moving=bool(moving) and spec.animated, **options)
-    if req.box is not None and len(req.box) != dims:
+    if box is not None and len(box) != dims:
         raise DomainError(f"the window needs a range for each of {', '.join(f.variables)}")
-    fig = fig if fig is not None else Figure(figsize=figure_size(kind))
-    fig.set_layout_engine("constrained")
+    req = _request(spec, f, _window(f, box, x, y), bool(moving) and spec.animated, options)
+    fig = fig if fig is not None else Figure(figsize=size or spec.size)
+    if layout is not None:
+        fig.set_layout_engine(layout)
     pic = Picture(fig, notes=notes)
     spec.draw(req, fig, pic)
     pic.notes = list(dict.fromkeys(pic.notes))
+    if pic.notes and layout is None and fig.get_layout_engine() is None:
+        fig.set_layout_engine("constrained")  # room for the caption under the axes
     caption(fig, pic.notes)
     pic.summary = {"kind": kind, "function": str(f), "variables": list(f.variables),
                    "window": [list(b) for b in req.window], **pic.summary, "notes": pic.notes}
     return pic
+
+
+def _window(f: Any, box: Box | None, x: tuple[float, float] | None,
+            y: tuple[float, float] | None) -> Box:
+    """``box`` (else the default) with ``x``/``y`` replacing its first two ranges."""
+    given = [r for r in (x, y)[: len(f.variables)] if r is not None]
+    if box is None and len(given) == len(f.variables):  # no search for a default box needed
+        return tuple((float(a), float(b)) for a, b in given)
+    ranges = list(box if box is not None else default_box(f))
+    for k, r in enumerate((x, y)):
+        if r is not None and k < len(ranges):
+            ranges[k] = (float(r[0]), float(r[1]))
+    return tuple(ranges)
+
+
+def _request(spec: Kind, f: Any, window: Box, moving: bool, options: dict[str, Any]) -> Request:
+    """The Request with every field the kind reads set: given, else the kind's default."""
+    dims = len(f.variables)
+    given = {k: v for k, v in options.items() if v is not None}
+    filled = {k: spec.default(k, dims) for k in _OPTIONS if k not in given}
+    values = {**{k: v for k, v in filled.items() if v is not None}, **given, "moving": moving}
+    return Request(f=f, window=window, **values)
 
 
 def _widen(f: Any, dims: int) -> tuple[Any, str]:

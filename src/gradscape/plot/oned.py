@@ -24,7 +24,7 @@ from matplotlib.axes import Axes
 
 from gradscape.errors import DomainError
 from gradscape.fields.field import Field, field
-from gradscape.plot.planar import Drawn
+from gradscape.plot.drawn import Drawn
 from gradscape.plot.scales import LINE_COLORS, robust_range
 from gradscape.plot.text import field_notes, math_title, set_title
 

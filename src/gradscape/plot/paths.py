@@ -28,7 +28,8 @@ from matplotlib.axes import Axes
 
 from gradscape.errors import DomainError
 from gradscape.fields.field import Field
-from gradscape.plot.planar import Drawn, filled_contours
+from gradscape.plot.drawn import Drawn
+from gradscape.plot.planar import filled_contours
 from gradscape.plot.scales import line_style
 from gradscape.plot.text import math_title, set_title, short_name
 
@@ -37,7 +38,6 @@ __all__ = ["PathData", "as_path", "paths", "loss", "run_paths", "published_minim
 
 _OUTLINE = [patheffects.withStroke(linewidth=3.2, foreground="white")]
 _MAX_MARKERS = 40  # mark every iterate of a short path; thin them out on long ones
-_RETRIES = 4  # a diverging default learning rate is divided by 10 up to this many times
 
 
 @dataclass(frozen=True)
@@ -122,26 +122,25 @@ def run_paths(f: Any, starts: np.ndarray, methods: Sequence[str] = ("gd",),
               notes: list[str] | None = None) -> list[Any]:
     """One descent per (method, start), in that order: a list of Trajectory.
 
-    With no ``lr`` given, a method whose default rate diverges from a start is run again with
-    the rate divided by 10 (up to 4 times), and ``notes`` says so: a picture should show the
-    method working, and the legend shows the rate used.
+    With no ``lr`` given, a method whose default rate diverges from a start is run again at
+    smaller rates (:func:`gradscape.optim.tune.settle_lr`), and ``notes`` says so: a picture
+    should show the method working, and the legend shows the rate used.
     """
     from gradscape.optim.descend import descend
+    from gradscape.optim.tune import settle_lr
 
     starts = np.atleast_2d(np.asarray(starts, dtype=float))
     runs = []
     for m in methods:
         for s in starts:
-            run = descend(f, s, method=m, lr=lr, steps=steps, tol=tol)
-            first = run.lr
-            for _ in range(_RETRIES if lr is None else 0):
-                if run.status != "diverged":
-                    break
-                run = descend(f, s, method=m, lr=run.lr / 10, steps=steps, tol=tol)
-            if notes is not None and run.lr != first:
-                notes.append(f"{m}'s default lr {first:g} diverged from "
-                             f"({', '.join(f'{v:g}' for v in s)}); drawn with lr {run.lr:g}")
-            runs.append(run)
+            kept = settle_lr(lambda rate, m=m, s=s: descend(f, s, method=m, lr=rate, steps=steps,
+                                                            tol=tol),
+                             lambda t: float(t.status != "diverged"), lr=lr, enough=1.0)
+            if notes is not None and kept.cut:
+                notes.append(f"{m}'s default lr {kept.first_lr:g} diverged from "
+                             f"({', '.join(f'{v:g}' for v in s)}); drawn with lr "
+                             f"{kept.result.lr:g}")
+            runs.append(kept.result)
     return runs
 
 

@@ -18,8 +18,6 @@ left blank here, never interpolated over.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from dataclasses import field as dc_field
 from typing import Any
 
 import numpy as np
@@ -28,33 +26,20 @@ from matplotlib.ticker import FuncFormatter
 
 from gradscape.errors import DomainError
 from gradscape.fields.field import Field
+from gradscape.plot.drawn import Drawn
 from gradscape.plot.quiver import arrow_components
 from gradscape.plot.scales import (
     MAGNITUDE_CMAP,
     VALUE_CMAP,
-    Levels,
     contour_levels,
     magnitude_norm,
 )
 from gradscape.plot.text import field_notes, math_title, set_title
 
-__all__ = ["Drawn", "contour", "stream", "magnitude", "directional", "subsample", "gaps",
+__all__ = ["contour", "stream", "magnitude", "directional", "subsample", "gaps",
            "filled_contours"]
 
 _ARROWS = 20  # arrows per axis over contours: the tutorial's density
-
-
-@dataclass
-class Drawn:
-    """What a plotting function drew: its artists by role, and notes for the caption."""
-
-    artists: dict[str, Any] = dc_field(default_factory=dict)
-    notes: list[str] = dc_field(default_factory=list)
-    levels: Levels | None = None
-    value: float | None = None  # the number the picture is about, when there is one
-
-    def __getitem__(self, key: str) -> Any:
-        return self.artists[key]
 
 
 def _check_2d(fld: Field, what: str) -> None:

@@ -24,8 +24,8 @@ import numpy as np
 
 from gradscape.errors import DomainError
 from gradscape.fields.field import Field
+from gradscape.plot.drawn import Drawn
 from gradscape.plot.oned import _minus, _signed
-from gradscape.plot.planar import Drawn
 from gradscape.plot.scales import VALUE_CMAP, robust_range
 from gradscape.plot.text import field_notes, math_title, set_title
 

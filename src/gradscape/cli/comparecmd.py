@@ -1,0 +1,83 @@
+"""``gradscape compare``: several optimizers from one start, each at its own best rate."""
+
+from __future__ import annotations
+
+import argparse
+
+from gradscape.cli import options
+from gradscape.cli.common import CommandSpec, emit
+
+__all__ = ["SPECS"]
+
+
+def _add(p: argparse.ArgumentParser) -> None:
+    options.add_run_options(p, several=True)
+    p.add_argument("--tune", action=argparse.BooleanOptionalAction, default=None,
+                   help="give each method its best learning rate from one grid (1e-5 … 1), "
+                        "as a fair comparison needs; the default when --lr is not given")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from gradscape.cli.common import load_function
+    from gradscape.errors import DomainError
+    from gradscape.optim.descend import descend
+    from gradscape.optim.optimizers import lookup
+
+    f = load_function(args)
+    methods = [lookup(m).name for m in args.methods.split(",") if m.strip()]
+    if not methods:
+        raise DomainError("--methods needs at least one method, like --methods gd,adam")
+    start, tol = options.start(args.start, f), options.tol(args.tol)
+    hyper = options.hyper(args.set, methods)
+    tune = args.tune if args.tune is not None else args.lr is None
+    if tune and args.lr is not None:
+        raise DomainError("--tune picks the learning rates itself; drop --lr or --tune")
+    runs = []
+    for m in methods:
+        own = {k: v for k, v in hyper.items() if k in {h.name for h in lookup(m).hyper}}
+        if lookup(m).fixed:
+            own = {k: v for k, v in own.items() if k not in lookup(m).fixed}
+        if tune:
+            from gradscape.optim.tune import tune_lr
+
+            runs.append(tune_lr(f, start, m, steps=args.steps, tol=tol,
+                                schedule=args.schedule, **own).trajectory)
+        else:
+            runs.append(descend(f, start, m, lr=args.lr, steps=args.steps, tol=tol,
+                                schedule=args.schedule, **own))
+    payload = {"function": f.text, "variables": list(f.variables), "start": start,
+               "tol": tol, "tuned": tune, "runs": [
+                   {"method": t.method, "lr": t.lr, "status": t.status, "steps": t.steps,
+                    "final": [float(v) for v in t.final], "value": t.value,
+                    "grad_norm": t.grad_norm, "diverged_at": t.diverged_at}
+                   for t in runs]}
+    if args.json:
+        return emit(args, payload, [])
+    from gradscape.cli.console import console, coords, number, table
+
+    out = console()
+    out.print(f"{f.signature()} = {f.text} from {coords(start)}", soft_wrap=True)
+    headers = [("method", "left"), ("lr", "right"), ("status", "left"), ("steps", "right"),
+               ("final point", "left"), (f.name, "right"), ("|∇f|", "right")]
+    rows = [[t.method, f"{t.lr:g}", t.status, str(t.steps), coords(t.final, 6),
+             number(t.value, 6), number(t.grad_norm, 3)] for t in runs]
+    out.print(table(out, headers, rows))
+    if tune:
+        out.print("learning rates: each method's best on a grid from 1e-5 to 1 (fewest steps "
+                  "to tolerance, else lowest f); --lr sets one rate for all", soft_wrap=True)
+    return 0
+
+
+SPECS = {
+    "compare": CommandSpec(
+        help="several optimizers from the same start: steps to tolerance, final point, status",
+        examples=(
+            "gradscape compare himmelblau --start -1.5,2",
+            "gradscape compare rosenbrock --start -1.2,1 --methods gd,nesterov,adam,newton "
+            "--steps 5000",
+            'gradscape compare "x^2 + 10y^2" --start 1,1 --methods gd,momentum --lr 0.05 --json',
+        ),
+        add_arguments=_add,
+        run=_run,
+    ),
+}

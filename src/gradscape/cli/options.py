@@ -1,0 +1,109 @@
+"""Options that ``descend`` and ``compare`` share: the start point, the tolerance, the
+schedule and hyper-parameters. Lists of names come from the tables they name
+(``gradscape.optim.optimizers.OPTIMIZERS``, ``gradscape.optim.schedules.SCHEDULES``), so
+help texts cannot fall behind them.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from gradscape.cli.common import add_formula, add_json
+
+__all__ = ["add_run_options", "method_names", "start", "tol", "hyper"]
+
+
+def method_names() -> str:
+    """``gd, momentum, ... or armijo``: every optimizer in the table, in its order."""
+    from gradscape.optim.optimizers import OPTIMIZERS
+
+    names = list(OPTIMIZERS)
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+
+
+def add_run_options(p: argparse.ArgumentParser, *, several: bool) -> None:
+    """The formula and every option of one optimizer run; ``several`` for ``compare``."""
+    from gradscape.optim.optimizers import OPTIMIZERS
+    from gradscape.optim.schedules import SCHEDULES
+
+    add_formula(p)
+    p.add_argument("--start", metavar="x,y", help="start point, one number per variable "
+                   "(default: the origin; -1.5,2 and pi/2 work)")
+    if several:
+        p.add_argument("--methods", default="gd,momentum,adam", metavar="a,b,...",
+                       help=f"methods to compare, from {method_names()} "
+                       "(default gd,momentum,adam)")
+        p.add_argument("--lr", type=float, help="one learning rate for all methods "
+                       "(default: each method's tuned rate)")
+    else:
+        p.add_argument("--method", default="gd", metavar="NAME",
+                       help=f"{method_names()} (default gd)")
+        p.add_argument("--lr", type=float, help="learning rate (default: the method's own)")
+    p.add_argument("--steps", type=int, default=1000, metavar="N",
+                   help="most steps to take (default 1000)")
+    p.add_argument("--tol", default="1e-8", metavar="TOL", help="stop when |∇f| < TOL "
+                   "(default 1e-8; 'none' runs every step)")
+    p.add_argument("--schedule", choices=tuple(SCHEDULES),
+                   help="learning-rate schedule (default constant)")
+    names = sorted({h.name for opt in OPTIMIZERS.values() for h in opt.hyper})
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="a hyper-parameter, e.g. --set beta=0.5 --set nesterov=true (names: "
+                   f"{', '.join(names)})")
+    add_json(p)
+
+
+def start(text: str | None, f: Any) -> list[float]:
+    """``--start`` as one float per variable of ``f``; the origin when not given."""
+    from gradscape.errors import DomainError
+    from gradscape.formula.parser import parse_number_list
+
+    if text is None:
+        return [0.0] * len(f.variables)
+    values = parse_number_list(text)
+    if len(values) != len(f.variables):
+        raise DomainError(f"--start needs {len(f.variables)} number(s), one per variable "
+                          f"({', '.join(f.variables)}); got {len(values)} from '{text}'")
+    return list(values)
+
+
+def tol(text: str) -> float | None:
+    """``--tol``: a number, or None for 'none' / 'off' (run every step)."""
+    from gradscape.errors import DomainError
+    from gradscape.formula.parser import parse_number_list
+
+    if text.strip().lower() in ("none", "off"):
+        return None
+    values = parse_number_list(text)
+    if len(values) != 1:
+        raise DomainError(f"--tol takes one number (or 'none'), got '{text}'")
+    return values[0]
+
+
+def hyper(items: list[str], methods: list[str]) -> dict[str, Any]:
+    """``["beta=0.5", "nesterov=true"]`` → typed values, by the rule of each hyper-parameter."""
+    from gradscape.errors import DomainError
+    from gradscape.formula.parser import parse_number_list
+    from gradscape.optim.optimizers import lookup
+
+    rules = {h.name: h.rule for m in methods for h in lookup(m).hyper}
+    out: dict[str, Any] = {}
+    for item in items:
+        name, eq, text = item.partition("=")
+        name = name.strip()
+        if not eq or name not in rules:
+            if not rules:
+                raise DomainError(f"{', '.join(methods)} take(s) no hyper-parameters; drop "
+                                  f"--set {item}")
+            raise DomainError(f"--set takes NAME=VALUE with NAME one of "
+                              f"{', '.join(sorted(rules))}; got '{item}'")
+        if rules[name] == "flag":
+            if text.strip().lower() not in ("true", "false"):
+                raise DomainError(f"--set {name}= takes true or false, got '{text}'")
+            out[name] = text.strip().lower() == "true"
+        else:
+            value = parse_number_list(text)[0] if text.strip() else None
+            if value is None:
+                raise DomainError(f"--set {name}= needs a value")
+            out[name] = int(value) if rules[name] == "count" and value == int(value) else value
+    return out
