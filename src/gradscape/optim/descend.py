@@ -127,7 +127,7 @@ def _run(fn: Any, opt: Optimizer, hp: dict[str, Any], starts: np.ndarray, rates:
 def _check_backend(backend: str, fn: Any, opt: Optimizer) -> str:
     if backend not in BACKENDS:
         raise DomainError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
-    fusable = fn.expr is not None and _have_numba()
+    fusable = fn.is_symbolic and _have_numba()
     if backend == "numba" and not fusable:
         why = "Numba is not installed" if not _have_numba() else \
             "f wraps Python code, not a formula"

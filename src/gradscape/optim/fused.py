@@ -214,7 +214,7 @@ def fused_loop(f: Any, opt: Optimizer) -> FusedLoop:
     """
     from gradscape.errors import DomainError
 
-    if f.expr is None:
+    if not f.is_symbolic:
         raise DomainError("the fused loop needs a formula; this Function wraps Python code "
                           "(use backend='numpy')")
     return FusedLoop(method_loop(opt), formula_pieces(f, "hess" in opt.needs), opt,
