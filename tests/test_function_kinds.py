@@ -124,3 +124,13 @@ def test_cached_results_cannot_be_edited() -> None:
     with pytest.raises(TypeError):
         f.hessian[0, 0] = 0  # type: ignore[index]
     assert f.hessian[0, 0] == 2 * y
+
+
+def test_a_constant_is_a_function_of_no_variables() -> None:
+    f = Function("7")
+    assert f.variables == () and f.gradient == () and f.hessian.shape == (0, 0)
+    assert f.derivative() == 0 and f.derivative("t", 3) == 0 and f.derivative("t", 0) == 7
+    assert f.laplacian == 0 and f.taylor(()) == 7 and str(f) == "f() = 7"
+    assert float(f()) == 7.0 and f.grad().shape == (0,) and f.hess().shape == (0, 0)
+    g = Function("7", variables="x y")  # the same constant as a function of x and y
+    assert g.gradient == (0, 0) and g(np.zeros((2, 3)), 1.0).tolist() == [[7.0] * 3] * 2
