@@ -14,14 +14,13 @@ import re
 
 import sympy as sp
 
-__all__ = ["text", "latex", "json_str", "tidy", "vector_text"]
+__all__ = ["text", "latex", "json_str", "vector_text"]
 
 # "2*x" -> "2x", "3*sin(y)" -> "3sin(y)", "2*(x + 1)" -> "2(x + 1)"; never before e/E + digit,
 # which would read as scientific notation, nor between two numbers.
 _IMPLICIT = re.compile(r"(?<![\w.^])(\d+(?:\.\d+)?)\*(?=[^\W\d_eE]|\(|[eE](?![\d+-]))")
 _ABS = re.compile(r"(?<![\w.])Abs\(")
 _EULER = re.compile(r"(?<![\w.])E(?!\w)")
-_TIDY_MAX_OPS = 150  # above this, tidying could take seconds; show SymPy's form as it is
 
 
 def text(expr: sp.Expr) -> str:
@@ -45,21 +44,3 @@ def latex(expr: sp.Expr) -> str:
 def vector_text(components: tuple[sp.Expr, ...] | list[sp.Expr]) -> str:
     """A tuple of expressions as ``(2x, 2y)``."""
     return "(" + ", ".join(text(c) for c in components) + ")"
-
-
-def tidy(expr: sp.Expr) -> sp.Expr:
-    """A cheaply tidied form: the shortest of a few bounded rewrites, never unbounded simplify.
-
-    >>> import sympy as sp
-    >>> x = sp.Symbol("x", real=True)
-    >>> tidy(2*x*(x + 1) + 2*x)
-    2*x*(x + 2)
-    """
-    if sp.count_ops(expr) > _TIDY_MAX_OPS:
-        return expr
-    candidates = [expr, sp.factor_terms(expr)]
-    if expr.is_rational_function():
-        candidates.append(sp.factor(sp.cancel(expr)))
-    best = min(candidates, key=lambda e: (sp.count_ops(e), len(sp.srepr(e))))
-    # A rewrite must pay for itself: the form SymPy's diff gives is the one people expect.
-    return best if sp.count_ops(best) <= sp.count_ops(expr) - 2 else expr

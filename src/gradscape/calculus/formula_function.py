@@ -26,6 +26,7 @@ import sympy as sp
 from gradscape.calculus import display, sources
 from gradscape.calculus.evaluation import Evaluation
 from gradscape.calculus.function import Function, Source
+from gradscape.calculus.tidy import tidy
 from gradscape.errors import DomainError
 from gradscape.formula.library import lookup
 from gradscape.formula.parser import parse
@@ -136,7 +137,7 @@ class FormulaFunction(Evaluation, Function):
         """
         if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= 20:
             raise DomainError(f"derivative order must be an integer from 0 to 20, got {order!r}")
-        return display.tidy(sp.diff(self.expr, self.symbol(wrt), order))
+        return tidy(sp.diff(self.expr, self.symbol(wrt), order))
 
     def partial(self, wrt: str) -> sp.Expr:
         """∂f/∂wrt.
@@ -154,7 +155,7 @@ class FormulaFunction(Evaluation, Function):
         (2*x*y, x**2)
         """
         return self._once(
-            "gradient", lambda: tuple(display.tidy(sp.diff(self.expr, s)) for s in self.symbols)
+            "gradient", lambda: tuple(tidy(sp.diff(self.expr, s)) for s in self.symbols)
         )
 
     @property
@@ -173,7 +174,7 @@ class FormulaFunction(Evaluation, Function):
         rows = [[sp.S.Zero] * n for _ in range(n)]
         for i, gi in enumerate(self.gradient):
             for j in range(i, n):
-                rows[i][j] = rows[j][i] = display.tidy(sp.diff(gi, self.symbols[j]))
+                rows[i][j] = rows[j][i] = tidy(sp.diff(gi, self.symbols[j]))
         return sp.ImmutableMatrix(n, n, [c for row in rows for c in row])
 
     @property
@@ -185,7 +186,7 @@ class FormulaFunction(Evaluation, Function):
         """
         n = len(self.symbols)
         return self._once(
-            "laplacian", lambda: display.tidy(sp.Add(*(self.hessian[i, i] for i in range(n))))
+            "laplacian", lambda: tidy(sp.Add(*(self.hessian[i, i] for i in range(n))))
         )
 
     def directional(self, direction: Sequence[Number]) -> sp.Expr:
@@ -198,7 +199,7 @@ class FormulaFunction(Evaluation, Function):
         norm = sp.sqrt(sum(c**2 for c in u))
         if norm == 0:
             raise DomainError("the direction must not be the zero vector")
-        return display.tidy(sp.expand(sum(g * c for g, c in zip(self.gradient, u)) / norm))
+        return tidy(sp.expand(sum(g * c for g, c in zip(self.gradient, u)) / norm))
 
     def taylor(self, at: Sequence[Number], order: int = 1) -> sp.Expr:
         """The Taylor polynomial of order 1 (tangent line or plane) or 2 about the point ``at``.
