@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from gradscape.compile import have_numba as _have_numba
 from gradscape.errors import DomainError
 from gradscape.optim.optimizers import Optimizer, lookup
 from gradscape.optim.oracle import Problem
@@ -135,12 +136,6 @@ def _check_backend(backend: str, fn: Any, opt: Optimizer) -> str:
     if backend == "auto":
         return "numba" if fusable else "numpy"
     return backend
-
-
-def _have_numba() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("numba") is not None
 
 
 def _check_steps(steps: Any) -> int:
