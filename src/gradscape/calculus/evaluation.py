@@ -42,10 +42,15 @@ class Evaluation:
 
     expr: sp.Expr
     symbols: tuple[sp.Symbol, ...]
-    gradient: tuple[sp.Expr, ...]
-    hessian: sp.ImmutableMatrix
     _once: Callable[..., Any]
     _check_arity: Callable[[tuple[Any, ...]], None]
+    if TYPE_CHECKING:  # FormulaFunction's
+
+        @property
+        def gradient(self) -> tuple[sp.Expr, ...]: ...
+
+        @property
+        def hessian(self) -> sp.ImmutableMatrix: ...
 
     def kernel(self, kind: KernelKind) -> Kernel:
         """The compiled kernel of one kind, built on first use (once, whichever thread asks).
@@ -78,12 +83,20 @@ class Evaluation:
         return build_kernel(exprs, self.symbols)
 
     def __call__(self, *values: Any, backend: str = "auto", dtype: Any = None) -> np.ndarray:
+        """f at points (see ``Function.__call__``), by the ``"value"`` kernel."""
         self._check_arity(values)
         return self.kernel("value")(*values, backend=backend, dtype=dtype)[0]
 
     def grad(
         self, *values: Any, out: np.ndarray | None = None, backend: str = "auto", dtype: Any = None
     ) -> np.ndarray:
+        """∇f at points (see ``Function.grad``), by the ``"value_grad"`` kernel: NaN where f
+        is undefined.
+
+        >>> from gradscape import Function
+        >>> Function("x^2 y").grad([1.0, 2.0], 3.0).tolist()
+        [[6.0, 12.0], [1.0, 4.0]]
+        """
         self._check_arity(values)
         both = self.kernel("value_grad")(*values, backend=backend, dtype=dtype)
         return _where_defined(both[0], both[1:], out)
@@ -91,6 +104,13 @@ class Evaluation:
     def hess(
         self, *values: Any, out: np.ndarray | None = None, backend: str = "auto", dtype: Any = None
     ) -> np.ndarray:
+        """The Hessian at points (see ``Function.hess``), by the ``"hess"`` kernel: NaN where f
+        is undefined.
+
+        >>> from gradscape import Function
+        >>> Function("x^3 + x y^2").hess(1.0, -2.0).tolist()
+        [[6.0, -4.0], [-4.0, 2.0]]
+        """
         import numpy as np
 
         self._check_arity(values)

@@ -26,6 +26,7 @@ import sympy as sp
 from gradscape.calculus import display, sources
 from gradscape.calculus.evaluation import Evaluation
 from gradscape.calculus.function import Function, Source
+from gradscape.calculus.sources import Number
 from gradscape.calculus.tidy import tidy
 from gradscape.errors import DomainError
 from gradscape.formula.library import lookup
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
     from gradscape.calculus.steps import Derivation
 
 __all__ = ["FormulaFunction", "jacobian"]
-
-Number = sources.Number
 
 
 class FormulaFunction(Evaluation, Function):

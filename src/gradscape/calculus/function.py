@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar
 
 import sympy as sp
 
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Function"]  # FormulaFunction, CallableFunction and jacobian load from here too
 
-Source = str | sp.Expr | Callable[..., Any]
+Source: TypeAlias = str | sp.Expr | Callable[..., Any]
 _T = TypeVar("_T")
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from typing import TypeGuard
 
 import sympy as sp
 
@@ -47,7 +48,7 @@ def sample_points(
         yield {s: sp.Float(rng.uniform(*rng.choice(_RANGES)), 30) for s in ordered}
 
 
-def usable(value: sp.Expr | None) -> bool:
+def usable(value: sp.Expr | None) -> TypeGuard[sp.Expr]:
     """True for a value :func:`real_value` could tell: real, finite and not :data:`BIG`.
 
     >>> usable(sp.Float(2)), usable(None), usable(BIG)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import sympy as sp
 
@@ -23,7 +23,7 @@ from gradscape.errors import DomainError, FormulaError
 __all__ = ["variable_names", "check_variables", "read_callable", "signature_names",
            "callable_label", "realify", "exact", "Number"]
 
-Number = float | int | sp.Expr
+Number: TypeAlias = float | int | sp.Expr
 
 
 def variable_names(variables: Sequence[str] | str | None) -> tuple[str, ...] | None:

@@ -131,7 +131,7 @@ class _Printer:
         return self._use(root, False)
 
     def _varies(self, node: sp.Basic, ops: list[sp.Basic]) -> frozenset[str]:
-        if node in self.varies:
+        if self.varies is not None and node in self.varies:
             return self.varies[node]
         return frozenset().union(*(self.deps[op] for op in ops))
 
