@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 import threading
 import time
 
@@ -117,6 +119,21 @@ def test_one_function_shared_by_many_threads_builds_each_thing_once(
     for r in results:
         assert r[0] is first[0] and r[1] is first[1] and r[2] is first[2]
         assert r[3] == [4.0, 0.0]  # cos(0)·y², 2y·sin(0)
+
+
+def bumpy(x: np.ndarray) -> np.ndarray:
+    return np.where(x > 0, x**2, 0.0)
+
+
+def test_copies_and_pickles_are_whole_functions_with_their_own_lock() -> None:
+    f = Function("himmelblau", name="h")
+    f.gradient  # noqa: B018 -- fill the cache first
+    for g in (copy.deepcopy(f), pickle.loads(pickle.dumps(f))):
+        assert isinstance(g, FormulaFunction) and g.library == f.library and g.name == "h"
+        assert g.gradient == f.gradient and g._lock is not f._lock
+        assert g.grad(3.0, 2.0).tolist() == [0.0, 0.0]  # a minimum of Himmelblau's
+    c = pickle.loads(pickle.dumps(Function(bumpy)))
+    assert isinstance(c, CallableFunction) and c([-1.0, 2.0]).tolist() == [0.0, 4.0]
 
 
 def test_cached_results_cannot_be_edited() -> None:

@@ -69,6 +69,9 @@ class CallableFunction(Function):
         self.callable = fn
         return self
 
+    def _parts(self) -> tuple[Any, ...]:
+        return self.callable, self.variables, self.name
+
     def __call__(self, *values: Any, backend: str = "auto", dtype: Any = None) -> np.ndarray:
         self._check_arity(values)
         with np.errstate(all="ignore"):

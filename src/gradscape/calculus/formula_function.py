@@ -97,6 +97,9 @@ class FormulaFunction(Evaluation, Function):
         self.expr = sources.realify(expr)
         return self
 
+    def _parts(self) -> tuple[Any, ...]:
+        return self.expr, self.variables, self.name, self.text
+
     # ---- symbolic ---------------------------------------------------------------------
     def symbol(self, var: str | sp.Symbol | None = None) -> sp.Symbol:
         """The symbol of a variable given by name (the only variable when None).

@@ -71,6 +71,7 @@ class Function:
     library: TestFunction | None
     _lock: threading.RLock
     _cache: dict[str, Any]
+    _create: ClassVar[Callable[..., Function]]  # each kind's builder from its parts
 
     def __new__(
         cls, source: Source | Function, variables: Sequence[str] | str | None = None, *,
@@ -109,6 +110,13 @@ class Function:
         self.library = None
         self._lock = threading.RLock()
         self._cache = {}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Copies and pickles are rebuilt from the parts, with a lock and caches of their own.
+        return (type(self)._create, self._parts(), {"notes": self.notes, "library": self.library})
+
+    def _parts(self) -> tuple[Any, ...]:
+        raise NotImplementedError
 
     def _once(self, key: str, build: Callable[[], _T]) -> _T:
         """``build()`` the first time ``key`` is asked for, by one thread, then the same object."""
