@@ -55,6 +55,7 @@ def test_a_function_of_a_function_keeps_its_kind_and_takes_new_names() -> None:
     f = Function("x^2 + 3y")
     g = Function(f, "y x", name="g")
     assert isinstance(g, FormulaFunction) and g.gradient == (3, 2 * x) and g.name == "g"
+    assert Function(Function("himmelblau"), name="h").library is not None
     c = Function(CallableFunction(lambda a: a**3), name="c")
     assert isinstance(c, CallableFunction) and c.signature() == "c(a)"
 

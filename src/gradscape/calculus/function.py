@@ -84,7 +84,10 @@ class Function:
         if isinstance(source, Function):
             names = variables or source.variables
             if isinstance(source, FormulaFunction):
-                return FormulaFunction(source.expr, names, name=name)
+                same = FormulaFunction(source.expr, names, name=name)
+                if same.variables == source.variables:  # still the library's function
+                    same.notes, same.library = source.notes, source.library
+                return same
             from gradscape.calculus.callable_function import CallableFunction
 
             return CallableFunction(source.callable, names, name=name)  # type: ignore[attr-defined]
