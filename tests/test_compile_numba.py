@@ -99,8 +99,9 @@ SEMANTICS = {
     sp.Max(X, sp.Rational(1, 4)): [0.25, 0.25, 0.25, 1.5, 1000, math.nan, math.inf, 0.25],
     sp.Min(X, sp.Rational(1, 4)): [-1000, -2, 0, 0.25, 0.25, math.nan, 0.25, -math.inf],
     relu(X): [0, 0, 0, 1.5, 1000, math.nan, math.inf, 0],
-    sp.DiracDelta(X): [0] * 8,
-    1 / sp.DiracDelta(X): [math.inf] * 8,  # 1/0 as anywhere else, never an exception
+    sp.DiracDelta(X): [0, 0, math.nan, 0, 0, math.nan, 0, 0],  # no number at 0
+    1 / sp.DiracDelta(X): [math.inf, math.inf, math.nan, math.inf, math.inf, math.nan,
+                           math.inf, math.inf],  # 1/0 as anywhere else, never an exception
     # NumPy's real power: NaN for a negative base, but IEEE 754 pow(-inf, 1/3) is +inf.
     X ** sp.Rational(1, 3): [math.nan, math.nan, 0, 1.5 ** (1 / 3), 10, math.nan, math.inf,
                              math.inf],

@@ -6,7 +6,8 @@ import sympy as sp
 from hypothesis import assume, given, settings
 from trees import trees
 
-from gradscape.calculus.display import json_str, text, tidy
+from gradscape.calculus.display import json_str, text
+from gradscape.calculus.tidy import tidy
 from gradscape.formula.parser import parse
 
 x, y = sp.symbols("x y", real=True)

@@ -13,22 +13,41 @@ from __future__ import annotations
 import re
 
 import sympy as sp
+from sympy.printing.str import StrPrinter
 
-__all__ = ["text", "latex", "json_str", "tidy", "vector_text"]
+__all__ = ["FormulaPrinter", "text", "latex", "json_str", "vector_text"]
 
 # "2*x" -> "2x", "3*sin(y)" -> "3sin(y)", "2*(x + 1)" -> "2(x + 1)"; never before e/E + digit,
 # which would read as scientific notation, nor between two numbers.
 _IMPLICIT = re.compile(r"(?<![\w.^])(\d+(?:\.\d+)?)\*(?=[^\W\d_eE]|\(|[eE](?![\d+-]))")
-_ABS = re.compile(r"(?<![\w.])Abs\(")
-_EULER = re.compile(r"(?<![\w.])E(?!\w)")
-_TIDY_MAX_OPS = 150  # above this, tidying could take seconds; show SymPy's form as it is
+
+
+class FormulaPrinter(StrPrinter):
+    """SymPy's ``str`` with names as formulas spell them: abs(x), max(a, b) and e, where
+    SymPy says Abs(x), Max(a, b) and E. Every plain-text printer builds on this one.
+
+    >>> x = sp.Symbol("x", real=True)
+    >>> FormulaPrinter().doprint(sp.Abs(x) + sp.Max(x, 1) + sp.E)
+    'abs(x) + max(1, x) + e'
+    """
+
+    def _print_Abs(self, expr: sp.Abs) -> str:
+        return f"abs({self._print(expr.args[0])})"
+
+    def _print_Max(self, expr: sp.Max) -> str:
+        return f"max({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Exp1(self, expr: sp.Expr) -> str:
+        return "e"
 
 
 def text(expr: sp.Expr) -> str:
-    """Plain text as people write it: ``^`` for powers, ``2x`` for 2*x."""
-    s = sp.sstr(expr, order="grlex").replace("**", "^")
-    s = _EULER.sub("e", s)
-    s = _ABS.sub("abs(", s)  # SymPy spells |x| Abs; formulas spell it abs
+    """Plain text as people write it: ``^`` for powers, ``2x`` for 2*x, ``abs`` for |x|.
+
+    >>> text(2 * sp.E * sp.Abs(sp.Symbol("x")))
+    '2e*abs(x)'
+    """
+    s = FormulaPrinter({"order": "grlex"}).doprint(expr).replace("**", "^")
     return _IMPLICIT.sub(r"\1", s)
 
 
@@ -45,21 +64,3 @@ def latex(expr: sp.Expr) -> str:
 def vector_text(components: tuple[sp.Expr, ...] | list[sp.Expr]) -> str:
     """A tuple of expressions as ``(2x, 2y)``."""
     return "(" + ", ".join(text(c) for c in components) + ")"
-
-
-def tidy(expr: sp.Expr) -> sp.Expr:
-    """A cheaply tidied form: the shortest of a few bounded rewrites, never unbounded simplify.
-
-    >>> import sympy as sp
-    >>> x = sp.Symbol("x", real=True)
-    >>> tidy(2*x*(x + 1) + 2*x)
-    2*x*(x + 2)
-    """
-    if sp.count_ops(expr) > _TIDY_MAX_OPS:
-        return expr
-    candidates = [expr, sp.factor_terms(expr)]
-    if expr.is_rational_function():
-        candidates.append(sp.factor(sp.cancel(expr)))
-    best = min(candidates, key=lambda e: (sp.count_ops(e), len(sp.srepr(e))))
-    # A rewrite must pay for itself: the form SymPy's diff gives is the one people expect.
-    return best if sp.count_ops(best) <= sp.count_ops(expr) - 2 else expr

@@ -1,51 +1,62 @@
-"""``Function``: one formula (or NumPy function) and everything calculus says about it.
+"""``Function``: a real function of named variables, as formula or as code, and what both share.
 
-Symbolic results (derivatives, gradient, Hessian, Taylor polynomials) are SymPy expressions,
-tidied cheaply. Numeric results (``f(...)``, ``f.grad(...)``, ``f.hess(...)``) are NumPy arrays,
-vectorised with broadcasting; they are computed by the compile layer, imported only when a
-number is first asked for, so symbolic work never loads NumPy kernels or Numba.
+``Function(source)`` is the one constructor users call. It reads formula text, a library name
+or a SymPy expression as a :class:`~gradscape.calculus.formula_function.FormulaFunction`, and so
+a Python function SymPy can trace; any other Python function becomes a
+:class:`~gradscape.calculus.callable_function.CallableFunction`. Both kinds are Functions and
+share one numeric interface: ``f(...)`` for values, ``f.grad(...)`` and ``f.hess(...)`` for
+derivatives, NaN wherever f is undefined. Only a formula has exact derivatives
+(``f.gradient``, ``f.hessian``, ``f.derivative(...)``): ``f.is_symbolic`` says which kind it is.
 
 >>> f = Function("x^2 + 3y^2")
->>> f.variables
-('x', 'y')
+>>> type(f).__name__, f.is_symbolic, f.variables
+('FormulaFunction', True, ('x', 'y'))
 >>> f.gradient
 (2*x, 6*y)
->>> print(f.gradient_text())
-∇f(x, y) = (2x, 6y)
 >>> f.grad(1.0, 2.0).tolist()
 [2.0, 12.0]
+>>> import numpy as np
+>>> g = Function(lambda x: np.floor(x) + x)
+>>> type(g).__name__, g.is_symbolic, isinstance(g, Function)
+('CallableFunction', False, True)
 """
 
 from __future__ import annotations
 
+import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar
 
 import sympy as sp
 
 from gradscape.calculus import display, sources
 from gradscape.errors import DomainError
-from gradscape.formula.library import TestFunction, lookup
-from gradscape.formula.parser import parse
 
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["Function", "jacobian"]
+    from gradscape.formula.library import TestFunction
 
-Number = sources.Number
+__all__ = ["Function"]  # FormulaFunction, CallableFunction and jacobian load from here too
+
+Source: TypeAlias = str | sp.Expr | Callable[..., Any]
+_T = TypeVar("_T")
 
 
-class Function:
+class Function(ABC):
     """A real function of named variables, from formula text, a SymPy expression or a callable.
 
     Args:
         source: formula text (``"x^2 + 3y^2"``), a library name (``"himmelblau"``), a SymPy
             expression, or a Python function of NumPy arrays (``lambda x, y: x**2 + y**2``).
-        variables: names in gradient order (a sequence or ``"x,y"``); by default the formula's
-            variables in alphabetical order, or a callable's parameters in signature order.
+        variables: names in gradient order (a sequence, ``"x,y"`` or ``"x y"``); by default the
+            formula's variables in alphabetical order, or a callable's parameters in order.
         name: the function's name in printed output (``f``).
+
+    Attributes shared by both kinds: ``name``, ``variables``, ``text`` (how f prints),
+    ``notes`` (what the parser read differently from the text), ``library`` (the test
+    function a library name named, else None) and ``is_symbolic``.
 
     >>> Function("himmelblau").expr
     (x + y**2 - 7)**2 + (x**2 + y - 11)**2
@@ -53,325 +64,166 @@ class Function:
     (y, x)
     """
 
-    def __init__(
-        self,
-        source: str | sp.Expr | Callable[..., Any],
-        variables: Sequence[str] | str | None = None,
-        *,
+    is_symbolic: ClassVar[bool] = False
+    name: str
+    variables: tuple[str, ...]
+    text: str
+    notes: tuple[str, ...]
+    library: TestFunction | None
+    _lock: threading.RLock
+    _cache: dict[str, Any]
+    _create: ClassVar[Callable[..., Function]]  # each kind's builder from its parts
+
+    def __new__(
+        cls, source: Source | Function, variables: Sequence[str] | str | None = None, *,
         name: str = "f",
-    ) -> None:
-        self.name = name
-        self.library: TestFunction | None = None
-        self.notes: tuple[str, ...] = ()
-        self.callable: Callable[..., Any] | None = None
-        wanted = sources.variable_names(variables)
-        if isinstance(source, str):
-            self.library = lookup(source)
-            parsed = parse(self.library.formula if self.library else source)
-            self.text, expr, found, self.notes = (
-                parsed.text,
-                parsed.expr,
-                parsed.variables,
-                parsed.notes,
-            )
-            if self.library and wanted is None:
-                wanted = self.library.variables
-        elif isinstance(source, sp.Expr):
-            expr = source
-            found = tuple(sorted(s.name for s in source.free_symbols))
-            self.text = display.text(source)
-        elif callable(source):
-            self.callable = source
-            found = sources.signature_names(source)
-            if wanted is not None and len(wanted) != len(found):
-                raise DomainError(
-                    f"the function takes {len(found)} arguments but {len(wanted)} variable names "
-                    "were given"
-                )
-            expr = sources.trace(source, wanted or found)
-            found = wanted or found
-            self.text = display.text(expr) if expr is not None else sources.callable_label(source)
-        else:
-            raise DomainError(
-                f"cannot make a Function from {type(source).__name__}; give formula text, "
-                "a SymPy expression or a Python function"
-            )
-        self.variables: tuple[str, ...] = sources.check_variables(wanted, found, self.text)
-        self.symbols: tuple[sp.Symbol, ...] = tuple(sp.Symbol(v, real=True) for v in self.variables)
-        self.expr: sp.Expr | None = None if expr is None else sources.realify(expr)
-        self._kernels: dict[str, Any] = {}
+    ) -> Function:
+        # Subclasses define their own __new__; this one only chooses the kind. (The callable
+        # kind loads NumPy: imported only when needed, so formulas stay symbolic-only.)
+        from gradscape.calculus.formula_function import FormulaFunction
 
-    # ---- symbolic ---------------------------------------------------------------------
-    @property
-    def is_symbolic(self) -> bool:
-        """True when an exact expression is known (a formula, or a callable SymPy could trace)."""
-        return self.expr is not None
+        if isinstance(source, Function):
+            names = variables or source.variables
+            if isinstance(source, FormulaFunction):
+                same = FormulaFunction(source.expr, names, name=name)
+                if same.variables == source.variables:  # still the library's function
+                    same.notes, same.library = source.notes, source.library
+                return same
+            from gradscape.calculus.callable_function import CallableFunction
 
-    def _need_expr(self, what: str) -> sp.Expr:
-        if self.expr is None:
-            raise DomainError(
-                f"the {what} needs a formula, and this Function wraps Python code SymPy "
-                "cannot read; use f.grad(...) / f.hess(...) for numeric values with error estimates"
-            )
-        return self.expr
+            return CallableFunction(source.callable, names, name=name)  # type: ignore[attr-defined]
+        if isinstance(source, str | sp.Expr):
+            return FormulaFunction(source, variables, name=name)
+        if callable(source):
+            names, expr = sources.read_callable(source, sources.variable_names(variables))
+            if expr is not None:  # plain arithmetic: SymPy traced it into a formula
+                return FormulaFunction._create(expr, names, name, display.text(expr))
+            from gradscape.calculus.callable_function import CallableFunction
 
-    def symbol(self, var: str | sp.Symbol | None) -> sp.Symbol:
-        """The symbol of a variable given by name (the only variable when None)."""
-        if var is None:
-            if len(self.symbols) != 1:
-                raise DomainError(
-                    f"{self.name} has variables {', '.join(self.variables)}; say which one "
-                    "(--wrt NAME)"
-                )
-            return self.symbols[0]
-        key = var.name if isinstance(var, sp.Symbol) else str(var)
-        if key not in self.variables:
-            raise DomainError(
-                f"'{key}' is not a variable of {self.name}; its variables are "
-                f"{', '.join(self.variables) or '(none)'}"
-            )
-        return self.symbols[self.variables.index(key)]
-
-    def derivative(self, wrt: str | None = None, order: int = 1) -> sp.Expr:
-        """The ``order``-th derivative with respect to ``wrt`` (a partial for several variables).
-
-        >>> Function("x^3 y").derivative("x", 2)
-        6*x*y
-        """
-        if not isinstance(order, int) or not 0 <= order <= 20:
-            raise DomainError(f"derivative order must be an integer from 0 to 20, got {order!r}")
-        return display.tidy(sp.diff(self._need_expr("derivative"), self.symbol(wrt), order))
-
-    def partial(self, wrt: str) -> sp.Expr:
-        """∂f/∂wrt.
-
-        >>> Function("x^2 y").partial("y")
-        x**2
-        """
-        return self.derivative(wrt, 1)
-
-    @cached_property
-    def gradient(self) -> tuple[sp.Expr, ...]:
-        """The partial derivatives in variable order."""
-        expr = self._need_expr("gradient")
-        return tuple(display.tidy(sp.diff(expr, s)) for s in self.symbols)
-
-    @cached_property
-    def hessian(self) -> sp.Matrix:
-        """The matrix of second partial derivatives (symmetric)."""
-        n = len(self.symbols)
-        rows = [[sp.S.Zero] * n for _ in range(n)]
-        for i, gi in enumerate(self.gradient):
-            for j in range(i, n):
-                rows[i][j] = rows[j][i] = display.tidy(sp.diff(gi, self.symbols[j]))
-        return sp.Matrix(rows)
-
-    @cached_property
-    def laplacian(self) -> sp.Expr:
-        """The sum of the unmixed second derivatives, ∇²f."""
-        return display.tidy(sp.Add(*(self.hessian[i, i] for i in range(len(self.symbols)))))
-
-    def directional(self, direction: Sequence[Number]) -> sp.Expr:
-        """The derivative along ``direction``, normalised to a unit vector: ∇f · u/|u|.
-
-        >>> Function("x^2 + y^2").directional((3, 4))
-        6*x/5 + 8*y/5
-        """
-        u = self._exact_point(direction, "direction")
-        norm = sp.sqrt(sum(c**2 for c in u))
-        if norm == 0:
-            raise DomainError("the direction must not be the zero vector")
-        return display.tidy(sp.expand(sum(g * c for g, c in zip(self.gradient, u)) / norm))
-
-    def taylor(self, at: Sequence[Number], order: int = 1) -> sp.Expr:
-        """The Taylor polynomial of order 1 (tangent line or plane) or 2 about the point ``at``.
-
-        >>> Function("x^2 + y^2").taylor((1, 2))
-        2*x + 4*y - 5
-        """
-        if order not in (1, 2):
-            raise DomainError(f"Taylor order must be 1 or 2, got {order!r}")
-        a = self._exact_point(at, "point")
-        subs = dict(zip(self.symbols, a))
-        dx = [s - c for s, c in zip(self.symbols, a)]
-        poly = self._need_expr("Taylor polynomial").subs(subs)
-        poly += sum(g.subs(subs) * d for g, d in zip(self.gradient, dx))
-        if order == 2:
-            h = self.hessian.subs(subs)
-            poly += sp.Rational(1, 2) * sum(
-                h[i, j] * dx[i] * dx[j] for i in range(len(dx)) for j in range(len(dx))
-            )
-        if poly.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-            raise DomainError(f"{self.name} or its derivatives are undefined at {tuple(at)}")
-        return sp.expand(poly)
-
-    def tangent(self, at: Sequence[Number]) -> sp.Expr:
-        """The tangent line (one variable) or tangent plane (two or more): Taylor order 1."""
-        return self.taylor(at, 1)
-
-    def _exact_point(self, point: Sequence[Number] | Number, what: str) -> list[sp.Expr]:
-        values = list(point) if isinstance(point, (list, tuple)) else [point]
-        if len(values) != len(self.symbols):
-            raise DomainError(
-                f"the {what} needs {len(self.symbols)} coordinates "
-                f"({', '.join(self.variables)}), got {len(values)}"
-            )
-        return [sources.exact(v) for v in values]
-
-    # ---- exact values at one point, without NumPy -----------------------------------------
-    def value_at(self, point: Sequence[Number]) -> float:
-        """f at one point as a float (NaN where undefined), evaluated by SymPy."""
-        return sources.evalf(
-            self._need_expr("value"), dict(zip(self.symbols, self._exact_point(point, "point")))
+            return CallableFunction._create(source, names, name)
+        raise DomainError(
+            f"cannot make a Function from {type(source).__name__}; give formula text, "
+            "a SymPy expression or a Python function"
         )
 
-    def gradient_at(self, point: Sequence[Number]) -> list[float]:
-        """∇f at one point as floats, evaluated by SymPy (no NumPy needed)."""
-        subs = dict(zip(self.symbols, self._exact_point(point, "point")))
-        return [sources.evalf(g, subs) for g in self.gradient]
+    def _setup(self, name: str, variables: tuple[str, ...], text: str) -> None:
+        self.name = name
+        self.variables = variables
+        self.text = text
+        self.notes = ()
+        self.library = None
+        self._lock = threading.RLock()
+        self._cache = {}
 
-    def hessian_at(self, point: Sequence[Number]) -> list[list[float]]:
-        """The Hessian at one point as nested lists of floats."""
-        subs = dict(zip(self.symbols, self._exact_point(point, "point")))
-        return [[sources.evalf(h, subs) for h in row] for row in self.hessian.tolist()]
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Copies and pickles are rebuilt from the parts, with a lock and caches of their own.
+        return (type(self)._create, self._parts(), {"notes": self.notes, "library": self.library})
 
-    # ---- numeric, vectorised --------------------------------------------------------------
+    @abstractmethod
+    def _parts(self) -> tuple[Any, ...]:
+        ...
+
+    def _once(self, key: str, build: Callable[[], _T]) -> _T:
+        """``build()`` the first time ``key`` is asked for, by one thread, then the same object."""
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        with self._lock:  # re-entrant: the Hessian's build asks for the gradient
+            if key not in self._cache:
+                self._cache[key] = build()
+            return self._cache[key]
+
+    # ---- numbers: one interface for both kinds -------------------------------------------
+    @abstractmethod
     def __call__(self, *values: Any, backend: str = "auto", dtype: Any = None) -> np.ndarray:
-        """f at points: one array (or number) per variable, broadcast together."""
-        self._check_arity(values)
-        if self.expr is None:
-            import numpy as np
+        """f at points: one array (or number) per variable, broadcast together; NaN where
+        f is undefined.
 
-            with np.errstate(all="ignore"):
-                arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in values))
-                result = np.asarray(self.callable(*arrays), dtype=float)
-            return np.broadcast_to(result, arrays[0].shape).copy() if arrays else result
-        return self._kernel("value")(*values, backend=backend, dtype=dtype)[0]
+        >>> Function("log(x) + y")([1.0, -1.0], 2.0).tolist()
+        [2.0, nan]
+        """
+        ...
 
+    @abstractmethod
     def grad(
         self, *values: Any, out: np.ndarray | None = None, backend: str = "auto", dtype: Any = None
     ) -> np.ndarray:
-        """∇f at points: an array of shape (n, *broadcast shape), every component full-size.
+        """∇f at points: shape ``(n, *broadcast shape)``, every component full-size, NaN
+        wherever f is undefined; ``out`` is filled and returned if given.
 
-        >>> Function("x^2").grad([1.0, 2.0]).tolist()
-        [[2.0, 4.0]]
+        >>> Function("x^2 y").grad(1.0, 3.0).tolist()
+        [6.0, 1.0]
+        >>> Function("log(x)").grad([-1.0, 2.0]).tolist()  # log is undefined at -1
+        [[nan, 0.5]]
         """
-        self._check_arity(values)
-        if self.expr is None:
-            from gradscape.calculus.numeric import numeric_gradient
+        ...
 
-            result = numeric_gradient(self.callable, values).values
-            if out is not None:
-                out[...] = result
-                return out
-            return result
-        return self._kernel("grad")(*values, out=out, backend=backend, dtype=dtype)
-
+    @abstractmethod
     def hess(
         self, *values: Any, out: np.ndarray | None = None, backend: str = "auto", dtype: Any = None
     ) -> np.ndarray:
-        """The Hessian at points: shape (n, n, *broadcast shape); ``out`` is filled if given.
+        """The Hessian at points: shape ``(n, n, *broadcast shape)``, NaN wherever f is
+        undefined; ``out`` is filled and returned if given.
 
         >>> Function("x^2 y").hess(1.0, 3.0).tolist()
         [[6.0, 2.0], [2.0, 0.0]]
         """
-        self._check_arity(values)
-        import numpy as np
-
-        if self.expr is None:
-            from gradscape.calculus.numeric import numeric_hessian
-
-            result = numeric_hessian(self.callable, values).values
-            if out is None:
-                return result
-            out[...] = result
-            return out
-
-        n = len(self.symbols)
-        upper = self._kernel("hess")(*values, backend=backend, dtype=dtype)
-        index = np.zeros((n, n), dtype=np.intp)
-        k = 0
-        for i in range(n):
-            for j in range(i, n):
-                index[i, j] = index[j, i] = k
-                k += 1
-        if out is not None and out.shape != (n, n, *upper.shape[1:]):
-            raise DomainError(
-                f"out has shape {out.shape}; the Hessian here has shape {(n, n, *upper.shape[1:])}"
-            )
-        return np.take(upper, index, axis=0, out=out)
+        ...
 
     def _check_arity(self, values: tuple[Any, ...]) -> None:
-        if len(values) != len(self.symbols):
+        if len(values) != len(self.variables):
             raise DomainError(
-                f"{self.name}({', '.join(self.variables)}) takes {len(self.symbols)} "
-                f"value(s), got {len(values)}"
+                f"{self.signature()} takes {len(self.variables)} value(s), got {len(values)}"
             )
 
-    def _kernel(self, kind: str) -> Any:
-        if kind not in self._kernels:
-            from gradscape.compile import build_gradient_kernel, build_kernel
-
-            n = len(self.symbols)
-            if kind in ("grad", "value_grad"):  # by reverse mode over f's own graph
-                self._kernels[kind] = build_gradient_kernel(
-                    self.expr, self.symbols, with_value=kind == "value_grad")
-                return self._kernels[kind]
-            exprs = {
-                "value": lambda: [self.expr],
-                "hess": lambda: [self.hessian[i, j] for i in range(n) for j in range(i, n)],
-            }[kind]()
-            self._kernels[kind] = build_kernel(exprs, self.symbols)
-        return self._kernels[kind]
-
-    # ---- display ------------------------------------------------------------------------
+    # ---- display ----------------------------------------------------------------------
     def signature(self) -> str:
+        """``f(x, y)``: the name and the variables in order.
+
+        >>> Function("x y + z", name="g").signature()
+        'g(x, y, z)'
+        """
         return f"{self.name}({', '.join(self.variables)})"
 
-    def gradient_text(self) -> str:
-        """``∇f(x, y) = (2x, 2y)``."""
-        return f"∇{self.signature()} = {display.vector_text(self.gradient)}"
-
     def latex(self) -> str:
-        """``f(x, y) = x^{2} + y^{2}`` in LaTeX (the formula, or the callable's name)."""
-        body = display.latex(self.expr) if self.expr is not None else r"\mathrm{" + self.text + "}"
-        return f"{self.signature()} = {body}"
+        r"""``f(x, y) = x^{2} + y^{2}`` in LaTeX (for code, its name in roman type).
+
+        >>> Function("x^2 + y^2").latex()
+        'f(x, y) = x^{2} + y^{2}'
+        """
+        return f"{self.signature()} = " + r"\mathrm{" + self.text + "}"
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary: formula, variables, gradient and Hessian as SymPy strings."""
+        """JSON-ready summary: the formula text, variables and parser notes (a formula adds its
+        expression, gradient and Hessian as SymPy strings).
+
+        >>> Function("x^2 + y^2").to_dict()["gradient"]
+        ['2*x', '2*y']
+        """
         out: dict[str, Any] = {"formula": self.text, "variables": list(self.variables)}
-        if self.expr is not None:
-            out["expression"] = display.json_str(self.expr)
-            out["gradient"] = [display.json_str(g) for g in self.gradient]
-            out["hessian"] = [[display.json_str(h) for h in row] for row in self.hessian.tolist()]
         if self.notes:
             out["notes"] = list(self.notes)
         return out
 
     def __repr__(self) -> str:
-        return f"Function({self.text!r}, variables={self.variables!r})"
+        return f"{type(self).__name__}({self.text!r}, variables={self.variables!r})"
 
     def __str__(self) -> str:
-        body = display.text(self.expr) if self.expr is not None else self.text
-        return f"{self.signature()} = {body}"
+        return f"{self.signature()} = {self.text}"
 
     def _repr_latex_(self) -> str:
         return f"$${self.latex()}$$"
 
 
-def jacobian(
-    formulas: Sequence[str | sp.Expr], variables: Sequence[str] | str | None = None
-) -> sp.Matrix:
-    """The Jacobian matrix of several formulas: one row per formula, one column per variable.
+def __getattr__(name: str) -> Any:
+    # The two kinds live in their own modules, which import this one.
+    if name in ("FormulaFunction", "jacobian"):
+        from gradscape.calculus import formula_function
 
-    >>> jacobian(["x*y", "x + y"])
-    Matrix([
-    [y, x],
-    [1, 1]])
-    """
-    parsed = [Function(f) for f in formulas]
-    names = sources.variable_names(variables) or tuple(
-        sorted({v for f in parsed for v in f.variables})
-    )
-    funcs = [Function(f.expr, names) for f in parsed]
-    return sp.Matrix([[display.tidy(sp.diff(f.expr, s)) for s in funcs[0].symbols] for f in funcs])
+        return getattr(formula_function, name)
+    if name == "CallableFunction":
+        from gradscape.calculus.callable_function import CallableFunction
+
+        return CallableFunction
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,8 +1,8 @@
 """Turning what users hand over into exact inputs: names, callables, points, numbers.
 
-Function's constructor and its point evaluations use these; they hold the rules for
-variable names, for tracing a Python function into a formula, and for reading coordinates
-as the exact decimals the user typed.
+Function's constructors and its exact points (Taylor polynomials, directions) use these; they
+hold the rules for variable names, for tracing a Python function into a formula, and for reading
+coordinates as the exact decimals the user typed.
 
 >>> variable_names("x, y"), variable_names("w b")
 (('x', 'y'), ('w', 'b'))
@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import sympy as sp
 
 from gradscape.errors import DomainError, FormulaError
 
-__all__ = ["variable_names", "check_variables", "signature_names", "trace", "callable_label",
-           "realify", "exact", "evalf", "Number"]
+__all__ = ["variable_names", "check_variables", "read_callable", "signature_names",
+           "callable_label", "realify", "exact", "Number"]
 
-Number = float | int | sp.Expr
+Number: TypeAlias = float | int | sp.Expr
 
 
 def variable_names(variables: Sequence[str] | str | None) -> tuple[str, ...] | None:
@@ -39,9 +39,9 @@ def variable_names(variables: Sequence[str] | str | None) -> tuple[str, ...] | N
     return tuple(names)
 
 
-def check_variables(
-    wanted: tuple[str, ...] | None, found: tuple[str, ...], text: str
-) -> tuple[str, ...]:
+def check_variables(wanted: tuple[str, ...] | None, found: tuple[str, ...]) -> tuple[str, ...]:
+    """The variables asked for (every one the formula uses must be among them), else those
+    found."""
     if wanted is None:
         return found
     extra = [v for v in found if v not in wanted]
@@ -54,7 +54,31 @@ def check_variables(
     return wanted
 
 
+def read_callable(
+    fn: Callable[..., Any], wanted: tuple[str, ...] | None, *, trace: bool = True
+) -> tuple[tuple[str, ...], sp.Expr | None]:
+    """A Python function's variable names (``wanted``, else its parameters) and, when SymPy
+    can trace it (and ``trace`` is True), its formula.
+
+    >>> read_callable(lambda a, b: a * b + 1, None)
+    (('a', 'b'), a*b + 1)
+    """
+    found = signature_names(fn)
+    if wanted is not None and len(wanted) != len(found):
+        raise DomainError(
+            f"the function takes {len(found)} arguments but {len(wanted)} variable names "
+            "were given"
+        )
+    names = wanted or found
+    return names, (_trace(fn, names) if trace else None)
+
+
 def signature_names(fn: Callable[..., Any]) -> tuple[str, ...]:
+    """The positional parameters without defaults: one per variable.
+
+    >>> signature_names(lambda x, y, scale=2: scale * x * y)
+    ('x', 'y')
+    """
     try:
         params = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError) as err:
@@ -69,7 +93,7 @@ def signature_names(fn: Callable[..., Any]) -> tuple[str, ...]:
     return names
 
 
-def trace(fn: Callable[..., Any], names: tuple[str, ...]) -> sp.Expr | None:
+def _trace(fn: Callable[..., Any], names: tuple[str, ...]) -> sp.Expr | None:
     """Run ``fn`` on SymPy symbols: code built from arithmetic alone gives an exact formula.
 
     NumPy calls, branches on values and anything else SymPy cannot follow raise; then the
@@ -91,16 +115,31 @@ def trace(fn: Callable[..., Any], names: tuple[str, ...]) -> sp.Expr | None:
 
 
 def callable_label(fn: Callable[..., Any]) -> str:
+    """How a Function made from code prints: the function's name, λ for a lambda.
+
+    >>> callable_label(lambda x: x), callable_label(abs)
+    ('λ', 'abs')
+    """
     return getattr(fn, "__name__", "f").replace("<lambda>", "λ")
 
 
 def realify(expr: sp.Expr) -> sp.Expr:
-    # Symbols made elsewhere without real=True would make |x|' and sqrt complex-valued.
+    """``expr`` with every symbol real: symbols made elsewhere without ``real=True`` would
+    make |x|' and sqrt complex-valued.
+
+    >>> realify(sp.Symbol("x") ** 2).free_symbols.pop().is_real
+    True
+    """
     swap = {s: sp.Symbol(s.name, real=True) for s in expr.free_symbols if not s.is_real}
     return expr.xreplace(swap) if swap else expr
 
 
 def exact(value: Number) -> sp.Expr:
+    """A coordinate as an exact SymPy number: the decimal the user typed, not its binary float.
+
+    >>> exact(0.1), exact(3), exact(sp.pi)
+    (1/10, 3, pi)
+    """
     if isinstance(value, sp.Expr):
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -113,12 +152,3 @@ def exact(value: Number) -> sp.Expr:
             raise DomainError(f"coordinates must be finite numbers, got {value}")
         return sp.Rational(repr(value))  # the decimal the user typed, exactly
     return sp.Integer(value)
-
-
-def evalf(expr: sp.Expr, subs: dict[sp.Symbol, sp.Expr]) -> float:
-    value = expr.xreplace(subs).evalf(17)
-    if value.is_real and value.is_finite:
-        return float(value)
-    if value in (sp.oo, -sp.oo):
-        return float(value)
-    return float("nan")

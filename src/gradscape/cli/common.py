@@ -82,6 +82,8 @@ def point(text: str | None, f: Any) -> tuple[float, ...] | None:
     from gradscape.formula.parser import parse_number_list
 
     values = parse_number_list(text)
+    if not f.variables:  # a constant: the same value at every point
+        return ()
     if len(values) != len(f.variables):
         raise DomainError(
             f"--at needs {len(f.variables)} number(s), one per variable "

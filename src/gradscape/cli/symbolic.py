@@ -1,7 +1,7 @@
 """``diff``, ``grad``, ``hessian`` and ``eval``: exact results, printed as text or JSON.
 
-These commands import SymPy and the formula layer only — never NumPy kernels or Numba —
-so they start in about the time ``import sympy`` takes.
+These commands import SymPy and the formula layer only — never Numba — so they start in about
+the time ``import sympy`` takes; ``--at`` adds NumPy, whose kernels compute every number.
 """
 
 from __future__ import annotations
@@ -89,9 +89,7 @@ def _run_diff(args: argparse.Namespace) -> int:
         lines = [*_notes(f), derivation.to_text()]
     at = point(args.at, f)
     if at is not None:
-        from gradscape.calculus.function import Function
-
-        value = Function(d, f.variables).value_at(at)
+        value = float(f.evaluate(d, *at, backend="numpy"))
         payload["at"] = list(at)
         payload["value"] = value
         lines.append(f"at {coords(at)}: {number(value)}")
@@ -124,7 +122,7 @@ def _run_grad(args: argparse.Namespace) -> int:
         lines += ["", *("\n".join([d.to_text(), ""]) for d in derivations)]
     at = point(args.at, f)
     if at is not None:
-        values = f.gradient_at(at)
+        values = f.grad(*at, backend="numpy").tolist()
         payload["at"] = list(at)
         payload["value"] = list(values)
         lines.append(f"∇{f.name}{coords(at)} = ({', '.join(number(v) for v in values)})")
@@ -155,7 +153,7 @@ def _run_hessian(args: argparse.Namespace) -> int:
     ]
     at = point(args.at, f)
     if at is not None:
-        values = f.hessian_at(at)
+        values = f.hess(*at, backend="numpy").tolist()
         payload["at"] = list(at)
         payload["value"] = [list(row) for row in values]
         lines += [
@@ -179,7 +177,7 @@ def _add_eval(p: argparse.ArgumentParser) -> None:
 def _run_eval(args: argparse.Namespace) -> int:
     f = load_function(args)
     at = point(args.at, f)
-    value = f.value_at(at)
+    value = float(f(*at, backend="numpy"))
     payload = {
         "function": f.text,
         "variables": list(f.variables),

@@ -10,6 +10,12 @@ and Numba on the first compiled call, so symbolic commands never pay for the JIT
 [[2.0, 4.0], [6.0, 8.0]]
 """
 
-from gradscape.compile.kernel import AUTO_THRESHOLD, Kernel, build_gradient_kernel, build_kernel
+from gradscape.compile.kernel import (
+    AUTO_THRESHOLD,
+    Kernel,
+    build_gradient_kernel,
+    build_kernel,
+    have_numba,
+)
 
-__all__ = ["AUTO_THRESHOLD", "Kernel", "build_gradient_kernel", "build_kernel"]
+__all__ = ["AUTO_THRESHOLD", "Kernel", "build_gradient_kernel", "build_kernel", "have_numba"]

@@ -9,6 +9,11 @@ derivative taken from SymPy on that node alone. The gradient costs a small multi
 (Baur–Strassen), whatever the size of its symbolic form, and the program shares every
 subexpression that f shares.
 
+Where a part of f is undefined (log of a negative number, a root of one, a division by 0),
+f is, and so is its gradient: the values of such parts are summed and passed to the
+registry's ``defined`` head (0 for a number, NaN for NaN or ±inf), which is added to every
+component. Formulas with no such parts (polynomials, exp, sin...) pay nothing for it.
+
 The result is a :class:`~gradscape.compile.codegen.Program`, printed for NumPy and Numba like
 any other; both backends run the same operations, so they agree bit for bit.
 
@@ -53,6 +58,18 @@ def _order(root: sp.Expr, variables: frozenset[sp.Symbol]) -> list[sp.Basic]:
         stack.append((node, True))
         stack.extend((child, False) for child in reversed(_children(node)))
     return order
+
+
+def _restricted(node: sp.Basic) -> bool:
+    """Whether ``node`` can be undefined (NaN or infinite) at finite arguments."""
+    if node.is_Pow:
+        return not (node.exp.is_Integer and node.exp >= 0)
+    if node.is_Add or node.is_Mul:
+        return False
+    from gradscape.formula.registry import BY_HEAD
+
+    row = BY_HEAD.get(type(node))
+    return row is None or not row.domain.everywhere
 
 
 def _partials(node: sp.Basic, args: Sequence[sp.Basic], value: sp.Symbol,
@@ -111,6 +128,13 @@ def gradient_program(expr: sp.Expr, symbols: Sequence[sp.Symbol], *,
     grads = [sp.Add(*adjoint.get(s, [])) for s in symbols]
     if not order:  # f is a constant or a single variable
         grads = [sp.S.One if expr == s else sp.S.Zero for s in symbols]
+    parts = [ref[node] for node in order if _restricted(node)]
+    if parts:
+        from gradscape.formula.special import defined
+
+        guard = next(temps)
+        assignments.append((guard, defined(sp.Add(*parts))))
+        grads = [sp.Add(g, guard) for g in grads]
     outputs: list[sp.Basic] = [ref.get(expr, expr)] if with_value else []
     outputs += grads
     names: dict[sp.Basic, str] = {s: f"a{i}" for i, s in enumerate(symbols)}

@@ -23,12 +23,12 @@ import sympy as sp
 from gradscape.compile.nodes import (
     abs_term,
     add_terms,
+    coefficient,
     is_constant,
     number,
     pow_kind,
     pow_operands,
     refusal,
-    safe_float,
     split_mul,
 )
 from gradscape.errors import DomainError
@@ -99,6 +99,7 @@ class _Printer:
         self.varies = varies  # which loop axes each input varies along ("r", "c", "f")
         self.deps: dict[sp.Basic, frozenset[str]] = {}
         self.numba = backend == "numba"
+        self.dtype = dtype
         self.wrap = self.numba and dtype == "float32"  # Numba literals are float64 otherwise
         self.lines: list[str] = []
         self.helpers: set[str] = set()
@@ -130,7 +131,7 @@ class _Printer:
         return self._use(root, False)
 
     def _varies(self, node: sp.Basic, ops: list[sp.Basic]) -> frozenset[str]:
-        if node in self.varies:
+        if self.varies is not None and node in self.varies:
             return self.varies[node]
         return frozenset().union(*(self.deps[op] for op in ops))
 
@@ -199,7 +200,7 @@ class _Printer:
                 raise DomainError(
                     f"symbol {node} is not one of the kernel's inputs; pass it in symbols"
                 )
-            return self.literal(number(node))
+            return self.literal(number(node, self.dtype))
         if node.is_Add:
             terms = add_terms(node)
             parts = [("- " if abs_term(t)[1] else "+ ") + c for t, c in zip(terms, codes)]
@@ -234,11 +235,14 @@ class _Printer:
         return template.format(*codes, **consts)
 
     def _mul(self, node: sp.Basic, codes: list[str]) -> str:
+        # The rational coefficient is one correctly rounded literal: printing p and q apart
+        # made 2^1000/3^700 (~1e-33) into 1e301/inf = 0.
         coeff, num, _ = split_mul(node)
         negative = coeff < 0
-        p, q = abs(coeff).p, abs(coeff).q
-        top = ([self.literal(safe_float(p))] if p != 1 or not num else []) + codes[: len(num)]
-        bottom = ([self.literal(safe_float(q))] if q != 1 else []) + codes[len(num) :]
+        value, scale = coefficient(abs(int(coeff.p)), int(coeff.q), self.dtype)
+        lead = value != 1.0 or not num or scale is not None
+        top = ([self.literal(value)] if lead else []) + codes[: len(num)]
+        bottom = ([self.literal(scale)] if scale is not None else []) + codes[len(num) :]
         text = "*".join(top)
         if bottom:
             below = bottom[0] if len(bottom) == 1 else "(" + "*".join(bottom) + ")"

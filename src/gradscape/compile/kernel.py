@@ -10,6 +10,7 @@ array([[2., 4.],
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import math
 import threading
@@ -26,7 +27,7 @@ from gradscape.errors import DomainError
 if TYPE_CHECKING:
     import sympy as sp
 
-__all__ = ["Kernel", "build_kernel", "build_gradient_kernel", "AUTO_THRESHOLD"]
+__all__ = ["Kernel", "build_kernel", "build_gradient_kernel", "have_numba", "AUTO_THRESHOLD"]
 
 # "auto" switches to the compiled backend at this many points (256²). Per call the compiled
 # kernel already wins from ~10³ points on formulas such as Himmelblau or Ackley (and ties on
@@ -136,7 +137,7 @@ class Kernel:
         out = inputs.check_out(out, (self.n_out, *shape), dt)
         size = math.prod(shape)
         if backend == "auto":
-            backend = "numba" if size >= AUTO_THRESHOLD and _have_numba() else "numpy"
+            backend = "numba" if size >= AUTO_THRESHOLD and have_numba() else "numpy"
         if backend == "numpy" or size == 0:
             with np.errstate(all="ignore"):
                 return self._formula.numpy_fn(_DTYPES[dt])(*arrs, out)
@@ -168,7 +169,7 @@ class Kernel:
         >>> build_kernel([x * y, x + y], [x, y]).scalar()(2.0, 3.0)
         (6.0, 5.0)
         """
-        if not _have_numba():
+        if not have_numba():
             raise DomainError("Kernel.scalar() needs Numba; install it with pip install numba")
         return self._formula.numba_fn("float64", None)
 
@@ -233,7 +234,7 @@ def _kernel(key: str, make_program: Callable[[], Any], exprs: tuple, symbols: tu
             if len(_FORMULAS) > _MAX_FORMULAS:
                 _FORMULAS.popitem(last=False)
         _FORMULAS.move_to_end(key)
-    if backend == "numba" and not _have_numba():
+    if backend == "numba" and not have_numba():
         raise DomainError("backend 'numba' needs Numba; install it, or use backend='numpy'")
     if backend != "numba":
         formula.numpy_fn(_DTYPES[dt])  # NumPy kernels are cheap: build them eagerly
@@ -256,10 +257,11 @@ def _check_dtype(dtype: Any) -> np.dtype:
     return dt
 
 
-_NUMBA: list[bool] = []
+@functools.cache
+def have_numba() -> bool:
+    """Whether Numba is installed (looked up once, without importing it).
 
-
-def _have_numba() -> bool:
-    if not _NUMBA:
-        _NUMBA.append(importlib.util.find_spec("numba") is not None)
-    return _NUMBA[0]
+    >>> isinstance(have_numba(), bool)
+    True
+    """
+    return importlib.util.find_spec("numba") is not None

@@ -19,8 +19,8 @@ import sympy as sp
 from gradscape.errors import DomainError
 from gradscape.formula.registry import BY_HEAD
 
-__all__ = ["is_constant", "number", "add_terms", "abs_term", "split_mul", "safe_float",
-           "int_value", "pow_kind", "pow_operands", "refusal", "supported_heads"]
+__all__ = ["is_constant", "number", "round_rational", "coefficient", "add_terms", "abs_term",
+           "split_mul", "int_value", "pow_kind", "pow_operands", "refusal", "supported_heads"]
 
 SMALL_POWER = 4  # x**n for |n| <= 4 as repeated multiplication, larger n through pow
 _FOLDABLE = (sp.Add, sp.Mul, sp.Pow, sp.Number, sp.NumberSymbol, sp.core.numbers.ImaginaryUnit)
@@ -35,16 +35,83 @@ def is_constant(node: sp.Basic) -> bool:
     return all(isinstance(sub, _FOLDABLE) for sub in sp.preorder_traversal(node))
 
 
-def number(node: sp.Basic) -> float:
+def number(node: sp.Basic, dtype: str = "float64") -> float:
+    """A constant's value in ``dtype``: rationals correctly rounded, others from 30 digits.
+
+    >>> number(sp.Rational(2) ** 1000 / 3**700), number(2 * sp.pi, "float32")
+    (1.1094745901686211e-33, 6.2831854820251465)
+    """
     if node in (sp.zoo, sp.nan):  # undefined on the reals (e.g. 1/0 with no sign)
         return math.nan
-    value = sp.N(node, 30)
+    value = node if node.is_Rational else sp.N(node, 30)
     if not (value.is_Number and value.is_extended_real):
         raise DomainError(
             f"constant {node} is not a real number; kernels compute real values only "
             "(for a real cube root of a negative number use cbrt)"
         )
-    return float(value)
+    if value.is_infinite:
+        return math.inf if value > 0 else -math.inf
+    exact = sp.Rational(value)  # a Float's exact binary value
+    return round_rational(int(exact.p), int(exact.q), dtype)
+
+
+# Binary formats: significand bits, and the exponents of the smallest and largest normal numbers.
+_FORMATS = {"float64": (53, -1022, 1023), "float32": (24, -126, 127)}
+
+
+def round_rational(p: int, q: int, dtype: str = "float64") -> float:
+    """p/q (q > 0) rounded once, to nearest with ties to even, to ``dtype``; returned as a
+    Python float that holds that value exactly (inf past the largest finite number).
+
+    >>> round_rational(2**1000, 3**700), round_rational(-1, 3, "float32")
+    (1.1094745901686211e-33, -0.3333333432674408)
+    """
+    sign = -1.0 if p < 0 else 1.0
+    p = abs(p)
+    if p == 0:
+        return 0.0
+    prec, emin, emax = _FORMATS[dtype]
+    quantum = max(_floor_log2(p, q), emin) - prec + 1  # the weight of the last significand bit
+    n = _round_quotient(p, q, quantum)
+    if n.bit_length() - 1 + quantum > emax:
+        return sign * math.inf
+    return sign * math.ldexp(n, quantum)
+
+
+def coefficient(p: int, q: int, dtype: str = "float64") -> tuple[float, float | None]:
+    """A positive rational coefficient p/q as literals ``(c, None)``: the one correctly rounded
+    number, when it is a normal number of ``dtype``; else ``(top, bottom)`` with p/q =
+    top/bottom, ``bottom`` an exact power of two and ``top`` rounded once, both as near the
+    middle of the range as they can be, so top·x/bottom keeps every bit that fits.
+
+    >>> coefficient(1, 3)
+    (0.3333333333333333, None)
+    >>> top, bottom = coefficient(10**400, 7)
+    >>> top, bottom == 2.0**-663
+    (3.732629076086458e+199, True)
+    """
+    value = round_rational(p, q, dtype)
+    if 2.0 ** _FORMATS[dtype][1] <= value < math.inf:
+        return value, None
+    emin, emax = _FORMATS[dtype][1:]
+    k = min(max(-_floor_log2(p, q) // 2, emin), emax)  # scale both by 2^k
+    top = round_rational(p << max(k, 0), q << max(-k, 0), dtype)
+    return top, math.ldexp(1.0, k)
+
+
+def _floor_log2(p: int, q: int) -> int:
+    e = p.bit_length() - q.bit_length()  # floor(log2(p/q)) is e or e - 1
+    below = p < (q << e) if e >= 0 else (p << -e) < q
+    return e - 1 if below else e
+
+
+def _round_quotient(p: int, q: int, quantum: int) -> int:
+    """round(p / (q·2^quantum)), ties to even, in exact integer arithmetic."""
+    num, den = (p, q << quantum) if quantum >= 0 else (p << -quantum, q)
+    n, r = divmod(num, den)
+    if 2 * r > den or (2 * r == den and n & 1):
+        n += 1
+    return n
 
 
 def add_terms(node: sp.Basic) -> list[sp.Basic]:
@@ -76,13 +143,6 @@ def split_mul(node: sp.Basic) -> tuple[sp.Rational, list[sp.Basic], list[sp.Basi
         num.insert(0, coeff)
         coeff = sp.S.One
     return coeff, num, den
-
-
-def safe_float(n: int) -> float:
-    try:
-        return float(n)
-    except OverflowError:
-        return math.inf
 
 
 def int_value(exp: sp.Basic) -> int | None:

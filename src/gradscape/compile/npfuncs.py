@@ -32,6 +32,11 @@ def _heaviside(x: np.ndarray, h0: float) -> np.ndarray:
     return np.heaviside(x, h0)
 
 
+def _delta(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x)
+    return np.where((x < 0) | (x > 0), np.zeros_like(x), np.full_like(x, np.nan))
+
+
 def _erf(x: np.ndarray) -> np.ndarray:
     return _elementwise(_ERF, x)
 
@@ -55,6 +60,7 @@ NAMESPACE: dict[str, object] = {
     "_sigmoid": _sigmoid,
     "_softplus": _softplus,
     "_heaviside": _heaviside,
+    "_delta": _delta,
     "_erf": _erf,
     "_erfc": _erfc,
 }

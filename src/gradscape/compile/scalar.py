@@ -44,6 +44,13 @@ def _heaviside(x: float, h0: float) -> float:
     return x
 
 
+def _delta(x: float) -> float:
+    # The Dirac delta as a number: 0 away from 0, undefined (NaN) at 0 and for NaN.
+    if x > 0 or x < 0:
+        return F(0.0)
+    return F(math.nan)
+
+
 def _max(a: float, b: float) -> float:
     if a >= b or a != a:
         return a

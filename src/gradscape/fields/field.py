@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from gradscape.calculus.formula_function import FormulaFunction
 from gradscape.calculus.function import Function
 from gradscape.errors import DomainError
 
@@ -206,9 +207,8 @@ def _grid_shape(sizes: list[int]) -> tuple[int, ...]:
 
 def _fill(f: Function, coords: list[np.ndarray], out: np.ndarray, backend: str) -> None:
     """Write value and gradient for one slab of rows into ``out`` (1 + n, rows, ...)."""
-    if f.is_symbolic:
-        kernel = f._kernel("value_grad")
-        kernel(*coords, out=out, backend=backend, dtype=out.dtype)
+    if isinstance(f, FormulaFunction):
+        f.kernel("value_grad")(*coords, out=out, backend=backend, dtype=out.dtype)
         return
     with np.errstate(all="ignore"):
         out[0] = f(*coords)

@@ -52,7 +52,7 @@ from gradscape.formula.rows import (
     same,
     ufunc,
 )
-from gradscape.formula.special import cbrt, relu, sigmoid, softplus
+from gradscape.formula.special import cbrt, defined, relu, sigmoid, softplus
 
 __all__ = ["ROWS", "BY_HEAD", "TYPED", "ALIASES"]
 
@@ -203,10 +203,12 @@ ROWS: tuple[Row | Spelling, ...] = (
     # (SymPy's conventions, NaN in -> NaN out)
     Row("heaviside", sp.Heaviside, "step: 0 left of 0, 1 right of 0", REALS, PLAIN, None,
         same("_heaviside({0}, {1})", defaults=(sp.S.Half,)), arity=(1, 2), typeable=False),
-    # Zero almost everywhere, the value a grid can show. In NumPy an array, not the literal
-    # 0.0: 1/DiracDelta(x) must be inf like any 1/0, not Python's ZeroDivisionError.
-    Row("diracdelta", sp.DiracDelta, "Dirac delta: 0 away from 0", REALS, PLAIN, None,
-        Code("np.zeros_like({0})", "{zero}", "{zero}"), arity=(1, 2), typeable=False),
+    # Zero away from 0; at 0 no number: NaN, so |x|'' or sign'(x) there reads "undefined".
+    Row("diracdelta", sp.DiracDelta, "Dirac delta: 0 away from 0, undefined at 0", REALS,
+        PLAIN, None, helper("_delta"), arity=(1, 2), typeable=False),
+    # Added by the gradient kernels: 0 where its argument is finite, NaN where not.
+    Row("defined", defined, "0 where the argument is a number, NaN where it is not", REALS,
+        PLAIN, None, same("({zero}*{0})"), typeable=False),
     Row("max", sp.Max, "largest argument", REALS, PLAIN, None,
         Code("np.maximum({0}, {1})", "_max({0}, {1})", "_max({0}, {1})", fold=True),
         arity=(2,), typeable=False),

@@ -18,11 +18,12 @@ sigmoid(x)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 import sympy as sp
 
-__all__ = ["RealFunction", "sigmoid", "softplus", "relu", "cbrt", "SPECIAL_FUNCTIONS"]
+__all__ = ["RealFunction", "sigmoid", "softplus", "relu", "cbrt", "defined", "SPECIAL_FUNCTIONS"]
 
 
 class RealFunction(sp.Function):
@@ -34,10 +35,7 @@ class RealFunction(sp.Function):
 
     nargs = 1
     tex: ClassVar[str]
-
-    @staticmethod
-    def value(a: sp.Expr) -> sp.Expr:
-        raise NotImplementedError
+    value: ClassVar[Callable[[sp.Expr], sp.Expr]]  # a staticmethod in each subclass
 
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
@@ -153,6 +151,32 @@ class cbrt(RealFunction):  # noqa: N801
             if arg.is_negative:
                 return -cbrt(-arg)
         return None
+
+
+class defined(sp.Function):  # noqa: N801 - an internal head, never typed
+    """0 where its argument is a number, NaN where it is NaN or infinite.
+
+    The gradient kernels add it to every component, applied to the parts of f that are
+    undefined somewhere (log, roots, divisions...): a derivative is undefined wherever f
+    is, even where the derivative's own formula has a value (1/x for log(x) at -1).
+
+    >>> defined(sp.Integer(3)), defined(sp.oo)
+    (0, nan)
+    """
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, arg: sp.Expr) -> sp.Expr | None:
+        if arg.is_number:
+            return sp.S.Zero if arg.is_finite else sp.S.NaN
+        return None
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sp.S.Zero
+
+    def _eval_is_real(self) -> bool | None:
+        return True
 
 
 SPECIAL_FUNCTIONS: dict[str, type[RealFunction]] = {

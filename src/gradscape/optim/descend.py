@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from gradscape.compile import have_numba as _have_numba
 from gradscape.errors import DomainError
 from gradscape.optim.optimizers import Optimizer, lookup
 from gradscape.optim.oracle import Problem
@@ -127,7 +128,7 @@ def _run(fn: Any, opt: Optimizer, hp: dict[str, Any], starts: np.ndarray, rates:
 def _check_backend(backend: str, fn: Any, opt: Optimizer) -> str:
     if backend not in BACKENDS:
         raise DomainError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
-    fusable = fn.expr is not None and _have_numba()
+    fusable = fn.is_symbolic and _have_numba()
     if backend == "numba" and not fusable:
         why = "Numba is not installed" if not _have_numba() else \
             "f wraps Python code, not a formula"
@@ -135,12 +136,6 @@ def _check_backend(backend: str, fn: Any, opt: Optimizer) -> str:
     if backend == "auto":
         return "numba" if fusable else "numpy"
     return backend
-
-
-def _have_numba() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("numba") is not None
 
 
 def _check_steps(steps: Any) -> int:

@@ -26,7 +26,7 @@ Solution = tuple[tuple[sp.Expr, ...], tuple[float, ...]]  # exact coordinates, a
 
 def exact_stage(f: Any, budget: float, notes: list[str]) -> tuple[list, list, bool]:
     """(exact critical points, exact corner candidates, complete?) found within the budget."""
-    if budget <= 0 or getattr(f, "expr", None) is None:
+    if budget <= 0 or not f.is_symbolic:
         return [], [], False
     if "fork" not in multiprocessing.get_all_start_methods():
         notes.append("exact solving needs fork(), not available here: numeric results only")

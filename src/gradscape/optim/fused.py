@@ -307,7 +307,7 @@ def fused_loop(f: Any, opt: Optimizer) -> FusedLoop:
     """
     from gradscape.errors import DomainError
 
-    if f.expr is None:
+    if not f.is_symbolic:
         raise DomainError("the fused loop needs a formula; this Function wraps Python code "
                           "(use backend='numpy')")
     return FusedLoop(f, opt)

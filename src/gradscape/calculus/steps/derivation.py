@@ -6,7 +6,7 @@
 >>> d.held_constant, d.verified
 (('y',), True)
 >>> d.result
-y*(2*x + cos(x*y))
+2*x*y + y*cos(x*y)
 >>> print(d.to_text().splitlines()[0])
 ∂/∂x [x^2·y + sin(x·y)]   (y held constant)
 """
@@ -19,9 +19,10 @@ from typing import Any
 
 import sympy as sp
 
-from gradscape.calculus.steps.check import tidy, verify
+from gradscape.calculus.steps.check import verify
 from gradscape.calculus.steps.engine import derivation_tree
 from gradscape.calculus.steps.step import Step, latex, plain
+from gradscape.calculus.tidy import tidy
 from gradscape.errors import DomainError, LimitError
 
 __all__ = ["MAX_DEPTH", "MAX_NODES", "Derivation", "derive"]
@@ -131,7 +132,7 @@ def derive(expr: sp.Expr, var: sp.Symbol, *, variables: Sequence[sp.Symbol] = ()
     expr = expr.replace(sp.re, lambda u: u).replace(sp.im, lambda u: sp.S.Zero)
     held = tuple(v for v in variables if v != var)
     root = derivation_tree(expr, var, held, partial=len(variables) > 1)
-    result = tidy(root.result)
+    result = tidy(root.result, simplify=True)  # the rules' form is longer than it need be
     ok, how = verify(expr, var, result)
     return Derivation(expr, var, variables, root, result, ok, how, tuple(str(v) for v in held))
 

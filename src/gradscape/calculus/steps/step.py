@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sympy as sp
-from sympy.printing.str import StrPrinter
+
+from gradscape.calculus.display import FormulaPrinter
 
 __all__ = [
     "Math",
@@ -49,18 +50,9 @@ class Math:
 Part = str | sp.Basic | Math
 
 
-class _Printer(StrPrinter):
-    # abs() and max() as people write them; SymPy's str says Abs() and Max().
-    def _print_Abs(self, expr: sp.Abs) -> str:
-        return f"abs({self._print(expr.args[0])})"
-
-    def _print_Max(self, expr: sp.Max) -> str:
-        return f"max({', '.join(self._print(a) for a in expr.args)})"
-
-
 def plain(expr: sp.Basic) -> str:
     """Compact terminal form: ``^`` for powers and ``·`` for products."""
-    return _Printer().doprint(expr).replace("**", "^").replace("*", "·")
+    return FormulaPrinter().doprint(expr).replace("**", "^").replace("*", "·")
 
 
 def latex(expr: sp.Basic) -> str:
