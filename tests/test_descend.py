@@ -82,7 +82,9 @@ def test_each_method_reaches_a_published_minimum(method, name, himmelblau):
 @pytest.mark.parametrize("method", FUSED)
 def test_fused_loop_agrees_with_the_numpy_reference(method, himmelblau, starts):
     lr = 0.1 if method == "armijo" else None
-    kwargs = dict(method=method, lr=lr, steps=300, tol=1e-8, keep_paths=[0, 5, 599])
+    if not OPTIMIZERS[method].coordinatewise:  # the reference runs these start by start
+        starts = starts[:60]
+    kwargs = dict(method=method, lr=lr, steps=300, tol=1e-8, keep_paths=[0, 5, len(starts) - 1])
     fused = descend(himmelblau, starts, backend="numba", **kwargs)
     ref = descend(himmelblau, starts, backend="numpy", **kwargs)
     assert np.array_equal(fused.steps, ref.steps)

@@ -93,14 +93,14 @@ def test_one_function_shared_by_many_threads_builds_each_thing_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     builds = []
-    real_build = gradscape.compile.build_kernel
+    real_build = gradscape.compile.build_gradient_kernel  # value_grad: f and ∇f by reverse mode
 
     def slow_build(*args, **kwargs):  # widen the window in which two threads could race
         builds.append(args)
         time.sleep(0.05)
         return real_build(*args, **kwargs)
 
-    monkeypatch.setattr(gradscape.compile, "build_kernel", slow_build)
+    monkeypatch.setattr(gradscape.compile, "build_gradient_kernel", slow_build)
     f = Function("sin(x) y^2")
     start = threading.Barrier(8)
     results: list[tuple] = []

@@ -60,6 +60,7 @@ REFERENCE: dict[str, Callable[..., mpmath.mpf]] = {
     "relu": lambda a: max(mp.mpf(0), a),
     "heaviside": lambda a: mp.mpf(1 if a > 0 else 0),  # sample points avoid 0
     "diracdelta": lambda a: mp.mpf(0) if a != 0 else mp.nan,  # no number at 0
+    "defined": lambda a: mp.mpf(0),  # 0 at every number (NaN only for NaN and ±inf)
     "max": max, "min": min,
     # spellings
     "ln": mp.log, "log2": lambda a: mp.log(a, 2), "log10": mp.log10, "sqrt": mp.sqrt,

@@ -23,7 +23,7 @@ any other; both backends run the same operations, so they agree bit for bit.
 >>> prog = gradient_program((x**2 + y - 11)**2 + (x + y**2 - 7)**2, [x, y])
 >>> out = render(prog, "numba")
 >>> len(out.lines), out.outputs
-(6, ['((t4*t5) + t3)', '(t4 + (t3*t6))'])
+(6, ['((2.0*a0*t5) + t4)', '((2.0*a1*t4) + t5)'])
 """
 
 from __future__ import annotations
@@ -95,6 +95,18 @@ def _partials(node: sp.Basic, args: Sequence[sp.Basic], value: sp.Symbol,
     return [sp.diff(local, dummies[i]).xreplace(swap) if live[i] else None for i in range(k)]
 
 
+def _live(assignments: list[tuple[sp.Symbol, sp.Expr]], outputs: list[sp.Basic]
+          ) -> list[tuple[sp.Symbol, sp.Expr]]:
+    """The assignments the outputs need (f's own sums are dead without ``with_value``)."""
+    needed: set[sp.Basic] = set().union(*(o.free_symbols for o in outputs)) if outputs else set()
+    kept = []
+    for lhs, rhs in reversed(assignments):
+        if lhs in needed:
+            kept.append((lhs, rhs))
+            needed |= rhs.free_symbols
+    return kept[::-1]
+
+
 def gradient_program(expr: sp.Expr, symbols: Sequence[sp.Symbol], *,
                      with_value: bool = False) -> Program:
     """The program computing ∇expr (and first expr itself, with ``with_value``)."""
@@ -137,6 +149,7 @@ def gradient_program(expr: sp.Expr, symbols: Sequence[sp.Symbol], *,
         grads = [sp.Add(g, guard) for g in grads]
     outputs: list[sp.Basic] = [ref.get(expr, expr)] if with_value else []
     outputs += grads
+    assignments = _live(assignments, outputs)
     names: dict[sp.Basic, str] = {s: f"a{i}" for i, s in enumerate(symbols)}
     names.update({lhs: f"t{i}" for i, (lhs, _) in enumerate(assignments)})
     return Program(tuple(symbols), assignments, outputs, names)

@@ -158,6 +158,21 @@ class Kernel:
             out[...] = target.reshape(out.shape)
         return out
 
+    def rows(self, x: np.ndarray) -> np.ndarray:
+        """Every component at the rows of ``x`` (m, n_in) float64: shape (n_out, m).
+
+        The NumPy code with no checks or broadcasting: the reference loop calls it for one
+        or a few points at a time, where the checks would cost more than the formula.
+
+        >>> import numpy as np, sympy as sp
+        >>> x, y = sp.symbols("x y", real=True)
+        >>> build_kernel([x * y, x + y], [x, y]).rows(np.array([[2.0, 3.0]])).tolist()
+        [[6.0], [5.0]]
+        """
+        out = np.empty((self.n_out, len(x)))
+        with np.errstate(all="ignore"):
+            return self._formula.numpy_fn("float64")(*x.T, out)
+
     def scalar(self) -> Callable[..., Any]:
         """A Numba ``@njit`` function ``f(x0, ..., x_{n-1})`` for use inside other jitted code.
 

@@ -44,7 +44,24 @@ def as_function(f: Any) -> Any:
 
 
 def problem_of(f: Any) -> Problem:
-    """The NumPy view of f used by the reference loop: rows of points in, arrays out."""
+    """The NumPy view of f used by the reference loop: rows of points in, arrays out.
+
+    For a formula these are its kernels' NumPy code as the fused loops compile it (the
+    gradient by reverse mode, undefined wherever f is), called without checks; for Python
+    code, f's numeric derivatives.
+    """
+    if f.is_symbolic:
+        n = len(f.variables)
+        grad_k, value_k = f.kernel("grad"), f.kernel("value")
+        index = np.array([[min(i, j) * n - min(i, j) * (min(i, j) - 1) // 2 + abs(i - j)
+                           for j in range(n)] for i in range(n)])
+
+        def hess_rows(x: np.ndarray) -> np.ndarray:
+            upper = f.kernel("hess").rows(x)  # (n(n+1)/2, m), row by row
+            return upper[index].transpose(2, 0, 1)
+
+        return Problem(lambda x: grad_k.rows(x).T, lambda x: value_k.rows(x)[0], hess_rows)
+
     def grad(x: np.ndarray) -> np.ndarray:
         return np.asarray(f.grad(*x.T, backend="numpy")).T
 
