@@ -18,13 +18,14 @@ False
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -102,7 +103,8 @@ def load_module(
         sys.modules[name] = module
         try:
             if code is None:
-                spec.loader.exec_module(module)
+                with _compiling(path):  # one process compiles; the others then load its code
+                    spec.loader.exec_module(module)
             else:
                 exec(code, module.__dict__)
         except BaseException:
@@ -110,6 +112,33 @@ def load_module(
             raise
         _LOADED[slot] = module
         return module
+
+
+@contextlib.contextmanager
+def _compiling(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside ``path`` while its module is imported (and compiled).
+
+    Processes that import the same new module at once (test workers, Dask workers, a web
+    server's pool) would each pay the JIT; with the lock the first compiles and writes
+    Numba's cache, and the others find the machine code there. Without fcntl (Windows) or
+    a writable lock file, no lock: every process compiles, as before.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX
+        yield
+        return
+    try:
+        handle = open(path.with_suffix(".lock"), "a")  # noqa: SIM115 - held across the yield
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _write_once(folder: Path, name: str, source: str) -> Path | None:
