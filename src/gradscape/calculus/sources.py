@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, overload
 
 import sympy as sp
 
@@ -26,6 +26,10 @@ __all__ = ["variable_names", "check_variables", "read_callable", "signature_name
 Number: TypeAlias = float | int | sp.Expr
 
 
+@overload
+def variable_names(variables: Sequence[str] | str) -> tuple[str, ...]: ...
+@overload
+def variable_names(variables: None) -> None: ...
 def variable_names(variables: Sequence[str] | str | None) -> tuple[str, ...] | None:
     """Names from ``("x", "y")``, ``"x,y"`` or ``"x y"``; None stays None (infer them)."""
     if variables is None:

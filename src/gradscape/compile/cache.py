@@ -27,7 +27,10 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.abc import Loader
 
 __all__ = ["CODEGEN_VERSION", "cache_dir", "formula_key", "load_module"]
 
@@ -89,22 +92,25 @@ def load_module(
         path = None
         if directory is not None:
             path = _write_once(directory / "kernels", name, make_source(True))
+        loader: Loader | None = None
         if path is None:
             module = ModuleType(name)
             module.__file__ = f"<gradscape kernel {name}>"
             code = compile(make_source(False), module.__file__, "exec")
         else:
             spec = importlib.util.spec_from_file_location(name, path)
+            if spec is None or spec.loader is None:  # never for a .py file: say so if it were
+                raise ImportError(f"Python cannot load {path}")
             module = importlib.util.module_from_spec(spec)
-            code = None
+            loader, code = spec.loader, None
         # Numba finds a function's module through sys.modules, also when it reloads machine
         # code from its cache; an unregistered module would make every cache load fail.
         sys.modules[name] = module
         try:
-            if code is None:
-                spec.loader.exec_module(module)
-            else:
+            if code is not None:
                 exec(code, module.__dict__)
+            elif loader is not None:
+                loader.exec_module(module)
         except BaseException:
             del sys.modules[name]
             raise

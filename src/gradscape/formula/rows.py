@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import sympy as sp
 
@@ -112,9 +112,9 @@ def helper(name: str) -> Code:
     return Code(template, template, template)
 
 
-def same(template: str, **options: object) -> Code:
+def same(template: str, **options: Any) -> Code:
     """One template for every backend (operators, and calls that read alike everywhere)."""
-    return Code(template, template, template, **options)  # type: ignore[arg-type]
+    return Code(template, template, template, **options)
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,7 @@ class Row:
     rule: Derivative | None
     code: Code
     arity: tuple[int, ...] = (1,)  # argument counts accepted when typed
+    # None means the head itself: __post_init__ fills it in, so readers always get a callable.
     build: Callable[..., sp.Basic] = field(default=None)  # type: ignore[assignment]
     aliases: tuple[str, ...] = ()  # other spellings of the same call (arcsin for asin)
     typeable: bool = True  # False: appears only in derivatives, rewrites or conditions

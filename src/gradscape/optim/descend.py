@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -74,6 +74,21 @@ def problem_of(f: Any) -> Problem:
     return Problem(grad, value, hess)
 
 
+# One start as numbers gives a Trajectory; an array may hold one start or many.
+@overload
+def descend(
+    f: Any, start: Sequence[float], method: str = ..., lr: float | None = ..., steps: int = ...,
+    tol: float | None = ..., *, schedule: Schedule | str | None = ...,
+    keep_paths: bool | int | Sequence[int] | np.ndarray | None = ..., backend: str = ...,
+    **hyper: Any,
+) -> Trajectory: ...
+@overload
+def descend(
+    f: Any, start: Sequence[float] | np.ndarray, method: str = ..., lr: float | None = ...,
+    steps: int = ..., tol: float | None = ..., *, schedule: Schedule | str | None = ...,
+    keep_paths: bool | int | Sequence[int] | np.ndarray | None = ..., backend: str = ...,
+    **hyper: Any,
+) -> Trajectory | BatchResult: ...
 def descend(
     f: Any,
     start: Sequence[float] | np.ndarray,

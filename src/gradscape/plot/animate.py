@@ -83,6 +83,8 @@ class _Descent:
 class _Animation(FuncAnimation):
     """A FuncAnimation that remembers its figure, painter and length (for fast GIF writing)."""
 
+    _draw_was_started: bool  # FuncAnimation's own flag, which its type stubs leave out
+
     def __init__(self, fig: Figure, painter: Any, frames: int, interval: int) -> None:
         self.figure, self.painter, self.length = fig, painter, frames
         super().__init__(fig, painter, frames=frames, interval=interval, blit=False,

@@ -89,7 +89,8 @@ def contour_levels(values: np.ndarray, n: int = 20) -> Levels | None:
         levels = np.unique(levels)
         if levels.size >= 3:
             return Levels(levels, BoundaryNorm(levels, 256), log=True, constant=False)
-    levels = MaxNLocator(n).tick_values(lo, hi)
+    # matplotlib's stub says Sequence[float]; tick_values returns an ndarray
+    levels = MaxNLocator(n).tick_values(lo, hi)  # type: ignore[assignment]
     return Levels(levels, BoundaryNorm(levels, 256), log=False, constant=False)
 
 
