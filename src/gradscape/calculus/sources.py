@@ -24,6 +24,7 @@ __all__ = ["variable_names", "check_variables", "read_callable", "signature_name
            "callable_label", "realify", "exact", "Number"]
 
 Number: TypeAlias = float | int | sp.Expr
+"""A coordinate as users give it: a Python number or a SymPy one."""
 
 
 @overload

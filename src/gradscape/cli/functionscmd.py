@@ -41,6 +41,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+# This module's commands by name, as cli.main.COMMANDS finds them.
 SPECS = {
     "functions": CommandSpec(
         help="the library of standard test functions: formula, domain, minima, source",

@@ -323,6 +323,7 @@ class _progress:  # noqa: N801 - used like a function: `with _progress(...) as t
             self.bar.stop()
 
 
+# This module's commands by name, as cli.main.COMMANDS finds them.
 SPECS = {
     "field": CommandSpec(
         help="the tutorial's gradient-field figure for any formula (plot quiver, with its "

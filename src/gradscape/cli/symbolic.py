@@ -196,6 +196,7 @@ def _matrix_lines(cells: list[list[str]]) -> list[str]:
     return ["  [ " + "  ".join(c.rjust(w) for c, w in zip(row, widths)) + " ]" for row in cells]
 
 
+# This module's commands by name, as cli.main.COMMANDS finds them.
 SPECS = {
     "diff": CommandSpec(
         help="derivative of a formula (any order, any variable)",

@@ -5,11 +5,10 @@ then keeps the machine code beside it (``__pycache__``), so a second process ski
 The directory is ``$GRADSCAPE_CACHE_DIR``, else ``$XDG_CACHE_HOME/gradscape``, else
 ``~/.cache/gradscape``; ``GRADSCAPE_CACHE_DIR=off`` (or ``0``, ``none``) turns it off.
 
->>> import os
->>> os.environ["GRADSCAPE_CACHE_DIR"] = "off"
->>> cache_dir() is None
+>>> from unittest import mock
+>>> with mock.patch.dict("os.environ", {"GRADSCAPE_CACHE_DIR": "off"}):
+...     cache_dir() is None
 True
->>> del os.environ["GRADSCAPE_CACHE_DIR"]
 >>> import sympy as sp
 >>> x = sp.Symbol("x", real=True)
 >>> formula_key([x**2], [x]) == formula_key([x**3], [x])

@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 Growth = Literal["exp", "plain"]
+"""How fast a function grows with its argument, which says which size bound applies."""
 EXP: Growth = "exp"  # the value, or SymPy's evaluation of it, involves e^|a|: tighter bound
 PLAIN: Growth = "plain"  # any argument up to limits.MAX_ARGUMENT is cheap to evaluate
 
@@ -63,6 +64,7 @@ class Domain:
 
 
 REALS = Domain(((-math.inf, math.inf),))
+"""The domain of a function that is real everywhere."""
 
 
 def between(lo: float, hi: float = math.inf) -> Domain:

@@ -178,6 +178,7 @@ class defined(sp.Function):  # noqa: N801 - an internal head, never typed
         return True
 
 
+# The functions defined here, by name.
 SPECIAL_FUNCTIONS: dict[str, type[RealFunction]] = {
     "sigmoid": sigmoid,
     "softplus": softplus,

@@ -32,7 +32,9 @@ from gradscape.optim.schedules import Schedule, resolve_schedule
 __all__ = ["descend", "as_function", "problem_of", "BACKENDS", "MAX_STEPS"]
 
 BACKENDS = ("auto", "numba", "numpy")
+"""The values ``backend=`` takes."""
 MAX_STEPS = 10_000_000
+"""The most steps one run may take."""
 _MAX_PATH_FLOATS = 1 << 28  # 2 GiB of kept paths: beyond this, ask for fewer
 
 

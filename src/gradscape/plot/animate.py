@@ -36,6 +36,7 @@ __all__ = ["animate_descent", "animate_secant", "save_animation", "frame_steps",
            "ANIMATION_FORMATS"]
 
 ANIMATION_FORMATS = ("gif", "mp4")
+"""The file types an animation is saved as."""
 
 
 def frame_steps(length: int, frames: int) -> np.ndarray:

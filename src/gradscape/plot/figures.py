@@ -264,6 +264,7 @@ _DESCENT = ("starts", "methods", "lr", "steps")  # the fields of a descent run
 _CENTRE = {"at": "the middle of the window"}
 _TWO_THIRDS = {"at": "two thirds across the window"}
 
+# THE table of picture kinds: one Kind per ``gradscape plot KIND``.
 FIGURES: dict[str, Kind] = {
     "quiver": Kind(
         "∇f as arrows (the tutorial's figure)", (2,), _quiver,
@@ -331,7 +332,9 @@ FIGURES: dict[str, Kind] = {
         n=120, grid="grid points per axis of the contours", animated=True),
 }
 KINDS = tuple(FIGURES)
+"""The picture kinds, in the table's order."""
 
+# Kinds with other defaults, by command name.
 PRESETS: dict[str, Preset] = {
     # The tutorial's figure: 20×20 blue arrows over [-3, 3]², plt.subplots(figsize=(6, 6)).
     "field": Preset("quiver", {"x": (-3.0, 3.0), "y": (-3.0, 3.0), "n": 20, "color": "blue"},

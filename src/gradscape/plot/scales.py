@@ -35,7 +35,7 @@ MAGNITUDE_CMAP = "cividis"  # designed for colour-vision deficiency
 LINE_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#0072B2", "#F0E442",
                "#000000")
 LINE_STYLES = ("-", "--", "-.", ":")  # and dashes, so paths differ in grey scale too
-MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")  # shapes that stay apart in grey scale
 
 # Log-spaced levels when half the points lie in the lowest (or highest) 7% of the range: even
 # levels would paint half the picture in one or two bands (Rosenbrock's valley, Goldstein–Price).

@@ -48,6 +48,7 @@ class Math:
 
 
 Part: TypeAlias = str | sp.Basic | Math
+"""One part of a sentence: prose, an expression, or notation."""
 
 
 def plain(expr: sp.Basic) -> str:
