@@ -5,11 +5,10 @@ then keeps the machine code beside it (``__pycache__``), so a second process ski
 The directory is ``$GRADSCAPE_CACHE_DIR``, else ``$XDG_CACHE_HOME/gradscape``, else
 ``~/.cache/gradscape``; ``GRADSCAPE_CACHE_DIR=off`` (or ``0``, ``none``) turns it off.
 
->>> import os
->>> os.environ["GRADSCAPE_CACHE_DIR"] = "off"
->>> cache_dir() is None
+>>> from unittest import mock
+>>> with mock.patch.dict("os.environ", {"GRADSCAPE_CACHE_DIR": "off"}):
+...     cache_dir() is None
 True
->>> del os.environ["GRADSCAPE_CACHE_DIR"]
 >>> import sympy as sp
 >>> x = sp.Symbol("x", real=True)
 >>> formula_key([x**2], [x]) == formula_key([x**3], [x])
@@ -28,7 +27,10 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.abc import Loader
 
 __all__ = ["CODEGEN_VERSION", "cache_dir", "formula_key", "load_module"]
 
@@ -90,23 +92,26 @@ def load_module(
         path = None
         if directory is not None:
             path = _write_once(directory / "kernels", name, make_source(True))
+        loader: Loader | None = None
         if path is None:
             module = ModuleType(name)
             module.__file__ = f"<gradscape kernel {name}>"
             code = compile(make_source(False), module.__file__, "exec")
         else:
             spec = importlib.util.spec_from_file_location(name, path)
+            if spec is None or spec.loader is None:  # never for a .py file: say so if it were
+                raise ImportError(f"Python cannot load {path}")
             module = importlib.util.module_from_spec(spec)
-            code = None
+            loader, code = spec.loader, None
         # Numba finds a function's module through sys.modules, also when it reloads machine
         # code from its cache; an unregistered module would make every cache load fail.
         sys.modules[name] = module
         try:
-            if code is None:
-                with _compiling(path):  # one process compiles; the others then load its code
-                    spec.loader.exec_module(module)
-            else:
+            if code is not None:
                 exec(code, module.__dict__)
+            elif loader is not None and path is not None:
+                with _compiling(path):  # one process compiles; the others then load its code
+                    loader.exec_module(module)
         except BaseException:
             del sys.modules[name]
             raise
