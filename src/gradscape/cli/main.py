@@ -158,6 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from gradscape.errors import GradscapeError
 
     install_ascii_fallback()
+    _warnings_in_one_line()
     raw = list(sys.argv[1:] if argv is None else argv)
     first = next((a for a in raw if not a.startswith("-")), None)
     parser = build_parser(first if first in COMMANDS else None, arguments=first in COMMANDS)
@@ -192,6 +193,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             "(set GRADSCAPE_DEBUG=1 for the traceback, and please report it)\n"
         )
         return 1
+
+
+def _warnings_in_one_line() -> None:
+    """The kernel cache's warnings as ``gradscape: warning: ...`` (no source line)."""
+    import warnings
+
+    shown = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], *args: object,
+             **kwargs: object) -> None:
+        if category.__name__ == "CacheWarning":  # by name: no heavy import at start-up
+            sys.stderr.write(f"gradscape: warning: {message}\n")
+        else:
+            shown(message, category, *args, **kwargs)  # type: ignore[arg-type]
+
+    warnings.showwarning = show
 
 
 def _version() -> str:

@@ -2,6 +2,9 @@
 
 A kernel's source goes to ``<cache>/kernels/<key>_<variant>.py``; Numba's ``cache=True``
 then keeps the machine code beside it (``__pycache__``), so a second process skips the JIT.
+The cache is used only when no one else can write to it (:mod:`gradscape.compile.private`),
+generated text runs only after its file matches it by SHA-256, and a bad or unwritable
+entry costs a recompile, never a failure (:mod:`gradscape.compile.numba_cache`).
 The directory is ``$GRADSCAPE_CACHE_DIR``, else ``$XDG_CACHE_HOME/gradscape``, else
 ``~/.cache/gradscape``; ``GRADSCAPE_CACHE_DIR=off`` (or ``0``, ``none``) turns it off.
 
@@ -19,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.util
 import os
 import sys
 import tempfile
@@ -27,10 +29,11 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from importlib.abc import Loader
+from gradscape.compile import numba_cache
+from gradscape.compile.numba_cache import warn_once
+from gradscape.compile.private import UnsafeDirError, ensure_private
 
 __all__ = ["CODEGEN_VERSION", "cache_dir", "formula_key", "load_module"]
 
@@ -78,45 +81,88 @@ def formula_key(exprs: Sequence[Any], symbols: Sequence[Any]) -> str:
 def load_module(
     name: str, make_source: Callable[[bool], str], directory: Path | None
 ) -> ModuleType:
-    """Import generated code as module ``name``: from ``directory`` when given, else in memory.
+    """Run generated code as module ``name``, anchored in ``directory`` when it is private.
 
     ``make_source(on_disk)`` gives the module text; Numba can only keep machine code for a
-    module that has a file. On disk the file is created atomically and never overwritten
-    once right, so racing processes (and Numba's index, which records the file's
-    timestamp) all see one stable file.
+    module that has a file. What runs is always the text just generated, compiled in
+    memory: the file on disk (checked by SHA-256 against that text, rewritten atomically
+    when it differs) only tells Numba where its cache lives, and Python never reads or
+    writes bytecode for it. ``directory`` is used only if this user alone can write to it
+    (:mod:`gradscape.compile.private`); otherwise, or when a write fails, the module lives
+    in memory and one :class:`~gradscape.compile.numba_cache.CacheWarning` says why.
     """
     slot = (name, str(directory))
     with _LOCK:
         if slot in _LOADED:
             return _LOADED[slot]
-        path = None
-        if directory is not None:
-            path = _write_once(directory / "kernels", name, make_source(True))
-        loader: Loader | None = None
-        if path is None:
-            module = ModuleType(name)
-            module.__file__ = f"<gradscape kernel {name}>"
-            code = compile(make_source(False), module.__file__, "exec")
-        else:
-            spec = importlib.util.spec_from_file_location(name, path)
-            if spec is None or spec.loader is None:  # never for a .py file: say so if it were
-                raise ImportError(f"Python cannot load {path}")
-            module = importlib.util.module_from_spec(spec)
-            loader, code = spec.loader, None
-        # Numba finds a function's module through sys.modules, also when it reloads machine
-        # code from its cache; an unregistered module would make every cache load fail.
-        sys.modules[name] = module
-        try:
-            if code is not None:
-                exec(code, module.__dict__)
-            elif loader is not None and path is not None:
-                with _compiling(path):  # one process compiles; the others then load its code
-                    loader.exec_module(module)
-        except BaseException:
-            del sys.modules[name]
-            raise
+        module = None
+        folder = None if directory is None else _private_folder(directory)
+        if folder is not None:
+            module = _from_disk(name, make_source(True), folder)
+        if module is None:
+            module = _execute(name, make_source(False), f"<gradscape kernel {name}>")
         _LOADED[slot] = module
         return module
+
+
+def _private_folder(directory: Path) -> Path | None:
+    """``directory/kernels`` once it (and Numba's cache beside it) is checked private."""
+    numba_dir = _numba_cache_dir()
+    try:
+        folder = ensure_private(directory, "kernels", "__pycache__").parent
+        if numba_dir:  # Numba would keep its pickles there instead: check it too
+            ensure_private(Path(numba_dir))
+    except UnsafeDirError as err:
+        risk = ("others could plant code there that would run as you"
+                if err.risky else "nothing can be kept there")
+        fix = (f"if the folder is yours, 'chmod 700 {err.path}' (or delete it)"
+               if err.risky else "create it or point to another one")
+        warn_once(f"unsafe:{err.path}", (
+            f"not using the kernel cache: {err}, so {risk}; kernels are compiled in memory "
+            f"for this run. Fix: {fix}, or set GRADSCAPE_CACHE_DIR to a folder of your own "
+            "(or 'off')"))
+        return None
+    if numba_dir is not None:
+        numba_cache.guard(str(folder / "__pycache__"))
+    return folder
+
+
+def _numba_cache_dir() -> str | None:
+    """``NUMBA_CACHE_DIR`` as Numba read it ("" when unset), or None without Numba."""
+    try:
+        from numba.core import config
+    except ImportError:  # pragma: no cover - the NumPy backend never writes modules
+        return None
+    return str(getattr(config, "CACHE_DIR", "") or "")
+
+
+def _from_disk(name: str, source: str, folder: Path) -> ModuleType | None:
+    path = folder / f"{name}.py"
+    try:
+        _write_verified(path, source.encode("utf-8"))
+    except OSError as err:  # full disk, read-only: the run goes on in memory
+        warn_once(f"write:{folder}", (
+            f"could not write the kernel cache in {folder} ({err.strerror}); kernels are "
+            "compiled in memory for this run. Free some disk space, or set "
+            "GRADSCAPE_CACHE_DIR to a writable folder of your own (or 'off')"))
+        return None
+    with _compiling(path):  # one process compiles; the others then load its code
+        return _execute(name, source, str(path))
+
+
+def _execute(name: str, source: str, filename: str) -> ModuleType:
+    module = ModuleType(name)
+    module.__file__ = filename
+    code = compile(source, filename, "exec", dont_inherit=True)
+    # Numba finds a function's module through sys.modules, also when it reloads machine
+    # code from its cache; an unregistered module would make every cache load fail.
+    sys.modules[name] = module
+    try:
+        exec(code, module.__dict__)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
 
 
 @contextlib.contextmanager
@@ -146,26 +192,32 @@ def _compiling(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _write_once(folder: Path, name: str, source: str) -> Path | None:
-    path = folder / f"{name}.py"
+def _write_verified(path: Path, data: bytes) -> None:
+    """Make ``path`` hold exactly ``data``: a file whose SHA-256 differs (torn, stale or
+    foreign) is replaced atomically; a right one is left alone (Numba's index records it)."""
+    want = hashlib.sha256(data).digest()
+    if _digest(path) == want:
+        return
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
     try:
-        if path.exists() and path.read_text(encoding="utf-8") == source:
-            return path
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(source)
-            try:
-                os.link(tmp, path)  # atomic create-if-absent: a racing writer's file wins
-            except FileExistsError:
-                if path.read_text(encoding="utf-8") != source:  # torn or foreign file
-                    os.replace(tmp, path)
-            except OSError:  # no hard links on this filesystem
+            os.link(tmp, path)  # atomic create-if-absent: a racing writer's file wins
+        except FileExistsError:
+            if _digest(path) != want:
                 os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        return path
+        except OSError:  # no hard links on this filesystem
+            os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def _digest(path: Path) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
-        return None  # read-only or missing home: fall back to an in-memory module
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        return hashlib.sha256(handle.read()).digest()
