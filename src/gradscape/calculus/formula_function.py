@@ -28,8 +28,9 @@ from gradscape.calculus.evaluation import Evaluation
 from gradscape.calculus.function import Function, Source
 from gradscape.calculus.sources import Number
 from gradscape.calculus.tidy import tidy
-from gradscape.errors import DomainError
+from gradscape.errors import DomainError, LimitError
 from gradscape.formula.library import lookup
+from gradscape.formula.limits import differentiation_problem, recursion_bounded
 from gradscape.formula.parser import parse
 
 if TYPE_CHECKING:
@@ -139,7 +140,11 @@ class FormulaFunction(Evaluation, Function):
         """
         if isinstance(order, bool) or not isinstance(order, int) or not 0 <= order <= 20:
             raise DomainError(f"derivative order must be an integer from 0 to 20, got {order!r}")
-        return tidy(sp.diff(self.expr, self.symbol(wrt), order))
+        symbol, result = self.symbol(wrt), self.expr
+        for k in range(order):  # one order at a time: each result is bounded before the next
+            result = _diff(result, symbol, "the formula" if k == 0 else f"derivative {k}")
+        with recursion_bounded("the derivative"):
+            return tidy(result)
 
     def partial(self, wrt: str) -> sp.Expr:
         """∂f/∂wrt.
@@ -156,9 +161,11 @@ class FormulaFunction(Evaluation, Function):
         >>> FormulaFunction("x^2 y").gradient
         (2*x*y, x**2)
         """
-        return self._once(
-            "gradient", lambda: tuple(tidy(sp.diff(self.expr, s)) for s in self.symbols)
-        )
+        def build() -> tuple[sp.Expr, ...]:
+            with recursion_bounded("the gradient"):
+                return tuple(tidy(_diff(self.expr, s, "the formula")) for s in self.symbols)
+
+        return self._once("gradient", build)
 
     @property
     def hessian(self) -> sp.ImmutableMatrix:
@@ -176,7 +183,9 @@ class FormulaFunction(Evaluation, Function):
         rows = [[sp.S.Zero] * n for _ in range(n)]
         for i, gi in enumerate(self.gradient):
             for j in range(i, n):
-                rows[i][j] = rows[j][i] = tidy(sp.diff(gi, self.symbols[j]))
+                with recursion_bounded("the Hessian"):
+                    second = _diff(gi, self.symbols[j], f"∂f/∂{self.variables[i]}")
+                    rows[i][j] = rows[j][i] = tidy(second)
         return sp.ImmutableMatrix(n, n, [c for row in rows for c in row])
 
     @property
@@ -296,3 +305,13 @@ def jacobian(
         sorted({v for f in parsed for v in f.variables})
     )
     return sp.Matrix([FormulaFunction(f.expr, names).gradient for f in parsed])
+
+
+def _diff(expr: sp.Expr, symbol: sp.Symbol, what: str) -> sp.Expr:
+    """d(expr)/d(symbol), refused up front when ``expr`` is too deep or big to differentiate
+    (see :func:`gradscape.formula.limits.differentiation_problem`)."""
+    problem = differentiation_problem(expr, what)
+    if problem:
+        raise LimitError(problem, hint="differentiate a smaller formula, or a lower order")
+    with recursion_bounded(what):
+        return sp.diff(expr, symbol)

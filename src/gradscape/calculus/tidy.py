@@ -24,6 +24,7 @@ import sympy as sp
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 
 from gradscape.calculus.realvalues import same_real_values
+from gradscape.formula.limits import expansion_problem
 
 __all__ = ["REWRITES", "SIMPLIFY_OPS", "simplified", "tidy"]
 
@@ -58,7 +59,11 @@ def simplified(expr: sp.Expr) -> sp.Expr | None:
 
 
 def _rational_factor(expr: sp.Expr) -> sp.Expr | None:
-    return sp.factor(sp.cancel(expr)) if expr.is_rational_function() else None
+    # cancel() multiplies out first: (x+y)^999 would become 1000 terms, then take minutes
+    # to factor back. Only rational functions whose expansion stays small are tried.
+    if not expr.is_rational_function() or expansion_problem(expr):
+        return None
+    return sp.factor(sp.cancel(expr))
 
 
 # The rewrites tidy tries: (rewrite, largest input in operations, only with simplify=True).

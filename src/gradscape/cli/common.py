@@ -180,10 +180,10 @@ def save_or_show(fig: Any, output: str | None, show: bool, dpi: int = 100) -> No
         ext = os.path.splitext(output)[1].lower().lstrip(".")
         if ext not in STILL_FORMATS:
             raise DomainError(f"cannot write '.{ext}' figures; use .png, .svg or .pdf")
-        folder = os.path.dirname(output)
-        if folder:
-            os.makedirs(folder, exist_ok=True)
-        fig.savefig(output, dpi=dpi)
+        from gradscape.cli.outputs import writing
+
+        with writing(output):  # creates a missing folder; an OSError is a one-line error
+            fig.savefig(output, dpi=dpi)
     if show:
         plt.show()
     plt.close(fig)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from gradscape.cli import options
+from gradscape.cli import bounds, options
 from gradscape.cli.common import CommandSpec, emit
 
 __all__ = ["SPECS"]
@@ -32,6 +32,11 @@ def _run(args: argparse.Namespace) -> int:
     tune = args.tune if args.tune is not None else args.lr is None
     if tune and args.lr is not None:
         raise DomainError("--tune picks the learning rates itself; drop --lr or --tune")
+    dims, paths = len(f.variables), len(methods)
+    per_step = 16 * (dims + 3) * (4 if tune else 1)
+    bounds.check("--steps", args.steps, bounds.steps_cap(dims, paths, tune),
+                 f"for {paths} {'tuned ' if tune else ''}method(s) in {dims} variable(s) "
+                 f"({per_step} bytes a kept step each; about 1 GB in all)")
     runs = []
     for m in methods:
         own = {k: v for k, v in hyper.items() if k in {h.name for h in lookup(m).hyper}}

@@ -35,6 +35,10 @@ def _run(args: argparse.Namespace) -> int:
         domain = f.library.domain if f.library else ((-3.0, 3.0),) * n
         box = tuple(axis_range(given[i] if i < 3 else None, tuple(domain[i]), "xyz"[min(i, 2)])
                     for i in range(n))
+    from gradscape.cli import bounds
+
+    bounds.check("--budget", args.budget, bounds.MAX_BUDGET, "seconds (the exact stage "
+                 "rarely finishes later if it has not by then; the numeric search follows)")
     points = critical_points(f, box, symbolic_budget=args.budget)
     payload = {"function": f.text, "variables": list(f.variables),
                "points": [p.to_dict() for p in points],

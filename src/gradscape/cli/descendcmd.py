@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from gradscape.cli import options
+from gradscape.cli import bounds, options
 from gradscape.cli.common import CommandSpec, emit
 
 __all__ = ["SPECS"]
@@ -21,6 +21,9 @@ def _run(args: argparse.Namespace) -> int:
     from gradscape.optim.descend import descend
 
     f = load_function(args)
+    dims = len(f.variables)
+    bounds.check("--steps", args.steps, bounds.steps_cap(dims, 1), f"for a descent in {dims} "
+                 f"variable(s) ({16 * (dims + 3)} bytes a kept step; about 1 GB in all)")
     t = descend(f, options.start(args.start, f), args.method, lr=args.lr, steps=args.steps,
                 tol=options.tol(args.tol), schedule=args.schedule,
                 **options.hyper(args.set, [args.method]))

@@ -180,6 +180,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GradscapeError as err:
         sys.stderr.write(f"gradscape: error: {err}\n")
         return 2
+    except RecursionError:  # a bound missed it: still the input's fault, said in one line
+        sys.stderr.write("gradscape: error: the formula is nested too deeply to work with — "
+                         "use fewer levels of powers and calls inside each other\n")
+        return 2
     except KeyboardInterrupt:
         sys.stderr.write("gradscape: interrupted\n")
         return 130

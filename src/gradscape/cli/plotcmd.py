@@ -17,6 +17,7 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from gradscape.cli import bounds
 from gradscape.cli.common import (
     STILL_FORMATS,
     CommandSpec,
@@ -25,6 +26,7 @@ from gradscape.cli.common import (
     axis_range,
     emit,
 )
+from gradscape.cli.outputs import check_output, writing
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -204,6 +206,8 @@ def _target(args: argparse.Namespace, kind: Any) -> bool:
     from gradscape.plot.animate import ANIMATION_FORMATS
 
     name = args.picture
+    if args.output:
+        check_output(args.output)
     if not args.output and not args.show:
         raise DomainError("say where the picture goes: -o FILE ("
                           + ("png, svg, pdf; gif or mp4 for animations" if kind.animated
@@ -236,7 +240,12 @@ def _run(args: argparse.Namespace) -> int:
             raise DomainError(f"-{'-' * (len(name) > 1)}{name} must be a positive integer, "
                               f"got {value}")
     f = load_function(args)
-    options = _options(args, kind, max(len(f.variables), min(kind.dims)))
+    dims = max(len(f.variables), min(kind.dims))
+    options = _options(args, kind, dims)
+    bounds.check_picture(kind, preset.size if preset else kind.size, dims,
+                         {**(preset.options if preset else {}),
+                          **{k: v for k, v in options.items() if v is not None}},
+                         args.dpi, (args.output or "").lower().endswith(".gif"), moving)
     import matplotlib
 
     if not args.show:
@@ -259,7 +268,7 @@ def _run(args: argparse.Namespace) -> int:
         from gradscape.plot.animate import save_animation
 
         frames = getattr(args, "frames", None) or kind.default("frames")
-        with _progress(True, f"writing {frames} frames") as tick:
+        with _progress(True, f"writing {frames} frames") as tick, writing(args.output):
             save_animation(pic.animation, args.output, fps=args.fps, dpi=args.dpi, progress=tick)
         if args.show:
             import matplotlib.pyplot as plt

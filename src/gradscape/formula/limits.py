@@ -12,10 +12,13 @@ numbers). Going over a bound raises :class:`~gradscape.errors.LimitError` naming
 
 from __future__ import annotations
 
+import contextlib
 import math
+from collections.abc import Iterator
 
 import sympy as sp
 
+from gradscape.errors import LimitError
 from gradscape.formula.rows import EXP, PLAIN, Growth
 
 __all__ = [
@@ -34,6 +37,14 @@ __all__ = [
     "MAX_ARGUMENT",
     "MAX_EXP_ARGUMENT",
     "argument_problem",
+    "MAX_DIFF_DEPTH",
+    "MAX_DIFF_NODES",
+    "MAX_EXPANDED_TERMS",
+    "MAX_EXPANDED_DEGREE",
+    "tree_size",
+    "differentiation_problem",
+    "expansion_problem",
+    "recursion_bounded",
 ]
 
 # --- the bounds ----------------------------------------------------------------------
@@ -49,6 +60,17 @@ MAX_ROOT_DIGITS = 100  # digits of an exact number under a root or function (fac
 MAX_SYMBOLIC_EXPONENT = 1000  # |n| in x^n: repeated differentiation grows with n
 MAX_ARGUMENT = 1e100  # |a| for a function of a number, f(a)
 MAX_EXP_ARGUMENT = 6900  # |a| in exp(a) and kin: e^6900 has about MAX_RESULT_DIGITS digits
+# What may be differentiated: SymPy's diff, printing and tidying recurse once (or more) per
+# level, and Python's recursion limit of 1000 frames ends near 200 levels; each derivative
+# can double the depth (a tower t^t^...^t of 62 levels has a derivative 124 deep). Work
+# grows with the tree's size counted without sharing (a second derivative of 20,000 nodes
+# takes seconds).
+MAX_DIFF_DEPTH = 100
+MAX_DIFF_NODES = 20_000
+# What a polynomial rewrite (expand, cancel, factor) may create: (x+y)^1000 expands to 1001
+# terms with 300-digit coefficients, and factoring them back takes minutes.
+MAX_EXPANDED_TERMS = 400
+MAX_EXPANDED_DEGREE = 60
 
 
 def power_problem(base: sp.Expr, exp: sp.Expr) -> str | None:
@@ -121,6 +143,111 @@ def argument_problem(function: str, args: tuple[sp.Expr, ...],
         if size is not None and size > bound:
             return f"{function} of a number about {size:.3g} (more than {bound:.3g} in size)"
     return None
+
+
+def tree_size(expr: sp.Basic, cap: int = MAX_DIFF_NODES) -> tuple[int, int]:
+    """(nodes, depth) of ``expr`` as a tree (shared parts counted each time), counting
+    stopped just past ``cap`` nodes; an explicit stack, so any depth is fine.
+
+    >>> x = sp.Symbol("x")
+    >>> tree_size(sp.sin(x**2) + x)
+    (6, 4)
+    """
+    nodes, depth, stack = 0, 0, [(expr, 1)]
+    while stack and nodes <= cap:
+        node, level = stack.pop()
+        nodes += 1
+        depth = max(depth, level)
+        stack.extend((arg, level + 1) for arg in node.args)
+    return nodes, depth
+
+
+def differentiation_problem(expr: sp.Basic, what: str = "the formula") -> str | None:
+    """Why ``expr`` must not be differentiated (too deep or too big), or None.
+
+    >>> t = sp.Symbol("t")
+    >>> tower = t
+    >>> for _ in range(120):
+    ...     tower = t**tower
+    >>> differentiation_problem(tower)
+    'the formula is nested 121 deep (more than 100) to differentiate'
+    """
+    nodes, depth = tree_size(expr)
+    if depth > MAX_DIFF_DEPTH:
+        return f"{what} is nested {depth} deep (more than {MAX_DIFF_DEPTH}) to differentiate"
+    if nodes > MAX_DIFF_NODES:
+        return f"{what} has over {MAX_DIFF_NODES} parts, too many to differentiate"
+    return None
+
+
+def expansion_problem(expr: sp.Basic) -> str | None:
+    """Why multiplying ``expr`` out would be too big (degree or number of terms), or None.
+
+    Estimated bottom-up without expanding: a sum adds terms, a product multiplies them, and
+    a power (a + b + ...)^n of t terms has up to C(n + t - 1, t - 1).
+
+    >>> x, y = sp.symbols("x y")
+    >>> expansion_problem((x + y) ** 1000)
+    'multiplying out gives degree 1000 (more than 60)'
+    >>> expansion_problem((x + y) ** 3 * (x - 1)) is None
+    True
+    """
+    size: dict[sp.Basic, tuple[float, float]] = {}  # node -> (terms, degree)
+    stack: list[tuple[sp.Basic, bool]] = [(expr, False)]
+    while stack:
+        node, ready = stack.pop()
+        if node in size:
+            continue
+        if not ready and node.args and (node.is_Add or node.is_Mul or node.is_Pow):
+            stack.append((node, True))
+            stack.extend((arg, False) for arg in node.args)
+            continue
+        size[node] = _expanded(node, size)
+    terms, degree = size[expr]
+    if degree > MAX_EXPANDED_DEGREE:
+        return f"multiplying out gives degree {degree:.0f} (more than {MAX_EXPANDED_DEGREE})"
+    if terms > MAX_EXPANDED_TERMS:
+        return f"multiplying out gives about {terms:.3g} terms (more than {MAX_EXPANDED_TERMS})"
+    return None
+
+
+def _expanded(node: sp.Basic, size: dict[sp.Basic, tuple[float, float]]) -> tuple[float, float]:
+    if node.is_number:
+        return 1.0, 0.0
+    if node.is_Add:
+        parts = [size[a] for a in node.args]
+        return sum(t for t, _ in parts), max(d for _, d in parts)
+    if node.is_Mul:
+        parts = [size[a] for a in node.args]
+        return math.prod(t for t, _ in parts), sum(d for _, d in parts)
+    if node.is_Pow and node.exp.is_Integer:
+        terms, degree = size[node.base]
+        n = abs(int(node.exp))
+        if n > 10**6:
+            return math.inf, math.inf
+        count = math.comb(n + int(min(terms, 10**6)) - 1, n) if terms > 1 else 1
+        return float(min(count, 10**300)), degree * n
+    return 1.0, 1.0  # a symbol, function or symbolic power: one generator
+
+
+@contextlib.contextmanager
+def recursion_bounded(what: str) -> Iterator[None]:
+    """Turn a RecursionError inside the block into a LimitError about ``what``.
+
+    >>> try:
+    ...     with recursion_bounded("the Hessian"):
+    ...         raise RecursionError
+    ... except LimitError as err:
+    ...     print(err.problem)
+    the Hessian is nested too deeply to compute
+    """
+    try:
+        yield
+    except RecursionError:
+        raise LimitError(
+            f"{what} is nested too deeply to compute",
+            hint="use fewer levels of powers and calls inside each other",
+        ) from None
 
 
 def _digits(r: sp.Rational) -> int:
