@@ -21,7 +21,7 @@ demo: $(STAMP)
 	$(VENV)/bin/gradscape field "x^2 + y^2" -o out/gradient-field.png
 
 test: $(STAMP)
-	$(PY) -m ruff check src tests bench examples
+	$(PY) -m ruff check src tests bench examples fuzz
 	$(PY) -m mypy
 	$(PY) -m pytest -n 2 -q
 
@@ -30,7 +30,7 @@ bench: $(STAMP)
 
 # ruff, then mypy (strict on src/gradscape: see [tool.mypy] in pyproject.toml)
 lint: $(STAMP)
-	$(PY) -m ruff check src tests bench examples
+	$(PY) -m ruff check src tests bench examples fuzz
 	$(PY) -m mypy
 
 clean:

@@ -1,0 +1,40 @@
+"""``python -m fuzz --cases N --seed S --jobs J``: run the harness, print a summary and every
+problem (as JSON lines with the case's seed, index and text, for replay)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from fuzz.runner import run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m fuzz", description=__doc__.split("\n")[0])
+    parser.add_argument("--cases", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--first", type=int, default=0, help="index of the first case")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes")
+    parser.add_argument("--numba-every", type=int, default=25,
+                        help="also check the Numba kernels on every N-th case (0: never)")
+    parser.add_argument("--replay", type=int, help="run one case in this process, verbosely")
+    args = parser.parse_args(argv)
+    if args.replay is not None:
+        from fuzz.case import run_case
+        from fuzz.generate import case_text
+
+        print(json.dumps(run_case(case_text(args.seed, args.replay), numba=True), default=str))
+        return 0
+
+    def log(found: dict[str, object]) -> None:
+        print(json.dumps(found, ensure_ascii=True), flush=True)
+
+    summary = run(args.cases, args.seed, args.jobs, args.numba_every, args.first, log)
+    problems = summary.pop("problems")
+    print(json.dumps({**summary, "problems": len(problems)}), flush=True)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""Run cases in worker processes with per-case limits: 5 s of CPU time (a case over it is a
+hang) and 1 GB of memory (peak resident size; each worker also has a 4 GB address-space
+limit as a backstop). A worker that stops answering is killed and replaced."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import resource
+import signal
+import time
+from collections import Counter
+from typing import Any
+
+__all__ = ["run", "TIME_LIMIT", "MEMORY_LIMIT"]
+
+TIME_LIMIT = 5.0  # seconds of CPU per case
+MEMORY_LIMIT = 1 << 30  # bytes of peak resident memory
+_HARD_WAIT = 60.0  # wall seconds before a silent worker is killed (the machine is shared)
+_RECYCLE = 150  # cases per worker: keeps each worker's peak memory attributable
+
+
+class _HangError(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise _HangError
+
+
+def _worker(conn: Any, numba_every: int) -> None:
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+    signal.signal(signal.SIGPROF, _alarm)
+    from fuzz.case import run_case
+    from fuzz.generate import case_text
+
+    while True:
+        job = conn.recv()
+        if job is None:
+            return
+        seed, index = job
+        text = case_text(seed, index)
+        start = time.process_time()
+        signal.setitimer(signal.ITIMER_PROF, TIME_LIMIT)
+        try:
+            report = run_case(text, numba=numba_every > 0 and index % numba_every == 0)
+        except _HangError:
+            report = {"text": text, "outcome": "hang", "problems": [("hang", "over 5 s")]}
+        finally:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+        report["cpu"] = time.process_time() - start
+        report["rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        if report["rss"] > MEMORY_LIMIT:
+            report["problems"].append(("memory", f"peak {report['rss'] / 2**20:.0f} MB"))
+        report["index"] = index
+        conn.send(report)
+
+
+def run(cases: int, seed: int = 0, jobs: int = 2, numba_every: int = 25,
+        first: int = 0, log: Any = None) -> dict[str, Any]:
+    """Run cases ``first`` … ``first + cases - 1`` of ``seed``; a summary with every problem."""
+    ctx = mp.get_context("spawn")
+    pending = list(range(first, first + cases))[::-1]
+    workers: list[list[Any]] = []  # [process, connection, job, started, done]
+    summary: dict[str, Any] = {"cases": 0, "outcomes": Counter(), "problems": [], "checked": 0,
+                               "max_cpu": 0.0, "max_rss": 0, "seconds": 0.0}
+    began = time.perf_counter()
+
+    def spawn() -> list[Any]:
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_worker, args=(child, numba_every), daemon=True)
+        proc.start()
+        return [proc, parent, None, 0.0, 0]
+
+    def give(w: list[Any]) -> None:
+        if pending:
+            w[2], w[3] = pending.pop(), time.perf_counter()
+            w[1].send((seed, w[2]))
+        else:
+            w[2] = None
+
+    for _ in range(max(1, jobs)):
+        w = spawn()
+        workers.append(w)
+        give(w)
+    while any(w[2] is not None for w in workers):
+        for i, w in enumerate(workers):
+            if w[2] is None:
+                continue
+            if w[1].poll(0.05):
+                try:
+                    report = w[1].recv()
+                except EOFError:  # the worker died (killed for memory, crashed)
+                    report = {"index": w[2], "outcome": "crash",
+                              "problems": [("crash", f"worker exit {w[0].exitcode}")]}
+            elif time.perf_counter() - w[3] > _HARD_WAIT or not w[0].is_alive():
+                report = {"index": w[2], "outcome": "hang",
+                          "problems": [("hang", "no answer; worker killed")]}
+                w[0].kill()
+            else:
+                continue
+            _record(summary, report, seed, log)
+            w[4] += 1
+            if not w[0].is_alive() or w[4] >= _RECYCLE or report["outcome"] in ("hang", "crash"):
+                if w[0].is_alive():
+                    w[1].send(None)
+                    w[0].join(10)
+                w = workers[i] = spawn()
+            give(w)
+    for w in workers:
+        if w[0].is_alive():
+            w[1].send(None)
+            w[0].join(10)
+    summary["seconds"] = time.perf_counter() - began
+    summary["outcomes"] = dict(summary["outcomes"])
+    return summary
+
+
+def _record(summary: dict[str, Any], report: dict[str, Any], seed: int, log: Any) -> None:
+    summary["cases"] += 1
+    summary["checked"] += report.get("checked", 0)
+    summary["outcomes"][report.get("outcome", "?")] += 1
+    summary["max_cpu"] = max(summary["max_cpu"], report.get("cpu", 0.0))
+    summary["max_rss"] = max(summary["max_rss"], report.get("rss", 0))
+    for kind, detail in report.get("problems", []):
+        from fuzz.generate import case_text
+
+        found = {"seed": seed, "index": report["index"], "kind": kind, "detail": detail,
+                 "text": case_text(seed, report["index"])}
+        summary["problems"].append(found)
+        if log is not None:
+            log(found)
