@@ -18,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")
     parser.add_argument("--numba-every", type=int, default=25,
                         help="also check the Numba kernels on every N-th case (0: never)")
+    parser.add_argument("--minutes", type=float, help="start no case after this long")
     parser.add_argument("--replay", type=int, help="run one case in this process, verbosely")
     args = parser.parse_args(argv)
     if args.replay is not None:
@@ -30,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     def log(found: dict[str, object]) -> None:
         print(json.dumps(found, ensure_ascii=True), flush=True)
 
-    summary = run(args.cases, args.seed, args.jobs, args.numba_every, args.first, log)
+    summary = run(args.cases, args.seed, args.jobs, args.numba_every, args.first, log,
+                  None if args.minutes is None else 60 * args.minutes)
     problems = summary.pop("problems")
     print(json.dumps({**summary, "problems": len(problems)}), flush=True)
     return 1 if problems else 0

@@ -58,8 +58,9 @@ def _worker(conn: Any, numba_every: int) -> None:
 
 
 def run(cases: int, seed: int = 0, jobs: int = 2, numba_every: int = 25,
-        first: int = 0, log: Any = None) -> dict[str, Any]:
-    """Run cases ``first`` … ``first + cases - 1`` of ``seed``; a summary with every problem."""
+        first: int = 0, log: Any = None, seconds: float | None = None) -> dict[str, Any]:
+    """Run cases ``first`` … ``first + cases - 1`` of ``seed``; a summary with every problem.
+    With ``seconds``, no case starts after that long (the summary counts those that ran)."""
     ctx = mp.get_context("spawn")
     pending = list(range(first, first + cases))[::-1]
     workers: list[list[Any]] = []  # [process, connection, job, started, done]
@@ -74,7 +75,7 @@ def run(cases: int, seed: int = 0, jobs: int = 2, numba_every: int = 25,
         return [proc, parent, None, 0.0, 0]
 
     def give(w: list[Any]) -> None:
-        if pending:
+        if pending and (seconds is None or time.perf_counter() - began < seconds):
             w[2], w[3] = pending.pop(), time.perf_counter()
             w[1].send((seed, w[2]))
         else:

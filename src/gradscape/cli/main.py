@@ -204,6 +204,8 @@ def _warnings_in_one_line() -> None:
     import warnings
 
     shown = warnings.showwarning
+    if getattr(shown, "gradscape", False):  # installed by an earlier main() in this process
+        return
 
     def show(message: Warning | str, category: type[Warning], *args: object,
              **kwargs: object) -> None:
@@ -212,6 +214,7 @@ def _warnings_in_one_line() -> None:
         else:
             shown(message, category, *args, **kwargs)  # type: ignore[arg-type]
 
+    show.gradscape = True  # type: ignore[attr-defined]
     warnings.showwarning = show
 
 
