@@ -63,7 +63,7 @@ class FormulaFunction(Evaluation, Function):
         wanted = sources.variable_names(variables)
         if isinstance(source, str):
             library = lookup(source)
-            parsed = parse(library.formula if library else source)
+            parsed = parse(library.formula if library else source, wanted or ())
             if library is not None and wanted is None:
                 wanted = library.variables
             names = sources.check_variables(wanted, parsed.variables)
