@@ -56,6 +56,9 @@ class FormulaFunction(Evaluation, Function):
     is_symbolic = True
     expr: sp.Expr
     symbols: tuple[sp.Symbol, ...]
+    # Parts of the formula as typed that simplification dropped (sqrt(x) of sqrt(x)^2):
+    # f is undefined wherever one of them is (see kernel_expr).
+    guards: tuple[sp.Expr, ...] = ()
 
     def __new__(
         cls, source: Source, variables: Sequence[str] | str | None = None, *, name: str = "f"
@@ -69,6 +72,7 @@ class FormulaFunction(Evaluation, Function):
             names = sources.check_variables(wanted, parsed.variables)
             self = cls._create(parsed.expr, names, name, parsed.text)
             self.notes, self.library = parsed.notes, library
+            self.guards = tuple(sources.realify(g) for g in parsed.guards)
             return self
         if isinstance(source, sp.Expr):
             found = tuple(sorted(s.name for s in source.free_symbols))
@@ -96,6 +100,23 @@ class FormulaFunction(Evaluation, Function):
         self.symbols = tuple(sp.Symbol(v, real=True) for v in variables)
         self.expr = sources.realify(expr)
         return self
+
+    @property
+    def kernel_expr(self) -> sp.Expr:
+        """f as every kernel computes it: ``expr``, undefined (NaN) wherever the formula as
+        typed is, even where simplification extended it (``sqrt(x)^2`` is ``x`` for x ≥ 0).
+
+        >>> f = FormulaFunction("sqrt(x)^2")
+        >>> f.expr, f.kernel_expr
+        (x, x + defined(sqrt(x)))
+        >>> f(-4.0).tolist(), f(4.0).tolist()
+        (nan, 4.0)
+        """
+        if not self.guards:
+            return self.expr
+        from gradscape.formula.special import defined
+
+        return sp.Add(self.expr, defined(sp.Add(*self.guards)), evaluate=False)
 
     def _parts(self) -> tuple[Any, ...]:
         return self.expr, self.variables, self.name, self.text

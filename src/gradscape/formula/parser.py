@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from gradscape.errors import FormulaError, LimitError
-from gradscape.formula import checks
+from gradscape.formula import checks, domains
 from gradscape.formula.grammar import SYMPY_FAILURES, Grammar, Piece
 from gradscape.formula.lexer import Token, tokenize
 from gradscape.formula.limits import MAX_DEPTH
@@ -59,6 +59,9 @@ class Parsed:
     variables: tuple[str, ...]
     notes: tuple[str, ...]
     text: str
+    # Parts of the text undefined somewhere that simplification dropped (sqrt(x) of
+    # sqrt(x)^2): values are undefined wherever one of them is (formula.domains).
+    guards: tuple[sp.Expr, ...] = ()
 
 
 def parse(text: str, variables: Collection[str] = ()) -> Parsed:
@@ -91,11 +94,15 @@ def parse(text: str, variables: Collection[str] = ()) -> Parsed:
             width=len(text),
         ) from exc
     notes = [*grammar.notes, *checks.name_notes(grammar.variables)]
+    guards = domains.lost_guards((p.expr for p in grammar.pieces), piece.expr)
+    if guards:
+        notes.append(domains.domain_note(text, piece.expr, guards))
     return Parsed(
         expr=piece.expr,
         variables=tuple(sorted(grammar.variables)),
         notes=tuple(dict.fromkeys(notes)),
         text=text,
+        guards=guards,
     )
 
 
