@@ -50,6 +50,7 @@ def test_fields_mask_the_typed_domain() -> None:
 
 def test_descent_does_not_walk_out_of_the_typed_domain_unnoticed() -> None:
     # f = x + y^2 for x ≥ 0: gradient descent steps x down by lr each step, leaving x ≥ 0.
-    run = descend(Function("sqrt(x)^2 + y^2"), start=(0.25, 1.0), method="gd", lr=0.1, steps=50)
+    run = descend(Function("sqrt(x)^2 + y^2"), start=(0.25, 1.0), method="gd", lr=0.1, steps=50,
+                  backend="numpy")
     assert run.status != "converged"
     assert np.isnan(run.value) or run.final[0] >= 0
