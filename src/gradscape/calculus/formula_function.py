@@ -33,6 +33,7 @@ from gradscape.formula.library import lookup
 from gradscape.formula.parser import parse
 
 if TYPE_CHECKING:
+    from gradscape.calculus.kinks import Smoothness
     from gradscape.calculus.steps import Derivation
 
 __all__ = ["FormulaFunction", "jacobian"]
@@ -253,6 +254,28 @@ class FormulaFunction(Evaluation, Function):
         12*x - 16
         """
         return self.taylor(at, 1)
+
+    def differentiable_at(
+        self, point: Sequence[Number] | Number, wrt: str | None = None, order: int = 1
+    ) -> Smoothness:
+        """Whether the ``order``-th derivative in ``wrt`` exists at ``point``, with the
+        one-sided derivatives where it does not (kinks of abs, relu, max; jumps of sign).
+
+        >>> s = FormulaFunction("relu(x)").differentiable_at(0)
+        >>> bool(s), s.left, s.right
+        (False, 0.0, 1.0)
+        >>> FormulaFunction("abs(x) + y^2").differentiable_at((1, 0), "x").value
+        1.0
+        """
+        from gradscape.calculus.kinks import Smoothness, one_sided
+
+        var = self.symbol(wrt)
+        if not self.symbols:  # a constant: every derivative is 0 everywhere
+            return Smoothness(True, var.name, (), "every point", 0.0, 0.0)
+        exact = self._exact_point(point, "point")
+        base = self.derivative(var.name, order - 1) if order > 1 else self.expr
+        shown = tuple(float(v) for v in exact)
+        return one_sided(base, self.symbols, exact, var, shown)
 
     def steps(self, wrt: str | None = None) -> Derivation:
         """The first derivative with respect to ``wrt``, worked rule by rule.
