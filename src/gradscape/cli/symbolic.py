@@ -133,7 +133,7 @@ def _run_grad(args: argparse.Namespace) -> int:
         values = [v if s else None for v, s in zip(values, smooth)]
         payload["at"] = list(at)
         payload["value"] = list(values)
-        shown = ", ".join(number(v) if v is not None else "none" for v in values)
+        shown = ", ".join(number(v) if v is not None else "undefined" for v in values)
         lines.append(f"∇{f.name}{coords(at)} = ({shown})")
         if not all(smooth):
             payload["differentiable"] = [s.to_dict() for s in smooth]
@@ -180,7 +180,7 @@ def _run_hessian(args: argparse.Namespace) -> int:
         payload["value"] = [list(row) for row in values]
         lines += [
             f"at {coords(at)}:",
-            *_matrix_lines([[number(v) if v is not None else "none" for v in r]
+            *_matrix_lines([[number(v) if v is not None else "undefined" for v in r]
                             for r in values]),
         ]
     return emit(args, payload, lines)
