@@ -82,3 +82,35 @@ def test_cli_kinks_are_not_errors(argv: tuple[str, ...], said: str) -> None:
     r = _cli(*argv)
     assert r.returncode == 0, r.stderr
     assert said in r.stdout
+
+
+def test_tangent_picture_at_a_kink_draws_the_one_sided_tangents() -> None:
+    from gradscape.plot.figures import make_figure
+
+    pic = make_figure("tangent", "relu(x)", box=((-2.0, 2.0),), at=(0.0,), n=41)
+    assert pic.summary["slope"] is None
+    sides = pic.summary["differentiable"]
+    assert (sides["left"], sides["right"]) == (0, 1)
+    lines = {line.get_label(): line for line in pic.figure.axes[0].get_lines()}
+    assert "left slope 0" in lines and "right slope 1" in lines
+    assert not any(label.startswith("tangent") for label in lines)
+    t, y = lines["right slope 1"].get_data()
+    assert (t >= 0).all() and y == pytest.approx(t)  # relu's right piece is y = x
+
+
+@pytest.mark.parametrize("kind", ["tangent", "secant", "directional"])
+def test_point_pictures_need_a_point(kind: str) -> None:
+    from gradscape.errors import DomainError
+    from gradscape.plot.figures import make_figure
+
+    f = "x^2" if kind != "directional" else "x^2 + y^2"
+    with pytest.raises(DomainError, match=r"needs --at.*for example: gradscape plot"):
+        make_figure(kind, f)
+
+
+def test_directional_derivative_at_a_critical_point_says_so() -> None:
+    from gradscape.plot.figures import make_figure
+
+    pic = make_figure("directional", "x^2 + y^2", at=(0.0, 0.0), n=12)
+    assert pic.summary["directional_derivative"] == 0 and pic.summary["gradient_zero"] is True
+    assert any("∇f = 0 at (0, 0)" in n for n in pic.notes)

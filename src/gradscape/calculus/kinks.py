@@ -57,6 +57,12 @@ class Smoothness:
         return self.differentiable
 
     @property
+    def at_kink(self) -> bool:
+        """True where a non-smooth part meets 0 and makes f not differentiable (False where
+        f is merely undefined, like log(x) at 0: that is a domain matter)."""
+        return not self.differentiable and bool(self.kinks)
+
+    @property
     def value(self) -> float | None:
         """The derivative when it exists (both sides agree), else None."""
         return self.left if self.differentiable else None

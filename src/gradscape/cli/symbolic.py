@@ -92,9 +92,10 @@ def _run_diff(args: argparse.Namespace) -> int:
         value = float(f.evaluate(d, *at, backend="numpy"))
         smooth = f.differentiable_at(at, var.name, args.order)
         payload["at"] = list(at)
-        payload["value"] = value if smooth else None
-        payload["differentiable"] = smooth.to_dict()
-        if smooth:
+        payload["value"] = None if smooth.at_kink else value
+        if smooth.at_kink:
+            payload["differentiable"] = smooth.to_dict()
+        if not smooth.at_kink:
             lines.append(f"at {coords(at)}: {number(value)}")
         else:  # a kink or a jump: no number, and the one-sided slopes where they exist
             lines.append(f"at {coords(at)}: {_derivative_name(f, var.name, args.order - 1)} "
@@ -130,14 +131,14 @@ def _run_grad(args: argparse.Namespace) -> int:
     if at is not None:
         values = f.grad(*at, backend="numpy").tolist()
         smooth = [f.differentiable_at(at, v) for v in f.variables]
-        values = [v if s else None for v, s in zip(values, smooth)]
+        values = [None if s.at_kink else v for v, s in zip(values, smooth)]
         payload["at"] = list(at)
         payload["value"] = list(values)
         shown = ", ".join(number(v) if v is not None else "undefined" for v in values)
         lines.append(f"∇{f.name}{coords(at)} = ({shown})")
-        if not all(smooth):
+        if any(s.at_kink for s in smooth):
             payload["differentiable"] = [s.to_dict() for s in smooth]
-            lines += [f"  {f.name} is {s}" for s in smooth if not s]
+            lines += [f"  {f.name} is {s}" for s in smooth if s.at_kink]
     return emit(args, payload, lines)
 
 
@@ -169,7 +170,7 @@ def _run_hessian(args: argparse.Namespace) -> int:
         # Not twice differentiable where f or a first derivative has a kink or a jump
         # (the diagonal second derivatives are checked).
         rough = [(k, v, s) for v in f.variables for k in (1, 2)
-                 if not (s := f.differentiable_at(at, v, k))]
+                 if (s := f.differentiable_at(at, v, k)).at_kink]
         if rough:
             k, v, smooth = rough[0]
             values = [[None for _ in row] for row in values]
