@@ -168,7 +168,7 @@ def test_ambiguous_input_gets_a_note(text: str, note: str) -> None:
     assert any(note in n for n in notes), notes
 
 
-@pytest.mark.parametrize("text", ["x^2 + 3y^2", "x y", "theta + 1", "2x", "xy"])
+@pytest.mark.parametrize("text", ["x^2 + 3y^2", "x y", "theta + 1", "2x", "mu x", "sin x"])
 def test_plain_input_has_no_note(text: str) -> None:
     assert parse(text).notes == ()
 

@@ -105,6 +105,7 @@ class Style:
     power: str  # "^" or "**"
     spaces: bool
     extra_parens: random.Random
+    textbook: bool = False  # |x| for abs(x), 'sin x' for sin(x) when x is one name or number
 
 
 def show(node: Node, style: Style) -> tuple[str, int]:
@@ -113,7 +114,13 @@ def show(node: Node, style: Style) -> tuple[str, int]:
     if node.op in ("num", "var", "const"):
         text, level = str(node.value), ATOM
     elif node.op == "call":
-        text, level = f"{node.value}({show(node.args[0], style)[0]})", ATOM
+        inner = show(node.args[0], style)[0]
+        text, level = f"{node.value}({inner})", ATOM
+        if style.textbook and node.value == "abs" and "|" not in inner:
+            text = f"|{inner}|"
+        elif style.textbook and node.args[0].op in ("var", "num") and inner[0] != "(":
+            # binds like a power: (sin x)^2, but y sin x and sin x y are products
+            text, level = f"{node.value} {inner}", POWER
     elif node.op == "neg":
         text, level = "-" + _at_least(node.args[0], SIGNED, style), SIGNED
     elif node.op in ("add", "sub"):
@@ -161,6 +168,7 @@ styles = st.builds(
     power=st.sampled_from(["^", "**"]),
     spaces=st.booleans(),
     extra_parens=st.randoms(use_true_random=False),
+    textbook=st.booleans(),
 )
 
 
@@ -235,3 +243,43 @@ def test_formula_like_text_parses_or_raises_formula_error(pieces: list[str]) -> 
 def test_any_text_parses_or_raises_formula_error(text: str) -> None:
     with contextlib.suppress(FormulaError):  # anything else propagates and fails the test
         parse(text)
+
+
+def _bar_trees() -> st.SearchStrategy[Node]:
+    leaves = st.sampled_from(sorted(VARS)).map(lambda v: Node("var", value=v)) | st.integers(
+        0, 9
+    ).map(lambda n: Node("num", value=n))
+
+    def extend(children: st.SearchStrategy[Node]) -> st.SearchStrategy[Node]:
+        two = st.tuples(children, children)
+        return st.one_of(
+            children.map(lambda a: Node("call", (a,), "abs")),
+            children.map(lambda a: Node("neg", (a,))),
+            two.map(lambda ab: Node("add", ab)),
+            two.map(lambda ab: Node("sub", ab)),
+            two.map(lambda ab: Node("mul", ab)),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=8)
+
+
+def _bars(node: Node) -> str:
+    # Every abs as bars, nested freely (||x| - 1|); products with '*' so no '|' is ever read
+    # as the start of a juxtaposed factor inside bars.
+    a = [_bars(c) for c in node.args]
+    if node.op in ("num", "var"):
+        return str(node.value)
+    return {
+        "call": lambda: f"|{a[0]}|",
+        "neg": lambda: f"(-{a[0]})",
+        "add": lambda: f"({a[0]} + {a[1]})",
+        "sub": lambda: f"({a[0]} - {a[1]})",
+        "mul": lambda: f"{a[0]}*{a[1]}",
+    }[node.op]()
+
+
+@SETTINGS
+@given(tree=_bar_trees())
+def test_nested_bars_read_as_nested_abs(tree: Node) -> None:
+    text = _bars(tree)
+    assert _same(parse(text).expr, build(tree)), text

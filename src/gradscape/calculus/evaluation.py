@@ -43,6 +43,7 @@ class Evaluation:
     """The numeric half of FormulaFunction: kernels built once per kind, and what they compute."""
 
     expr: sp.Expr
+    kernel_expr: sp.Expr  # expr, undefined where the formula as typed is
     symbols: tuple[sp.Symbol, ...]
     _once: Callable[..., Any]
     _check_arity: Callable[[tuple[Any, ...]], None]
@@ -75,9 +76,11 @@ class Evaluation:
 
         n = len(self.symbols)
         if kind in ("grad", "value_grad"):  # reverse mode over f's own graph (compile.adjoint)
-            return build_gradient_kernel(self.expr, self.symbols, with_value=kind == "value_grad")
+            return build_gradient_kernel(
+                self.kernel_expr, self.symbols, with_value=kind == "value_grad"
+            )
         if kind == "value":
-            exprs = [self.expr]
+            exprs = [self.kernel_expr]
         else:
             exprs = [self.hessian[i, j] for i in range(n) for j in range(i, n)]
         return build_kernel(exprs, self.symbols)
@@ -149,7 +152,8 @@ class Evaluation:
                 f"the expression uses {', '.join(sorted(map(str, extra)))}, which "
                 f"{'is' if len(extra) == 1 else 'are'} not among the variables of f"
             )
-        both = build_kernel([self.expr, expr], self.symbols)(*values, backend=backend, dtype=dtype)
+        kernel = build_kernel([self.kernel_expr, expr], self.symbols)
+        both = kernel(*values, backend=backend, dtype=dtype)
         return _where_defined(both[0], both[1], None)
 
     # ---- deprecated: one point, as lists of floats ------------------------------------------

@@ -34,6 +34,7 @@ from gradscape.formula.limits import differentiation_problem, recursion_bounded
 from gradscape.formula.parser import parse
 
 if TYPE_CHECKING:
+    from gradscape.calculus.kinks import Smoothness
     from gradscape.calculus.steps import Derivation
 
 __all__ = ["FormulaFunction", "jacobian"]
@@ -57,6 +58,9 @@ class FormulaFunction(Evaluation, Function):
     is_symbolic = True
     expr: sp.Expr
     symbols: tuple[sp.Symbol, ...]
+    # Parts of the formula as typed that simplification dropped (sqrt(x) of sqrt(x)^2):
+    # f is undefined wherever one of them is (see kernel_expr).
+    guards: tuple[sp.Expr, ...] = ()
 
     def __new__(
         cls, source: Source, variables: Sequence[str] | str | None = None, *, name: str = "f"
@@ -64,12 +68,13 @@ class FormulaFunction(Evaluation, Function):
         wanted = sources.variable_names(variables)
         if isinstance(source, str):
             library = lookup(source)
-            parsed = parse(library.formula if library else source)
+            parsed = parse(library.formula if library else source, wanted or ())
             if library is not None and wanted is None:
                 wanted = library.variables
             names = sources.check_variables(wanted, parsed.variables)
             self = cls._create(parsed.expr, names, name, parsed.text)
             self.notes, self.library = parsed.notes, library
+            self.guards = tuple(sources.realify(g) for g in parsed.guards)
             return self
         if isinstance(source, sp.Expr):
             found = tuple(sorted(s.name for s in source.free_symbols))
@@ -97,6 +102,23 @@ class FormulaFunction(Evaluation, Function):
         self.symbols = tuple(sp.Symbol(v, real=True) for v in variables)
         self.expr = sources.realify(expr)
         return self
+
+    @property
+    def kernel_expr(self) -> sp.Expr:
+        """f as every kernel computes it: ``expr``, undefined (NaN) wherever the formula as
+        typed is, even where simplification extended it (``sqrt(x)^2`` is ``x`` for x ≥ 0).
+
+        >>> f = FormulaFunction("sqrt(x)^2")
+        >>> f.expr, f.kernel_expr
+        (x, x + defined(sqrt(x)))
+        >>> f(-4.0).tolist(), f(4.0).tolist()
+        (nan, 4.0)
+        """
+        if not self.guards:
+            return self.expr
+        from gradscape.formula.special import defined
+
+        return sp.Add(self.expr, defined(sp.Add(*self.guards)), evaluate=False)
 
     def _parts(self) -> tuple[Any, ...]:
         return self.expr, self.variables, self.name, self.text
@@ -241,6 +263,28 @@ class FormulaFunction(Evaluation, Function):
         12*x - 16
         """
         return self.taylor(at, 1)
+
+    def differentiable_at(
+        self, point: Sequence[Number] | Number, wrt: str | None = None, order: int = 1
+    ) -> Smoothness:
+        """Whether the ``order``-th derivative in ``wrt`` exists at ``point``, with the
+        one-sided derivatives where it does not (kinks of abs, relu, max; jumps of sign).
+
+        >>> s = FormulaFunction("relu(x)").differentiable_at(0)
+        >>> bool(s), s.left, s.right
+        (False, 0.0, 1.0)
+        >>> FormulaFunction("abs(x) + y^2").differentiable_at((1, 0), "x").value
+        1.0
+        """
+        from gradscape.calculus.kinks import Smoothness, one_sided
+
+        var = self.symbol(wrt)
+        if not self.symbols:  # a constant: every derivative is 0 everywhere
+            return Smoothness(True, var.name, (), "every point", 0.0, 0.0)
+        exact = self._exact_point(point, "point")
+        base = self.derivative(var.name, order - 1) if order > 1 else self.expr
+        shown = tuple(float(v) for v in exact)
+        return one_sided(base, self.symbols, exact, var, shown)
 
     def steps(self, wrt: str | None = None) -> Derivation:
         """The first derivative with respect to ``wrt``, worked rule by rule.

@@ -119,6 +119,8 @@ def _default_text(kind: Any, field: str, preset: Mapping[str, Any]) -> str:
         return f"default {_shown(field, preset[field])}"
     if field in kind.computed:
         return f"default: {kind.computed[field]}"
+    if field in kind.required:
+        return "required"
     if field == "n" and not isinstance(kind.n, int):
         return "default " + ", ".join(f"{n} for {d} variable{'s' * (d > 1)}"
                                       for d, n in kind.n.items())

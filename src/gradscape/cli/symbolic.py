@@ -90,9 +90,16 @@ def _run_diff(args: argparse.Namespace) -> int:
     at = point(args.at, f)
     if at is not None:
         value = float(f.evaluate(d, *at, backend="numpy"))
+        smooth = f.differentiable_at(at, var.name, args.order)
         payload["at"] = list(at)
-        payload["value"] = value
-        lines.append(f"at {coords(at)}: {number(value)}")
+        payload["value"] = None if smooth.at_kink else value
+        if smooth.at_kink:
+            payload["differentiable"] = smooth.to_dict()
+        if not smooth.at_kink:
+            lines.append(f"at {coords(at)}: {number(value)}")
+        else:  # a kink or a jump: no number, and the one-sided slopes where they exist
+            lines.append(f"at {coords(at)}: {_derivative_name(f, var.name, args.order - 1)} "
+                         f"is {smooth}")
     return emit(args, payload, lines)
 
 
@@ -123,9 +130,15 @@ def _run_grad(args: argparse.Namespace) -> int:
     at = point(args.at, f)
     if at is not None:
         values = f.grad(*at, backend="numpy").tolist()
+        smooth = [f.differentiable_at(at, v) for v in f.variables]
+        values = [None if s.at_kink else v for v, s in zip(values, smooth)]
         payload["at"] = list(at)
         payload["value"] = list(values)
-        lines.append(f"∇{f.name}{coords(at)} = ({', '.join(number(v) for v in values)})")
+        shown = ", ".join(number(v) if v is not None else "undefined" for v in values)
+        lines.append(f"∇{f.name}{coords(at)} = ({shown})")
+        if any(s.at_kink for s in smooth):
+            payload["differentiable"] = [s.to_dict() for s in smooth]
+            lines += [f"  {f.name} is {s}" for s in smooth if s.at_kink]
     return emit(args, payload, lines)
 
 
@@ -154,11 +167,22 @@ def _run_hessian(args: argparse.Namespace) -> int:
     at = point(args.at, f)
     if at is not None:
         values = f.hess(*at, backend="numpy").tolist()
+        # Not twice differentiable where f or a first derivative has a kink or a jump
+        # (the diagonal second derivatives are checked).
+        rough = [(k, v, s) for v in f.variables for k in (1, 2)
+                 if (s := f.differentiable_at(at, v, k)).at_kink]
+        if rough:
+            k, v, smooth = rough[0]
+            values = [[None for _ in row] for row in values]
+            payload["differentiable"] = smooth.to_dict()
+            lines.append(f"note: no Hessian at {coords(at)}: {_derivative_name(f, v, k - 1)} "
+                         f"is {smooth}")
         payload["at"] = list(at)
         payload["value"] = [list(row) for row in values]
         lines += [
             f"at {coords(at)}:",
-            *_matrix_lines([[number(v) for v in r] for r in values]),
+            *_matrix_lines([[number(v) if v is not None else "undefined" for v in r]
+                            for r in values]),
         ]
     return emit(args, payload, lines)
 
@@ -185,6 +209,15 @@ def _run_eval(args: argparse.Namespace) -> int:
         "value": value,
     }
     return emit(args, payload, [*_notes(f), f"{f.name}{coords(at)} = {number(value)}"])
+
+
+def _derivative_name(f: Any, var: str, order: int) -> str:
+    """f, df/dx, ∂²f/∂x²: how the output names the order-th derivative."""
+    if order == 0:
+        return str(f.name)
+    mark = "∂" if len(f.variables) > 1 else "d"
+    power = "" if order == 1 else f"^{order}"
+    return f"{mark}{power}{f.name}/{mark}{var}{power}"
 
 
 def _notes(f: object) -> list[str]:

@@ -92,7 +92,6 @@ _REFUSED: dict[str, tuple[str, str]] = {
     "!": ("'!' (factorial) is not supported", "write the product out, e.g. 4! = 24"),
     "%": ("'%' is not supported", "write x/100 for a percentage; there is no remainder"),
     "&": _LOGIC,
-    "|": ("'|' is not supported", "write abs(x) for |x|"),
     "[": _BRACKET,
     "]": _BRACKET,
     "{": _BRACKET,

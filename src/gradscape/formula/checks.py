@@ -105,8 +105,13 @@ def name_notes(variables: Iterable[str]) -> list[str]:
     ``pi`` or single letters, at least one part being a variable or ``pi`` (``xy`` beside
     ``x``; ``pix``); or when it is a function name glued to a letter or variable (``sinx``).
 
+    Two- and three-letter names (``xy``, ``ex``: e times x?) are always flagged, except a
+    few words such as ``mu`` and ``eta``.
+
     >>> name_notes(["sinx"])
     ["read 'sinx' as one variable named sinx; for sin of x write sin(x)"]
+    >>> name_notes(["ex"])
+    ["read 'ex' as one variable named ex; for the product of e and x write e*x or e x"]
     """
     names = set(variables)
     notes = []
@@ -115,6 +120,8 @@ def name_notes(variables: Iterable[str]) -> list[str]:
             continue
         call = _glued_call(name, names)
         parts = None if call else _split(name, names - {name})
+        if not call and not parts and _letters_only(name):
+            parts = list(name)
         if call:
             notes.append(
                 f"read '{name}' as one variable named {name}; "
@@ -127,6 +134,15 @@ def name_notes(variables: Iterable[str]) -> list[str]:
                 f"write {'*'.join(parts)} or {' '.join(parts)}"
             )
     return notes
+
+
+# Short names that are words, not products; longer names (beta, theta) are never split alone.
+_WORDS = frozenset({"mu", "nu", "xi", "eta", "phi", "psi", "chi", "rho", "tau"})
+
+
+def _letters_only(name: str) -> bool:
+    # xy, xyz, ex: two or three letters read as one name may well have been a product.
+    return 2 <= len(name) <= 3 and name.isascii() and name.isalpha() and name not in _WORDS
 
 
 def _glued_call(name: str, names: set[str]) -> tuple[str, str] | None:

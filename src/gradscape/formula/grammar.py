@@ -11,7 +11,8 @@ See :mod:`gradscape.formula.parser` for the grammar and the public entry points.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, NoReturn, cast
@@ -48,12 +49,25 @@ class Piece:
 class Grammar:
     """One parse of one token list; collects variables, notes and the pieces it built."""
 
-    def __init__(self, text: str, tokens: list[Token]) -> None:
+    def __init__(
+        self, text: str, tokens: list[Token], declared: Collection[str] = ()
+    ) -> None:
         self.text = text
         self.tokens = tokens
         self.i = 0
         self.depth = 0
         self.calls = 0  # calls open around the current token
+        self.bars = 0  # '|' opened and not yet closed, inside the current parentheses
+        self.all_bars = 0  # '|' open anywhere
+        self.bare_end = -1  # where the last call without parentheses ('sin x') ended
+        self.declared = frozenset(declared)  # names the caller says are variables
+        # Names used somewhere not right before '(': variables, so 'x1(…)' beside them is
+        # a product.
+        self.plain_names = frozenset(
+            t.text
+            for t, after in itertools.pairwise(tokens)
+            if t.kind == "name" and not (after.kind == "(" and after.start == t.end)
+        )
         self.pieces: list[Piece] = []  # in completion order: parts before wholes
         self.notes: list[str] = []
         self.variables: dict[str, Token] = {}
@@ -144,14 +158,23 @@ class Grammar:
             tok = self.peek()
             if tok.kind == "op" and tok.value in ("*", "/"):
                 self.take()
+                bare = last.end == self.bare_end
+                before = last
                 last = self.signed()
+                if bare and tok.value == "/":
+                    self._note_after_bare_call(before, last, "/")
                 if tok.value == "/":  # its span starts at the dividend, to show '1/0' whole
                     inverse = self.sympy(first, last, sp.Pow, last.expr, -1)
                     factors.append(self.valued(inverse, first.start, last.end).expr)
                     divided = (tok.start, last)
                 else:
                     factors.append(last.expr)
-            elif tok.kind in ("name", "(", "num"):
+            elif tok.kind in ("name", "(", "num") or (tok.kind == "|" and not self.bars):
+                bare = last.end == self.bare_end and not (
+                    tok.kind == "name" and ALIASES.get(tok.text, tok.text) in FUNCTIONS
+                )  # sin x cos y: a product of two calls, nothing to note
+                if bare:
+                    self._note_after_bare_call(last, self._peek_factor(), " ")
                 if tok.kind == "num":
                     shown = self.text[last.start : last.end].strip()
                     mistakes.number_after(self.text, shown, last.literal, tok)
@@ -208,11 +231,51 @@ class Grammar:
         if tok.kind == "(":
             self.take()
             self.deeper(tok)
+            bars, self.bars = self.bars, 0
             inner = self.sum()
             close = self.expect_close()
+            self.bars = bars
             self.depth -= 1
             return self.piece(inner.expr, tok.start, close.end)
+        if tok.kind == "|":
+            return self.bar()
         self.missing_value(tok)
+
+    def bar(self) -> Piece:
+        """|…| is abs(…). A '|' opens unless one is open in these parentheses: then it closes."""
+        opening = self.take()
+        after = self.peek()
+        if after.kind in ("end", ")", ",", "sup") or (
+            after.kind == "op" and after.value not in ("+", "-")
+        ):
+            if self.all_bars:
+                self.fail(
+                    "'|' closes a '|' opened outside these parentheses",
+                    opening.start,
+                    "close the parentheses first, as in |(x + 1)|",
+                )
+            self.fail(
+                "'|' closes nothing: no '|' before it is open",
+                opening.start,
+                "add the opening '|', or write abs(…)",
+            )
+        self.deeper(opening)
+        self.bars += 1
+        self.all_bars += 1
+        inner = self.sum()
+        close = self.peek()
+        if close.kind != "|":
+            self.fail(
+                "'|' is never closed",
+                opening.start,
+                f"add the closing '|' after {self.snippet(inner)}, or write abs(…)",
+            )
+        self.take()
+        self.bars -= 1
+        self.all_bars -= 1
+        self.depth -= 1
+        made = self.sympy(opening, close, sp.Abs, inner.expr)
+        return self.valued(made, opening.start, close.end)
 
     # --- names and calls ------------------------------------------------------------
     def name(self) -> Piece:
@@ -227,7 +290,9 @@ class Grammar:
         if spec is not None:
             return self.call(tok, spec)
         mistakes.check_variable_name(self.text, tok)
-        if glued and len(name) > 1:
+        if name not in self.declared:
+            mistakes.near_miss(self.text, tok)
+        if glued and len(name) > 1 and not self._variable_like(name):
             mistakes.unknown_function(self.text, tok)
         if glued:
             self.notes.append(
@@ -239,12 +304,48 @@ class Grammar:
         self.variables.setdefault(name, tok)
         return self.piece(sp.Symbol(name, real=True), tok.start, tok.end)
 
+    def _variable_like(self, name: str) -> bool:
+        # x1(1 - x2): a name the caller declared, one used elsewhere as a variable, or an
+        # indexed name (letters then digits) is a variable; before '(' it is a product.
+        return (
+            name in self.declared
+            or name in self.plain_names
+            or (name.rstrip("0123456789") != name and name.rstrip("0123456789").isalpha())
+        )
+
     def call(self, tok: Token, spec: FunctionSpec) -> Piece:
         name = tok.text
         squared = self._function_power(tok)
         if self.peek().kind != "(":
-            mistakes.not_called(self.text, tok, self.peek())
+            if not self._starts_argument(self.peek()) or 1 not in spec.arity:
+                mistakes.not_called(self.text, tok, self.peek())
+            return self.bare_call(tok, spec, squared)
         opening = self.take()
+        self.enter_call(tok, opening)
+        bars, self.bars = self.bars, 0
+        args: list[Piece] = []
+        while self.peek().kind != ")" or args:
+            if self.peek().kind in (",", ")"):
+                self.missing_value(self.peek())
+            args.append(self.sum())
+            if self.peek().kind != ",":
+                break
+            self.take()
+        close = self.expect_close()
+        self.bars = bars
+        self.depth -= 1
+        self.calls -= 1
+        made = self.apply(tok, spec, args, close)
+        if squared is None:
+            return made
+        self.notes.append(f"read {name}^{squared.value}(…) as ({name}(…))^{squared.value}")
+        power = Piece(sp.Integer(squared.value), squared.start, squared.end)
+        return self.raise_to(made, power, squared)
+
+    def _starts_argument(self, tok: Token) -> bool:
+        return tok.kind in ("name", "num") or (tok.kind == "|" and not self.bars)
+
+    def enter_call(self, tok: Token, opening: Token) -> None:
         self.deeper(opening)
         self.calls += 1
         if self.calls > MAX_CALL_DEPTH:
@@ -255,17 +356,60 @@ class Grammar:
                 "simplify the formula or split it into parts",
                 width=tok.end - tok.start,
             )
-        args: list[Piece] = []
-        while self.peek().kind != ")" or args:
-            if self.peek().kind in (",", ")"):
-                self.missing_value(self.peek())
-            args.append(self.sum())
-            if self.peek().kind != ",":
-                break
-            self.take()
-        close = self.expect_close()
+
+    def bare_call(self, tok: Token, spec: FunctionSpec, squared: Token | None) -> Piece:
+        """sin x, ln x, sin 2x, sin x^2: the argument is one factor, as in textbooks.
+
+        A number takes the factor glued to it (sin 2x is sin(2x)); a power is whole
+        (sin x^2 is sin(x^2)). Whatever follows is outside: sin x cos y is sin(x)·cos(y).
+        """
+        self.enter_call(tok, tok)
+        first = self.i
+        arg = self.power()
+        after = self.peek()
+        number_led = arg.literal and after.start == arg.end and after.kind in ("name", "(", "|")
+        if number_led:
+            factor = self.power()
+            expr = self.sympy(arg, factor, sp.Mul, arg.expr, factor.expr)
+            arg = self.piece(expr, arg.start, factor.end)
         self.depth -= 1
         self.calls -= 1
+        made = self.apply(tok, spec, [arg], arg)
+        shown = self.text[arg.start : arg.end].strip()
+        typed = self.text[tok.start : arg.end].strip()
+        if squared is not None:
+            self.notes.append(f"read '{typed}' as ({tok.text}({shown}))^{squared.value}")
+            power = Piece(sp.Integer(squared.value), squared.start, squared.end)
+            made = self.raise_to(made, power, squared)
+            made = self.piece(made.expr, tok.start, arg.end)
+        elif number_led or any(
+            t.kind == "sup" or t.value == "^" for t in self.tokens[first : self.i]
+        ):
+            # 'sin x' and 'sin |x|' are plain; 'sin 2x' and 'sin x^2' could be read two ways
+            self.notes.append(f"read '{typed}' as {tok.text}({shown})")
+        self.bare_end = made.end
+        return made
+
+    def _peek_factor(self) -> Piece:
+        # The span of the next token, enough to name it in a note before it is parsed.
+        tok = self.peek()
+        return Piece(sp.S.Zero, tok.start, tok.end)
+
+    def _note_after_bare_call(self, last: Piece, factor: Piece, op: str) -> None:
+        # 'sin x y' and 'sin x/2' could mean sin(x y) and sin(x/2): say which was read.
+        called = self.text[last.start : last.end].strip()
+        name, _, arg = called.partition(" ")
+        rest = self.text[factor.start : factor.end].strip()
+        joined = f"{called}{op}{rest}".replace("  ", " ")
+        self.notes.append(
+            f"read '{joined}' as ({called}){'·' if op == ' ' else op}{rest}; write "
+            f"{name}({arg.strip()}{op}{rest}) to put it inside"
+        )
+        self.bare_end = -1
+
+    def apply(
+        self, tok: Token, spec: FunctionSpec, args: list[Piece], close: Piece | Token
+    ) -> Piece:
         if len(args) not in spec.arity:
             mistakes.wrong_arity(self.text, tok, spec, len(args), close.end)
         exprs = tuple(a.expr for a in args)
@@ -278,12 +422,7 @@ class Grammar:
                 "use smaller numbers",
                 width=close.end - tok.start,
             )
-        made = self.valued(self.sympy(tok, close, spec.build, *exprs), tok.start, close.end)
-        if squared is None:
-            return made
-        self.notes.append(f"read {name}^{squared.value}(…) as ({name}(…))^{squared.value}")
-        power = Piece(sp.Integer(squared.value), squared.start, squared.end)
-        return self.raise_to(made, power, squared)
+        return self.valued(self.sympy(tok, close, spec.build, *exprs), tok.start, close.end)
 
     def _function_power(self, tok: Token) -> Token | None:
         # sin^2(x) and sin²(x) mean sin(x)^2; sin^-1(x) is ambiguous (asin or 1/sin): refused.
@@ -298,7 +437,13 @@ class Grammar:
         value = cast(Fraction | int, power.value) if power.kind in ("num", "sup") else None
         if power.kind == "op" and power.value == "-":
             value = -1  # sin^-1(x): only the sign matters for the hint
-        if value is not None and value == int(value) and value >= 1 and self.peek(skip).kind == "(":
+        follows = self.peek(skip)
+        if (
+            value is not None
+            and value == int(value)
+            and value >= 1
+            and (follows.kind == "(" or self._starts_argument(follows))
+        ):
             for _ in range(skip):
                 self.take()
             return Token(power.kind, power.text, power.start, power.end, int(value))

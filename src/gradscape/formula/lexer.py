@@ -24,7 +24,8 @@ __all__ = ["Token", "tokenize"]
 
 @dataclass(frozen=True)
 class Token:
-    """One token: kind is num, name, op, sup, '(', ')', ',' or end; [start, end) in the text."""
+    """One token: kind is num, name, op, sup, '(', ')', ',', '|' or end; [start, end) in the
+    text."""
 
     kind: str
     text: str
@@ -86,7 +87,7 @@ def _one_token(text: str, i: int) -> Token:
         return Token("op", pair, i, i + 2, "^")
     if ch in chars.OPERATOR_SPELLINGS:
         return Token("op", ch, i, i + 1, chars.OPERATOR_SPELLINGS[ch])
-    if ch in "(),":
+    if ch in "(),|":
         return Token(ch, ch, i, i + 1)
     if ch in chars.SUPERSCRIPTS:
         return _superscript(text, i)

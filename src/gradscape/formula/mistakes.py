@@ -22,6 +22,7 @@ from typing import NoReturn
 from gradscape.errors import FormulaError
 from gradscape.formula.functions import ALIASES, CONSTANTS, FUNCTIONS, FunctionSpec
 from gradscape.formula.lexer import Token
+from gradscape.formula.library import LIBRARY
 
 __all__ = [
     "check_variable_name",
@@ -29,6 +30,7 @@ __all__ = [
     "number_after",
     "unexpected",
     "unknown_function",
+    "near_miss",
     "bad_function_power",
     "not_called",
     "wrong_arity",
@@ -67,6 +69,61 @@ def unknown_function(text: str, tok: Token) -> NoReturn:
     _fail(text, f"unknown function '{name}'", tok, hint)
 
 
+def near_miss(text: str, tok: Token) -> None:
+    """Refuse a name one or two typos away from a function or a library function.
+
+    ``rosenbrok`` would otherwise become a variable, and its gradient a silent 1. Short names
+    (lr, cost) are never flagged; indexed names (relu1) neither. The caller skips names the
+    user declared as variables.
+    """
+    name = tok.text
+    if len(name) < 5:
+        return
+    allowed = 1 if len(name) < 8 else 2
+    found = [
+        (_distance(name, known, allowed), known)
+        for known, kind in _NEAR_NAMES.items()
+        if name != known and not (name.startswith(known) and name[len(known) :].isdigit())
+    ]
+    close = sorted(f for f in found if f[0] <= allowed)
+    if close:
+        known = close[0][1]
+        hint = (
+            f"did you mean '{known}' ({_NEAR_NAMES[known]})? If {name} is a variable, "
+            f"declare it: --vars {name} (variables= in Python)"
+        )
+        _fail(text, f"unknown name '{name}'", tok, hint)
+
+
+def _near_names() -> dict[str, str]:
+    names = {n: "a function" for n in [*FUNCTIONS, *ALIASES] if len(n) >= 4}
+    for row in LIBRARY.values():
+        for spelled in (row.name, *row.aliases):
+            names.setdefault(spelled.replace("-", ""), "a library function")
+    return names
+
+
+_NEAR_NAMES = _near_names()
+
+
+def _distance(a: str, b: str, bound: int) -> int:
+    """Edit distance with swaps of neighbours (Damerau, optimal string alignment), or
+    bound + 1 once it is certainly larger (names are at most a few dozen letters)."""
+    if abs(len(a) - len(b)) > bound:
+        return bound + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2, prev = prev, row
+    return min(prev[len(b)], bound + 1)
+
+
 def bad_function_power(
     text: str, tok: Token, exponent: Fraction | float | None
 ) -> NoReturn:
@@ -81,7 +138,7 @@ def bad_function_power(
 
 
 def not_called(text: str, tok: Token, after: Token) -> NoReturn:
-    """A function name used as a value: 'sin x', 'exp'."""
+    """A function name used as a value: 'exp', 'sin + x', 'sin -x'."""
     arg = after.text if after.kind in ("name", "num") else "x"
     _fail(text, f"'{tok.text}' is a function", tok, f"write {tok.text}({arg})")
 

@@ -8,8 +8,15 @@ so ``1/2x`` is ``(1/2)*x`` and ``x^2y`` is ``(x^2)*y``)::
     signed  := ('+' | '-') signed | power                # -x^2 is -(x^2)
     power   := postfix ('^' signed)?                     # right-associative; 2^-1 allowed
     postfix := primary superscript*                      # x², x⁻¹
-    primary := number | constant | variable | call | '(' sum ')'
+    primary := number | constant | variable | call | '(' sum ')' | '|' sum '|'   # |x| = abs(x)
     call    := function ('^' n | superscript)? '(' sum (',' sum)* ')'   # sin^2(x) = sin(x)^2
+             | function ('^' n | superscript)? bare                     # sin x, ln x
+    bare    := number power | power         # sin 2x = sin(2x), sin x^2 = sin(x^2); noted
+
+A '|' opens an absolute value unless one is open inside the same parentheses, where it
+closes: ``||x| - 1|`` and ``|x| |y|`` read as written. A name right before '(' is a product
+when it is a variable (declared, used elsewhere, or indexed like ``x1``), else it must be
+a function.
 
 Only the parser builds expressions, from the allow-list in
 :mod:`gradscape.formula.functions`; every bound in :mod:`gradscape.formula.limits` is
@@ -26,12 +33,13 @@ x**2 + 3*y**2
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import sympy as sp
 
 from gradscape.errors import FormulaError, LimitError
-from gradscape.formula import checks
+from gradscape.formula import checks, domains
 from gradscape.formula.grammar import SYMPY_FAILURES, Grammar, Piece
 from gradscape.formula.lexer import Token, tokenize
 from gradscape.formula.limits import MAX_DEPTH
@@ -51,10 +59,16 @@ class Parsed:
     variables: tuple[str, ...]
     notes: tuple[str, ...]
     text: str
+    # Parts of the text undefined somewhere that simplification dropped (sqrt(x) of
+    # sqrt(x)^2): values are undefined wherever one of them is (formula.domains).
+    guards: tuple[sp.Expr, ...] = ()
 
 
-def parse(text: str) -> Parsed:
+def parse(text: str, variables: Collection[str] = ()) -> Parsed:
     """Read a formula as people type it; raise FormulaError or LimitError saying how to fix it.
+
+    ``variables`` are names the caller declares as variables: they are never taken for a
+    typo of a function name (``rosenbrok``), and before '(' they multiply (``a(b + 1)``).
 
     >>> p = parse("2x sin(y)")
     >>> p.expr, p.variables
@@ -62,7 +76,7 @@ def parse(text: str) -> Parsed:
     >>> parse("1/2x").notes
     ("read '1/2x' as (1/2)*x; write 1/(2x) to divide by 2x",)
     """
-    grammar = _grammar(text)
+    grammar = _grammar(text, declared=variables)
     try:
         piece = grammar.sum()
         end = grammar.peek()
@@ -80,11 +94,15 @@ def parse(text: str) -> Parsed:
             width=len(text),
         ) from exc
     notes = [*grammar.notes, *checks.name_notes(grammar.variables)]
+    guards = domains.lost_guards((p.expr for p in grammar.pieces), piece.expr)
+    if guards:
+        notes.append(domains.domain_note(text, piece.expr, guards))
     return Parsed(
         expr=piece.expr,
         variables=tuple(sorted(grammar.variables)),
         notes=tuple(dict.fromkeys(notes)),
         text=text,
+        guards=guards,
     )
 
 
@@ -117,7 +135,9 @@ def parse_number_list(text: str) -> tuple[float, ...]:
         grammar.take()
 
 
-def _grammar(text: str, allow_outer_parentheses: bool = False) -> Grammar:
+def _grammar(
+    text: str, allow_outer_parentheses: bool = False, declared: Collection[str] = ()
+) -> Grammar:
     if not isinstance(text, str):
         raise TypeError(f"a formula is a str, not {type(text).__name__}")
     tokens = tokenize(text)
@@ -126,7 +146,7 @@ def _grammar(text: str, allow_outer_parentheses: bool = False) -> Grammar:
     closing = _match_parentheses(text, tokens)
     if allow_outer_parentheses and tokens[0].kind == "(" and closing[0] == len(tokens) - 2:
         tokens = tokens[1:-2] + tokens[-1:]
-    return Grammar(text, tokens)
+    return Grammar(text, tokens, declared)
 
 
 def _match_parentheses(text: str, tokens: list[Token]) -> dict[int, int]:

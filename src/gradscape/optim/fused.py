@@ -86,7 +86,7 @@ def _formula_keys(f: Any) -> tuple[str, str]:
 
     with _LOCK:
         if f not in _KEYS:
-            _KEYS[f] = (formula_key([f.expr], f.symbols), "")
+            _KEYS[f] = (formula_key([f.kernel_expr], f.symbols), "")
         return _KEYS[f]
 
 
@@ -115,8 +115,8 @@ def formula_pieces(f: Any, hess: bool) -> tuple[Any, ...]:
 
         def source(on_disk: bool) -> str:
             n, symbols = len(f.symbols), list(f.symbols)
-            grad = render(gradient_program(f.expr, symbols), "numba")  # as f.grad computes
-            value = render(lower([f.expr], symbols), "numba")
+            grad = render(gradient_program(f.kernel_expr, symbols), "numba")  # as f.grad does
+            value = render(lower([f.kernel_expr], symbols), "numba")
             second = render(lower(upper, symbols), "numba") if hess else None
             used = grad.helpers | value.helpers | (second.helpers if second else set())
             return lanes.module_source(grad, value, second, n, helper_source(used),
@@ -250,7 +250,7 @@ def step_function(f: Any, opt: Optimizer) -> Any:
             return _STEPS[key]
 
         def source(on_disk: bool) -> str:
-            grad = render(gradient_program(f.expr, list(f.symbols)), "numba")
+            grad = render(gradient_program(f.kernel_expr, list(f.symbols)), "numba")
             header = _STEP_MODULE.format(cache=on_disk, method=opt.name,
                                          slots=chain_for(opt.name).slots)
             return "".join([header, helper_source(grad.helpers),

@@ -104,6 +104,7 @@ class Kind:
     hints: Mapping[str, str] = dc_field(default_factory=dict)
     animated: bool = False
     size: tuple[float, float] = (6.4, 5.6)
+    required: tuple[str, ...] = ()  # fields the picture means nothing without (tangent: at)
 
     def default(self, name: str, dims: int | None = None) -> Any:
         """This kind's default for the Request field ``name`` (None: chosen when drawing)."""
@@ -163,6 +164,10 @@ def _contour(req: Request, fig: Figure, pic: Picture) -> None:
         drawn = planar.directional(_ax(fig), fld, at, req.direction)
         pic.summary.update(at=list(at), direction=list(req.direction),
                            directional_derivative=drawn.value)
+        if not np.asarray(req.f.grad(*at), dtype=float).any():
+            pic.summary["gradient_zero"] = True
+            pic.notes.append(f"∇f = 0 at ({', '.join(f'{v:g}' for v in at)}): the derivative "
+                             "is 0 in every direction there (a critical point)")
     else:
         drawn = planar.contour(_ax(fig), fld, descent=req.descent)
     pic.notes += drawn.notes
@@ -190,6 +195,16 @@ def _surface(req: Request, fig: Figure, pic: Picture) -> None:
 def _tangent(req: Request, fig: Figure, pic: Picture) -> None:
     box = req.window
     at = req.at if req.at is not None else tuple(_nice((a + 2 * b) / 3) for a, b in box)
+    rough = [s for v in req.f.variables if (s := req.f.differentiable_at(at, v)).at_kink] \
+        if req.f.is_symbolic else []
+    if rough and len(req.f.variables) == 1:  # a kink: the one-sided tangents, no false one
+        drawn = oned.one_sided_tangents(_ax(fig), req.f, at[0], rough[0].left, rough[0].right,
+                                        box[0], n=req.n)
+        pic.summary.update(at=list(at), slope=None, differentiable=rough[0].to_dict())
+        pic.notes += [f"{req.f.name} is {rough[0]}", *drawn.notes]
+        return
+    if rough:
+        raise DomainError(f"no tangent plane: {req.f.name} is {rough[0]}")
     if len(req.f.variables) == 1:
         drawn = oned.tangent_line(_ax(fig), req.f, at, box[0], n=req.n)
         pic.summary.update(at=list(at), slope=drawn.value)
@@ -262,7 +277,6 @@ def _animate(req: Request, fig: Figure, pic: Picture) -> None:
 
 _DESCENT = ("starts", "methods", "lr", "steps")  # the fields of a descent run
 _CENTRE = {"at": "the middle of the window"}
-_TWO_THIRDS = {"at": "two thirds across the window"}
 
 # THE table of picture kinds: one Kind per ``gradscape plot KIND``.
 FIGURES: dict[str, Kind] = {
@@ -285,7 +299,7 @@ FIGURES: dict[str, Kind] = {
         ("x", "y", "n", "at", "direction"),
         'gradscape plot directional "x^2 + 3y^2" --at 1,1 --direction 1,2 -o dd.png',
         n=160, grid="grid points per axis", defaults={"direction": (1.0, 1.0)},
-        computed=_CENTRE),
+        required=("at",)),
     "magnitude": Kind(
         "|∇f| as a heat map", (2,), _magnitude, ("x", "y", "n"),
         'gradscape plot magnitude "1/(x^2 + y^2)" -o magnitude.png',
@@ -300,7 +314,7 @@ FIGURES: dict[str, Kind] = {
         "tangent line (1 variable) or plane (2) at --at", (1, 2), _tangent,
         ("x", "y", "n", "at"), 'gradscape plot tangent "sin(x)" --at 1 -o tangent.png',
         n={1: 400, 2: 50}, grid="points on the curve, or grid points per axis of a plane",
-        computed=_TWO_THIRDS, size=(7.0, 6.0)),
+        required=("at",), size=(7.0, 6.0)),
     "derivative": Kind(
         "f and f′ together (1 variable)", (1,), _derivative, ("x", "n"),
         'gradscape plot derivative "x^3 - 2x" -o derivative.png',
@@ -309,7 +323,7 @@ FIGURES: dict[str, Kind] = {
         "secants approaching the tangent at --at: small multiples, or an animation for "
         ".gif/.mp4", (1,), _secant, ("x", "n", "at", "frames"),
         'gradscape plot secant "x^3 - 2x" --at 1 -o secant.gif',
-        n=400, grid="points on the curve", computed=_TWO_THIRDS, animated=True,
+        n=400, grid="points on the curve", required=("at",), animated=True,
         size=(9.0, 5.6)),
     "paths": Kind(
         "descent paths of --methods from --start on contours", (2,), _paths,
@@ -381,6 +395,10 @@ def make_figure(kind: str, f: Any, *, fig: Figure | None = None, moving: bool | 
     if box is not None and len(box) != dims:
         raise DomainError(f"the window needs a range for each of {', '.join(f.variables)}")
     req = _request(spec, f, _window(f, box, x, y), bool(moving) and spec.animated, options)
+    for name in spec.required:
+        if getattr(req, name) is None:
+            raise DomainError(f"'{kind}' needs --{name}, the point it is drawn at ({name}= in "
+                              f"Python); for example: {spec.example}")
     fig = fig if fig is not None else Figure(figsize=size or spec.size)
     if layout is not None:
         fig.set_layout_engine(layout)

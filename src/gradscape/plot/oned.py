@@ -28,8 +28,8 @@ from gradscape.plot.drawn import Drawn
 from gradscape.plot.scales import LINE_COLORS, robust_range
 from gradscape.plot.text import field_notes, math_title, set_title
 
-__all__ = ["curve", "function_and_derivative", "tangent_line", "secants", "secant_slopes",
-           "DEFAULT_STEPS"]
+__all__ = ["curve", "function_and_derivative", "tangent_line", "one_sided_tangents", "secants",
+           "secant_slopes", "DEFAULT_STEPS"]
 
 DEFAULT_STEPS = (2.0, 1.0, 0.5, 0.25, 0.1, 0.01)  # h for the secants, shrinking to the limit
 _N = 400  # points on a curve: smooth at any figure size
@@ -144,6 +144,42 @@ def tangent_line(ax: Axes, f: Any, at: float | Sequence[float],
     _frame(ax, x, lim, var)
     set_title(ax, title if title is not None else
               f"Tangent at {var} = {a:g}: y = {fa:.4g} {_signed(slope)}·({_minus(var, a)})")
+    return drawn
+
+
+def one_sided_tangents(ax: Axes, f: Any, at: float, left: float | None, right: float | None,
+                       x: tuple[float, float] = (-3.0, 3.0), *, n: int = _N) -> Drawn:
+    """f at a kink: no tangent, but a half-line on each side with that side's slope (None:
+    that side has no finite slope, and no half-line). ``drawn.value`` is None.
+    """
+    _one_var(f)
+    a = float(at)
+    fa = float(np.asarray(f(a), dtype=float))
+    fld = curve(f, x, n)
+    drawn = Drawn(notes=field_notes(fld), value=None)
+    t = fld.axes[0]
+    y = np.where(fld.mask, np.nan, fld.values)
+    var = f.variables[0]
+    drawn.artists["f"] = ax.plot(t, y, color=LINE_COLORS[5], linewidth=2,
+                                 label=f"${f.name}({var})$")[0]
+    # Each side's tangent is drawn on its side, and faded past the point, so the two lines
+    # are seen to cross at the kink instead of hiding under the curve.
+    for k, (side, slope, keep) in enumerate((("left", left, t <= a), ("right", right, t >= a))):
+        if slope is None:
+            if left is not None or right is not None:
+                drawn.notes.append(f"no {side} slope at {var} = {a:g}: a jump or an infinite "
+                                   "slope")
+            continue
+        line = fa + slope * (t - a)
+        color = LINE_COLORS[3 + k]
+        drawn.artists[side] = ax.plot(t[keep], line[keep], color=color, linewidth=1.6,
+                                      linestyle="--", label=f"{side} slope {slope:.4g}")[0]
+        ax.plot(t[~keep], line[~keep], color=color, linewidth=1.0, linestyle="--", alpha=0.35)
+    drawn.artists["point"] = ax.plot(a, fa, "o", color="k", markersize=6, zorder=5)[0]
+    lim = _ylim(y)
+    drawn.artists["f"].set_ydata(_broken(y, lim))
+    _frame(ax, x, lim, var)
+    set_title(ax, f"No tangent at {var} = {a:g}: {f.name} is not differentiable there")
     return drawn
 
 
