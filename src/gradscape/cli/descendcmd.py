@@ -12,6 +12,7 @@ __all__ = ["SPECS"]
 
 def _add(p: argparse.ArgumentParser) -> None:
     options.add_run_options(p, several=False)
+    options.add_backend(p)
     p.add_argument("--rows", type=int, default=8, metavar="K",
                    help="path rows shown (default 8)")
 
@@ -22,7 +23,7 @@ def _run(args: argparse.Namespace) -> int:
 
     f = load_function(args)
     t = descend(f, options.start(args.start, f), args.method, lr=args.lr, steps=args.steps,
-                tol=options.tol(args.tol), schedule=args.schedule,
+                tol=options.tol(args.tol), schedule=args.schedule, backend=args.backend,
                 **options.hyper(args.set, [args.method]))
     payload = {"function": f.text, **t.to_dict(max_points=args.rows)}
     if args.json:

@@ -50,6 +50,9 @@ _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any], str]] = {
     "frames": (("--frames",), {"type": int, "metavar": "N"},
                "animation frames ({default})"),
     "color": (("--color",), {}, "arrow colour ({default})"),
+    "backend": (("--backend",), {"choices": ("auto", "numba", "numpy", "cuda")},
+                "where descent runs: numba (the CPU), numpy, cuda (an NVIDIA GPU, else the "
+                "CPU with a note) or auto ({default})"),
 }
 # Words for defaults the plot layer computes when the option is not given.
 _COMPUTED = {
