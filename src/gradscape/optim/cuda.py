@@ -40,7 +40,8 @@ from gradscape.optim.driver import LIMIT2
 from gradscape.optim.optimizers import OPTIMIZERS, Optimizer
 from gradscape.optim.result import Raw, empty_raw
 
-__all__ = ["run_descent", "basin_labels", "BasinLabels", "kernel_methods", "CUDA_AUTO_WORK"]
+__all__ = ["run_descent", "basin_labels", "BasinLabels", "kernel_methods", "build_kernel",
+           "descent_args", "basin_args", "CUDA_AUTO_WORK"]
 
 # "auto" runs descent on the GPU from this many point-steps (starts × steps): below it the
 # first call's compile (a second or two) outweighs the CPU's loop. Not measured on a GPU
@@ -120,7 +121,7 @@ def _formula_module(f: Any, hess: bool, dtype: str) -> Any:
 
 
 def _kernel(f: Any, opt: Optimizer, dtype: str, kind: str) -> Any:
-    """The compiled ``descent_kernel`` or ``basin_kernel`` of ``f`` and ``opt``."""
+    """The ``descent_kernel`` or ``basin_kernel`` of ``f`` and ``opt``, built once."""
     from gradscape.compile.cache import formula_key
     from gradscape.compile.cuda import simulator
 
@@ -130,31 +131,36 @@ def _kernel(f: Any, opt: Optimizer, dtype: str, kind: str) -> Any:
                           f"GPU methods: {', '.join(kernel_methods())}")
     slot = (formula_key([f.expr], f.symbols), opt.name, dtype, kind, simulator())
     with _LOCK:
-        if slot in _KERNELS:
-            _KERNELS.move_to_end(slot)
-            return _KERNELS[slot]
-        from gradscape.compile.cuda import numba_cuda
+        if slot not in _KERNELS:
+            _KERNELS[slot] = build_kernel(f, opt, dtype, kind)
+            if len(_KERNELS) > _MAX_CACHED:
+                _KERNELS.popitem(last=False)
+        _KERNELS.move_to_end(slot)
+        return _KERNELS[slot]
 
-        cuda = numba_cuda()
-        newton = opt.method is not None
-        module = _formula_module(f, newton, dtype)
-        pieces: dict[str, Any] = {
-            "cuda": cuda, "np": _device_np(dtype), "F": _DTYPES[dtype], "N": len(f.symbols),
-            "grad_point": module.grad_point, "value_point": module.value_point}
-        device = cuda.jit(device=True)
-        if newton:
-            pieces.update(K=1, hess_point=module.hess_point)
-            pieces["advance"] = binding.bind(cuda_loop.newton_step, pieces, jit=device)
-        else:
-            chain = _chain(opt, dtype)
-            pieces.update(K=max(chain.slots, 1), update=chain.update, per_step=chain.per_step)
-            pieces["advance"] = binding.bind(cuda_loop.chain_step, pieces, jit=device)
-        loop = cuda_loop.descent_kernel if kind == "descent" else cuda_loop.basin_kernel
-        kernel = binding.bind(loop, pieces, jit=device, top=cuda.jit)
-        _KERNELS[slot] = kernel
-        if len(_KERNELS) > _MAX_CACHED:
-            _KERNELS.popitem(last=False)
-        return kernel
+
+def build_kernel(f: Any, opt: Optimizer, dtype: str, kind: str) -> Any:
+    """A new ``descent_kernel`` or ``basin_kernel`` of Function ``f`` and optimizer ``opt``,
+    bound to their device code; numba-cuda compiles it on its first launch (inside
+    :func:`gradscape.compile.cuda.exact` for no contraction)."""
+    from gradscape.compile.cuda import numba_cuda
+
+    cuda = numba_cuda()
+    newton = opt.method is not None
+    module = _formula_module(f, newton, dtype)
+    pieces: dict[str, Any] = {
+        "cuda": cuda, "np": _device_np(dtype), "F": _DTYPES[dtype], "N": len(f.symbols),
+        "grad_point": module.grad_point, "value_point": module.value_point}
+    device = cuda.jit(device=True)
+    if newton:
+        pieces.update(K=1, hess_point=module.hess_point)
+        pieces["advance"] = binding.bind(cuda_loop.newton_step, pieces, jit=device)
+    else:
+        chain = _chain(opt, dtype)
+        pieces.update(K=max(chain.slots, 1), update=chain.update, per_step=chain.per_step)
+        pieces["advance"] = binding.bind(cuda_loop.chain_step, pieces, jit=device)
+    loop = cuda_loop.descent_kernel if kind == "descent" else cuda_loop.basin_kernel
+    return binding.bind(loop, pieces, jit=device, top=cuda.jit)
 
 
 def _params(opt: Optimizer, hyper: Mapping[str, Any], dtype: str) -> Any:
@@ -189,10 +195,12 @@ def _on_device(kernel: Any, count: int, args: list[Any], back: list[int]) -> lis
     return [on[i].copy_to_host() for i in back]
 
 
-def _descent_args(opt: Optimizer, hyper: Mapping[str, Any], starts: np.ndarray,
+def descent_args(opt: Optimizer, hyper: Mapping[str, Any], starts: np.ndarray,
                   rates: np.ndarray, steps: int, tol2: float, keep: np.ndarray,
                   dtype: str) -> list[Any]:
-    """``descent_kernel``'s arguments as host arrays (outputs left empty)."""
+    """``descent_kernel``'s arguments as host arrays (outputs left empty): the kernel runs
+    on them after a copy to the device (:func:`run_descent`), and typing them gives its
+    signature (for compiling it to PTX without a GPU)."""
     cast = _DTYPES[dtype]
     m, n = starts.shape
     slot = np.full(m, -1, dtype=np.int64)
@@ -219,7 +227,7 @@ def run_descent(f: Any, opt: Optimizer, hyper: Mapping[str, Any], starts: np.nda
     kernel = _kernel(f, opt, name, "descent")
     m, n = starts.shape
     raw = empty_raw(m, n, len(keep), steps)
-    args = _descent_args(opt, hyper, starts, rates, steps, tol2, keep, name)
+    args = descent_args(opt, hyper, starts, rates, steps, tol2, keep, name)
     outs = _on_device(kernel, m, args, list(range(8, 16) if len(keep) else range(8, 13)))
     for target, got in zip((raw.final, raw.value, raw.steps, raw.code, raw.grad_norm,
                             raw.paths, raw.path_values, raw.path_grad_norms), outs):
@@ -279,20 +287,22 @@ def basin_labels(f: Any, x_axis: np.ndarray, y_axis: np.ndarray, method: str = "
     if not (math.isfinite(radius) and radius >= 0):
         raise DomainError(f"radius must be a number >= 0, got {radius!r}")
     kernel = _kernel(fn, opt, name, "basin")
-    args = _basin_args(xs, ys, resolve_schedule(schedule).rates(lr, steps), steps, tol2,
-                       _params(opt, hp, name), known, radius, name)
+    args = basin_args(opt, hp, xs, ys, resolve_schedule(schedule).rates(lr, steps), steps,
+                      tol2, known, radius, name)
     labels, values, taken, codes = _on_device(kernel, len(xs) * len(ys), args, [10, 11, 12, 13])
     return BasinLabels(labels, values, taken, codes)
 
 
-def _basin_args(xs: np.ndarray, ys: np.ndarray, rates: np.ndarray, steps: int, tol2: float,
-                params: Any, known: np.ndarray, radius: float, dtype: str) -> list[Any]:
+def basin_args(opt: Optimizer, hyper: Mapping[str, Any], xs: np.ndarray, ys: np.ndarray,
+               rates: np.ndarray, steps: int, tol2: float, known: np.ndarray, radius: float,
+               dtype: str) -> list[Any]:
     """``basin_kernel``'s arguments as host arrays (outputs left empty)."""
     cast = _DTYPES[dtype]
     shape = (len(ys), len(xs))
     tol, lim = _limits(tol2, dtype)
     table = known if len(known) else np.full((1, 2), np.nan)  # never empty on the device
-    return [xs, ys, np.ascontiguousarray(rates, cast), int(steps), tol, lim, params,
+    return [np.ascontiguousarray(xs, cast), np.ascontiguousarray(ys, cast),
+            np.ascontiguousarray(rates, cast), int(steps), tol, lim, _params(opt, hyper, dtype),
             bool(tol2 < 0), np.ascontiguousarray(table, cast), cast(radius),
             np.empty(shape, np.int16 if len(known) < 32000 else np.int32),
             np.empty(shape, np.float32), np.empty(shape, np.uint16 if steps <= 65535

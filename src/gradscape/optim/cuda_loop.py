@@ -123,7 +123,9 @@ def descend_one(x: Any, g: Any, S: Any, x0: Any, S0: Any, rates: Any, steps: int
     if fast:
         grow = FIRST_CHUNK
         while t < steps:
-            span = min(grow, steps - t)
+            span = steps - t  # no min() of ints: older numba.cuda cannot compile it
+            if grow < span:
+                span = grow
             save(x, S, x0, S0)
             for u in range(t, t + span):
                 grad_point(x, g)
@@ -132,7 +134,7 @@ def descend_one(x: Any, g: Any, S: Any, x0: Any, S0: Any, rates: Any, steps: int
             gn, xn = norms(x, g)
             if gn + xn <= lim:
                 t += span
-                grow = min(4 * grow, CHUNK)
+                grow = 4 * grow if 4 * grow < CHUNK else CHUNK
             else:  # out of the finite world within this chunk: replay it with the checks
                 save(x0, S0, x, S)
                 break

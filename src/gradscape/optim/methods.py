@@ -101,7 +101,10 @@ def saddle_free_into(h: Any, g: Any, floor: float, a: Any, v: Any, d: Any) -> No
         proj = 0.0
         for i in range(n):
             proj += v[i, e] * g[i]
-        proj /= max(abs(a[e, e]), floor)
+        scale = abs(a[e, e])
+        if floor > scale:  # max(|λ|, floor), as Python's max reads it, also in device code
+            scale = floor
+        proj /= scale
         for i in range(n):
             d[i] += v[i, e] * proj
 
