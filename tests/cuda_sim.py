@@ -163,6 +163,23 @@ def fields() -> Any:
 
 
 @check
+def bench() -> Any:
+    # bench/gpu.py's tables at toy sizes (its JAX and CuPy peers are skipped when absent).
+    import contextlib
+    import io
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench import gpu
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        gpu.measure(m=4, steps=10, n=4, check=4, rounds=1, names=("himmelblau",),
+                    dtypes=("float64",))
+    return out.getvalue()
+
+
+@check
 def refusals() -> Any:
     from gradscape.errors import DomainError
 

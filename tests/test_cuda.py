@@ -294,3 +294,13 @@ def test_on_the_gpu_basin_labels_match_the_cpu_map_but_at_boundaries():
     differ = np.argwhere(got.labels != cpu.labels)
     for r, c in differ:
         assert len(np.unique(cpu.labels[max(r - 1, 0):r + 2, max(c - 1, 0):c + 2])) > 1
+
+
+def test_the_benchmark_runs_its_tables_on_the_simulator():
+    # bench/gpu.py at toy sizes: its agreement and basin tables judge the kernels against
+    # the CPU loops, so their lines are the numbers to check.
+    text = sim("bench")
+    assert text.count("statuses equal 100.0000%, steps equal 100.0000%, finals within 1e-12 "
+                      "relative 100.0000%") == 2  # gd and momentum
+    assert "4² map against the CPU's: 0 labels differ" in text
+    assert "point-steps/s" in text and "not importable here, skipped" in text
