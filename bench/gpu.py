@@ -82,15 +82,16 @@ def run(quick: bool = False) -> None:
 
 def measure(m: int, steps: int, n: int, check: int, rounds: int = ROUNDS,
             names: tuple[str, ...] = (HIMMELBLAU, ACKLEY),
-            dtypes: tuple[str, ...] = ("float64", "float32")) -> None:
+            dtypes: tuple[str, ...] = ("float64", "float32"), cpu: str = "numba") -> None:
     """Every table: ``m`` starts × ``steps`` steps, an n² basin map and a check² comparison
-    with the CPU (tests run it on the simulator with tiny sizes)."""
+    with the CPU loop ``cpu`` (tests run it on the simulator with tiny sizes and the NumPy
+    reference loop, which needs no compiling)."""
     starts = np.random.default_rng(0).uniform(-5, 5, (m, 2))
     for name in names:
         for dtype in dtypes:
             _descent(name, dtype, starts, steps, rounds)
-    _agreement(starts[: 1 << 16], steps)
-    _basins(n, 500 if n >= 256 else steps, check, rounds)
+    _agreement(starts[: 1 << 16], steps, cpu)
+    _basins(n, 500 if n >= 256 else steps, check, rounds, cpu)
 
 
 # ---- the implementations ---------------------------------------------------------------
@@ -248,14 +249,14 @@ def _descent(name: str, dtype: str, starts: np.ndarray, steps: int, rounds: int)
           f"{time.perf_counter() - t0:.3f} s")
 
 
-def _agreement(starts: np.ndarray, steps: int) -> None:
+def _agreement(starts: np.ndarray, steps: int, cpu_loop: str) -> None:
     from gradscape.optim.descend import descend
 
-    print(f"\nagreement with the fused CPU loop, Himmelblau, {len(starts):,} starts × {steps} "
-          "steps, tol 1e-8")
+    print(f"\nagreement with the CPU loop ({cpu_loop}), Himmelblau, {len(starts):,} starts × "
+          f"{steps} steps, tol 1e-8")
     for method in ("gd", "momentum"):
         gpu = descend(HIMMELBLAU, starts, method, lr=LR, steps=steps, backend="cuda")
-        cpu = descend(HIMMELBLAU, starts, method, lr=LR, steps=steps, backend="numba")
+        cpu = descend(HIMMELBLAU, starts, method, lr=LR, steps=steps, backend=cpu_loop)
         rel = np.abs(gpu.final - cpu.final) / np.maximum(np.abs(cpu.final), 1e-300)
         same = float((gpu.status_codes == cpu.status_codes).mean())
         print(f"    {method:9} statuses equal {same:.4%}, steps equal "
@@ -264,7 +265,7 @@ def _agreement(starts: np.ndarray, steps: int) -> None:
               f"{float((gpu.final == cpu.final).all(axis=1).mean()):.4%}")
 
 
-def _basins(n: int, steps: int, check: int, rounds: int) -> None:
+def _basins(n: int, steps: int, check: int, rounds: int, cpu_loop: str) -> None:
     from gradscape.formula.library import lookup
     from gradscape.optim.cuda import basin_labels
     from gradscape.plot.basins import basin_map
@@ -286,7 +287,7 @@ def _basins(n: int, steps: int, check: int, rounds: int) -> None:
     gpu = basin_labels(HIMMELBLAU, small, small, "gd", lr=LR, steps=steps, minima=minima,
                        radius=radius).labels
     cpu = basin_map(HIMMELBLAU, ((-5.0, 5.0), (-5.0, 5.0)), check, method="gd", lr=LR,
-                    steps=steps, minima=minima).labels
+                    steps=steps, minima=minima, backend=cpu_loop).labels
     differ = np.argwhere(gpu != cpu)
     near = sum(len(np.unique(cpu[max(r - 1, 0):r + 2, max(c - 1, 0):c + 2])) > 1
                for r, c in differ)

@@ -78,14 +78,17 @@ RUNS = {  # method -> (lr, steps): some starts converge, one diverges, some run 
 
 @check
 def methods() -> Any:
-    # Every method with a kernel against the CPU: the NumPy reference loop for each, the
-    # fused Numba loop for gd and momentum.
+    # Every method with a kernel against the CPU's NumPy reference loop (which needs no
+    # compiling: the suite stays short).
+    return _methods(RUNS, ("numpy",))
+
+
+def _methods(runs: dict[str, tuple[float, int]], cpus: tuple[str, ...]) -> Any:
     starts = np.array(HIMMELBLAU_STARTS)
     out: dict[str, Any] = {}
-    for method, (lr, steps) in RUNS.items():
+    for method, (lr, steps) in runs.items():
         for tol in (1e-8, None):
             args = dict(lr=lr, steps=steps, tol=tol)
-            cpus = ("numpy", "numba") if method in ("gd", "momentum") else ("numpy",)
             out[f"{method} {tol}"] = {
                 "cuda": batch(descend("himmelblau", starts, method, backend="cuda", **args)),
                 **{cpu: batch(descend("himmelblau", starts, method, backend=cpu, **args))
@@ -126,7 +129,8 @@ def basins() -> Any:
     box = ((-5.0, 5.0), (-5.0, 5.0))
     minima = np.array([m.point for m in lookup("himmelblau").minima])
     radius = 0.02 * float(np.hypot(10.0, 10.0))
-    cpu = basin_map("himmelblau", box, 7, method="gd", lr=0.01, steps=300, minima=minima)
+    cpu = basin_map("himmelblau", box, 7, method="gd", lr=0.01, steps=300, minima=minima,
+                    backend="numpy")
     x, y = np.linspace(-5, 5, 7), np.linspace(-5, 5, 7)
     got = basin_labels("himmelblau", x, y[:6], "gd", lr=0.01, steps=300, minima=minima,
                        radius=radius)
@@ -134,7 +138,18 @@ def basins() -> Any:
                        radius=radius)  # the fourth minimum left out of the table
     fast = basin_labels("himmelblau", x, y[:6], "gd", lr=0.01, steps=300, tol=None,
                         minima=minima, radius=radius, dtype=np.float32)
+    # basin_map itself on the device, and a map whose second minimum is not in the table:
+    # its starts converge "elsewhere" on the device and are clustered into a new centre.
+    mapped = basin_map("himmelblau", box, 7, method="gd", lr=0.01, steps=300, minima=minima,
+                       backend="cuda")
+    well = "(x^2 - 1)^2 + y^2"
+    half = {b: basin_map(well, ((-2.0, 2.0), (-1.0, 1.0)), 6, lr=0.05, steps=200,
+                         minima=np.array([[1.0, 0.0]]), backend=b) for b in ("cuda", "numpy")}
     return {"cpu": cpu.labels[:6].tolist(), "labels": got.labels.tolist(),
+            "cpu_full": cpu.labels.tolist(), "mapped": mapped.labels.tolist(),
+            "mapped_counts": mapped.counts, "cpu_counts": cpu.counts, "mapped_lr": mapped.lr,
+            "half": {b: [bm.labels.tolist(), bm.minima.tolist(), bm.counts]
+                     for b, bm in half.items()},
             "dtypes": [str(a.dtype) for a in got], "values": got.values.tolist(),
             "steps": got.steps.tolist(), "codes": got.codes.tolist(),
             "few": few.labels.tolist(), "minima": minima.tolist(),
@@ -175,7 +190,7 @@ def bench() -> Any:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         gpu.measure(m=4, steps=10, n=4, check=4, rounds=1, names=("himmelblau",),
-                    dtypes=("float64",))
+                    dtypes=("float64",), cpu="numpy")
     return out.getvalue()
 
 

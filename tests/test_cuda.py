@@ -78,11 +78,20 @@ def test_divergence_is_found_inside_a_chunk_at_the_predicted_step():
     assert got["batch"]["steps"] == [k, 1000]
 
 
-def test_every_kernel_method_agrees_with_the_cpu_loops():
+def test_every_kernel_method_agrees_with_the_reference_loop():
     from gradscape.optim.cuda import kernel_methods
 
     runs = sim("methods")
     assert {key.split()[0] for key in runs} == set(kernel_methods())
+    # (the fused Numba loop agrees with the reference loop: tests/test_descend.py; against
+    # the GPU directly on a real device, below, and in python -m bench gpu)
+    assert _agree(runs) == 2 * 9  # two tolerances
+    statuses = {s for by in runs.values() for s in by["cuda"]["status"]}
+    assert statuses == STATUS  # the runs reach all three endings
+
+
+def _agree(runs: dict[str, Any]) -> int:
+    """Judge each GPU run against each CPU loop's; how many pairs were judged."""
     checked = 0
     for key, by in runs.items():
         gpu = by["cuda"]
@@ -95,9 +104,7 @@ def test_every_kernel_method_agrees_with_the_cpu_loops():
                 np.testing.assert_allclose(arr(gpu[field]), arr(cpu[field]), rtol=1e-12,
                                            atol=1e-300, err_msg=f"{key} {field}")
             checked += 1
-    assert checked == 2 * (9 + 2)  # two tolerances; gd and momentum also against numba
-    statuses = {s for by in runs.values() for s in by["cuda"]["status"]}
-    assert statuses == STATUS  # the runs reach all three endings
+    return checked
 
 
 def test_one_start_keeps_its_whole_path_as_on_the_cpu():
@@ -143,6 +150,17 @@ def test_basin_labels_match_the_basin_map_and_the_minima():
     # float32 and fixed steps: the same basins
     assert np.array_equal(np.array(got["float32"]), labels)
     assert (np.array(got["float32_steps"]) == 300).all()
+    # basin_map with backend "cuda": the CPU's map, its status counts and its rate
+    assert got["mapped"] == got["cpu_full"]
+    assert got["mapped_counts"] == got["cpu_counts"] and got["mapped_lr"] == 0.01
+    # (x²−1)² + y² with only (1, 0) in the table: the starts left of the ridge x = 0
+    # converge to (−1, 0) on both sides, found as a new centre
+    (gpu, gpu_centres, gpu_counts), (cpu, cpu_centres, cpu_counts) = got["half"].values()
+    assert gpu == cpu and gpu_counts == cpu_counts
+    np.testing.assert_allclose(gpu_centres, [[1.0, 0.0], [-1.0, 0.0]], atol=1e-3)
+    np.testing.assert_allclose(gpu_centres, cpu_centres, rtol=1e-12)
+    xs = np.linspace(-2.0, 2.0, 6)
+    assert (np.array(gpu) == np.where(xs < 0, 1, 0)[None, :]).all()
 
 
 def test_field_kernels_agree_with_the_cpu():
@@ -304,3 +322,39 @@ def test_the_benchmark_runs_its_tables_on_the_simulator():
                       "relative 100.0000%") == 2  # gd and momentum
     assert "4² map against the CPU's: 0 labels differ" in text
     assert "point-steps/s" in text
+
+
+def test_a_map_too_big_for_a_mesh_is_drawn_as_an_image_with_the_cells_in_place():
+    # A GPU's 8,192² map would be 67 million mesh cells: past 1,024² it is one image. Labels
+    # by hand (the left half of the box is basin 1), so the picture's pixels can be checked.
+    from matplotlib.colors import to_rgb
+    from matplotlib.figure import Figure
+    from matplotlib.image import AxesImage
+
+    from gradscape.calculus.function import Function
+    from gradscape.plot.basins import BasinMap, basins
+    from gradscape.plot.scales import LINE_COLORS
+
+    x = np.linspace(-2.0, 2.0, 1100)
+    y = np.linspace(-1.0, 1.0, 1030)
+    labels = np.broadcast_to(np.where(x < 0, 1, 0), (len(y), len(x))).copy()
+    bm = BasinMap(Function("(x^2 - 1)^2 + y^2"), x, y, labels, np.array([[1.0, 0], [-1, 0]]),
+                  2, {"converged": labels.size}, "gd", 100, 0.05)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure(figsize=(4, 3), dpi=50)
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    drawn = basins(ax, bm, contours=False)
+    image = drawn.artists["image"]
+    assert isinstance(image, AxesImage)
+    step = 4.0 / 1099
+    np.testing.assert_allclose(image.get_extent(), [-2 - step / 2, 2 + step / 2,
+                                                   -1 - 1 / 1029, 1 + 1 / 1029])
+    fig.canvas.draw()
+    rgb = np.asarray(fig.canvas.buffer_rgba())[..., :3]
+    bbox = ax.get_window_extent()
+    row = int(fig.bbox.height - (bbox.y0 + bbox.y1) / 2)
+    left, right = rgb[row, int(bbox.x0) + 3] / 255, rgb[row, int(bbox.x1) - 3] / 255
+    np.testing.assert_allclose(left, to_rgb(LINE_COLORS[1]), atol=2 / 255)  # basin 1
+    np.testing.assert_allclose(right, to_rgb(LINE_COLORS[0]), atol=2 / 255)  # basin 0

@@ -36,7 +36,7 @@ __all__ = ["SPECS", "parse_starts"]
 _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any], str]] = {
     "x": (("--x",), {"metavar": "a:b"}, "range of the first variable ({default})"),
     "y": (("--y",), {"metavar": "c:d"}, "range of the second variable ({default})"),
-    "n": (("-n",), {"type": int, "metavar": "N"}, "{grid} ({default})"),
+    "n": (("-n", "--n"), {"type": int, "metavar": "N"}, "{grid} ({default})"),
     "at": (("--at",), {"metavar": "1,2"},
            "the point, one number per variable ({default})"),
     "direction": (("--direction",), {"metavar": "1,2"},

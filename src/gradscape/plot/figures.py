@@ -239,11 +239,11 @@ def _basins(req: Request, fig: Figure, pic: Picture) -> None:
     from gradscape.optim.tune import settle_lr
 
     method = req.methods[0]
-    run = _descent_backend(req.backend, pic)
+    run = _basin_grid(req, pic)
 
     def basin_map(lr: float | None) -> basins.BasinMap:
         return basins.basin_map(req.f, req.window, req.n, method=method, lr=lr,
-                                steps=req.steps, progress=req.progress, **run)
+                                steps=req.steps, progress=req.progress, backend=run)
 
     settled = settle_lr(basin_map, lambda bm: float((bm.labels >= 0).mean()), lr=req.lr)
     bm = settled.result
@@ -256,17 +256,28 @@ def _basins(req: Request, fig: Figure, pic: Picture) -> None:
                                for p, s in zip(bm.minima, bm.share())])
 
 
-def _descent_backend(backend: str, pic: Picture) -> dict[str, str]:
-    """descend's ``backend`` for a kind's runs (empty for auto); "cuda" with no GPU falls
-    back to the CPU with a note, since the picture is the same."""
+def _descent_backend(backend: str, pic: Picture) -> str:
+    """descend's ``backend`` for a kind's runs; "cuda" with no GPU falls back to the CPU
+    ("auto") with a note, since the picture is the same."""
     if backend == "cuda":
         from gradscape.compile.cuda import cuda_status
 
         ok, what = cuda_status()
         if not ok:
             pic.notes.append(f"--backend cuda: {what}; descended on the CPU")
-            return {}
-    return {} if backend == "auto" else {"backend": backend}
+            return "auto"
+    return backend
+
+
+def _basin_grid(req: Request, pic: Picture) -> str:
+    """The basin map's backend; a grid only a GPU draws, with no GPU, is refused in words."""
+    run = _descent_backend(req.backend, pic)
+    if run != req.backend and req.n > basins.MAX_N["cpu"]:
+        from gradscape.compile.cuda import cuda_status
+
+        raise DomainError(f"-n {req.n} needs the GPU, and here {cuda_status()[1]}; the CPU "
+                          f"draws basins on up to {basins.MAX_N['cpu']} starts per axis")
+    return run
 
 
 def _animate(req: Request, fig: Figure, pic: Picture) -> None:
