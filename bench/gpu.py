@@ -30,15 +30,15 @@ Without a GPU it says so plainly, times nothing on a device and exits 0; it repo
 this machine can: the PTX generation of the benchmark's kernels for a Hopper GPU (seconds,
 and whether the code has fused multiply-adds or spills to local memory) where NVVM is
 installed, and the CPU figures the GPU's are to be compared with (the fused Numba loop on
-the same workloads, fewer starts; the CPU basin map, smaller). The device script (one
-command, ~4 minutes; a timeout that leaves time to rerun within a 15-minute lease)::
+the same workloads, fewer starts; the CPU basin map, smaller).
 
-    run(command="export PYTHONUNBUFFERED=1 PYTHONPATH=src:. "
-                "XLA_PYTHON_CLIENT_PREALLOCATE=false; nvidia-smi -L; "
-                "timeout 420 python3 -m bench gpu 2>&1 | tee $OUT/gpu.txt",
-        timeout_s=480)
+On a GPU machine, run it through the device check, which first checks correctness against
+the CPU (the tests marked gpu) and keeps the logs: ``bash bench/gpu_check.sh`` (about 4
+minutes, 7.5 at most). With the device tool (15 minutes a session; leave time to rerun)::
 
-(the machine's ``python3`` has numba-cuda, JAX and CuPy; gradscape runs from ``src``.)
+    run(command="bash bench/gpu_check.sh", timeout_s=480)
+
+(that machine's ``python3`` has numba-cuda, JAX and CuPy; gradscape runs from ``src``.)
 """
 
 from __future__ import annotations

@@ -358,3 +358,36 @@ def test_a_map_too_big_for_a_mesh_is_drawn_as_an_image_with_the_cells_in_place()
     left, right = rgb[row, int(bbox.x0) + 3] / 255, rgb[row, int(bbox.x1) - 3] / 255
     np.testing.assert_allclose(left, to_rgb(LINE_COLORS[1]), atol=2 / 255)  # basin 1
     np.testing.assert_allclose(right, to_rgb(LINE_COLORS[0]), atol=2 / 255)  # basin 0
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif("not gpu_present()", reason="no CUDA GPU here")
+def test_on_the_gpu_fields_agree_with_the_cpu():
+    from gradscape.fields.field import field
+
+    for text in ("himmelblau", "ackley"):
+        gpu = field(text, n=512, backend="cuda").data
+        cpu = field(text, n=512, backend="numba").data
+        assert np.array_equal(np.isnan(gpu), np.isnan(cpu)), text
+        np.testing.assert_allclose(gpu, cpu, rtol=4e-15, atol=4e-15, err_msg=text)
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif("not gpu_present()", reason="no CUDA GPU here")
+def test_on_the_gpu_the_cli_draws_an_8192_basin_map(tmp_path, capsys):
+    # The "done when": plot basins himmelblau --n 8192 --backend cuda -o map.png
+    import time
+
+    from gradscape.cli.main import main
+
+    out = tmp_path / "map.png"
+    t0 = time.perf_counter()
+    assert main(["plot", "basins", "himmelblau", "--n", "8192", "--backend", "cuda",
+                 "-o", str(out), "--json"]) == 0
+    took = time.perf_counter() - t0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["starts"] == 8192 ** 2
+    shares = [m["share"] for m in summary["minima"]]
+    assert len(shares) == 4 and min(shares) > 0.15  # four basins of about a quarter each
+    assert out.stat().st_size > 0
+    print(f"plot basins --n 8192 --backend cuda: {took:.1f} s end to end")

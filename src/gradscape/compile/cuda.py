@@ -177,6 +177,8 @@ def contraction() -> str:
     """How multiply-adds are compiled, in words (for notes and benchmarks)."""
     if simulator():
         return "none: the simulator runs Python arithmetic"
+    if importlib.util.find_spec("numba") is None:
+        return "unknown: Numba is not installed"
     if _install_fma_switch():
         return "off: NVVM -fma=0, each product and sum rounded as on the CPU"
     return "on: this numba-cuda gives no way to pass -fma=0 to NVVM"

@@ -42,6 +42,7 @@ MAX_N = {"cpu": 4000, "cuda": 8192}
 _BLOCKS = 20  # descent runs in this many blocks of starts, one progress update each
 _RADIUS = 0.02  # a final point within this fraction of the box diagonal belongs to a minimum
 _MESH_CELLS = 1 << 20  # above this many starts the map is drawn as an image, not a mesh
+_IMAGE_N = 2048  # big maps are drawn from at most this many starts a side
 _CONTOUR_N = 400  # level curves are drawn from at most this many points per axis
 _NONE = "0.82"  # colour of starts that reached no minimum (diverged or still moving)
 
@@ -281,13 +282,17 @@ def basins(ax: Axes, bm: BasinMap, *, contours: bool = True, title: str | None =
 
 
 def _cells(ax: Axes, bm: BasinMap, image: Any, **style: Any) -> Any:
-    """One coloured cell per start: a mesh, or an image for big maps (a GPU's 8,192²
-    would be 67 million mesh cells)."""
+    """One coloured cell per start: a mesh, or for big maps (a GPU's 8,192² would be 67
+    million mesh cells) an image of every k-th start, at most ``_IMAGE_N`` a side: more
+    than a saved figure has pixels."""
     if bm.labels.size <= _MESH_CELLS:
         return ax.pcolormesh(bm.x, bm.y, image, shading="nearest", **style)
-    dx, dy = (bm.x[-1] - bm.x[0]) / (len(bm.x) - 1), (bm.y[-1] - bm.y[0]) / (len(bm.y) - 1)
-    extent = (bm.x[0] - dx / 2, bm.x[-1] + dx / 2, bm.y[0] - dy / 2, bm.y[-1] + dy / 2)
-    return ax.imshow(image, origin="lower", extent=extent, interpolation="nearest",
+    k = -(-max(bm.labels.shape) // _IMAGE_N)
+    x, y = bm.x[::k], bm.y[::k]
+    dx = k * (bm.x[-1] - bm.x[0]) / (len(bm.x) - 1)
+    dy = k * (bm.y[-1] - bm.y[0]) / (len(bm.y) - 1)
+    extent = (x[0] - dx / 2, x[-1] + dx / 2, y[0] - dy / 2, y[-1] + dy / 2)
+    return ax.imshow(image[::k, ::k], origin="lower", extent=extent, interpolation="nearest",
                      aspect="auto", **style)
 
 
