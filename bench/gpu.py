@@ -110,14 +110,14 @@ def _gradscape(name: str, dtype: str, starts: np.ndarray, steps: int, exact: boo
     args = gc.descent_args(opt, {}, starts, np.full(steps, LR), steps, -1.0,
                            np.zeros(0, np.int64), dtype)
     on = [cuda.to_device(a) if isinstance(a, np.ndarray) else a for a in args]
-    blocks = -(-len(starts) // device.THREADS)
+    blocks = -(-len(starts) // device.threads())
 
     def go() -> None:
         if exact:
             with device.exact():
-                kernel[blocks, device.THREADS](*on)
+                kernel[blocks, device.threads()](*on)
         else:
-            kernel[blocks, device.THREADS](*on)
+            kernel[blocks, device.threads()](*on)
         cuda.synchronize()
 
     return go, lambda: on[8].copy_to_host()

@@ -59,7 +59,7 @@ import numpy as np
 from gradscape.compile.codegen import Rendered
 from gradscape.errors import DomainError
 
-__all__ = ["CUDA_AUTO_POINTS", "THREADS", "cuda_status", "gpu_present", "require_cuda",
+__all__ = ["CUDA_AUTO_POINTS", "THREADS", "threads", "cuda_status", "gpu_present", "require_cuda",
            "simulator", "exact", "contraction", "DEVICE", "pieces_source", "field_source",
            "launch_field", "module_name", "environment", "numba_cuda"]
 
@@ -84,6 +84,17 @@ F = np.{dtype}
 def numba_cuda() -> Any:
     """The ``numba.cuda`` module (numba-cuda's where installed), imported on first use."""
     return importlib.import_module("numba.cuda")
+
+
+def threads() -> int:
+    """Threads per block for a launch: :data:`THREADS`, or 1 under the simulator.
+
+    The simulator runs a block's threads as Python threads, and its device-function calls
+    swap the ``cuda`` global of shared namespaces while other threads read them, which
+    fails now and then ("dictionary changed size during iteration"). It runs blocks one
+    after another, so one thread a block computes the same numbers with no race.
+    """
+    return 1 if simulator() else THREADS
 
 
 def simulator() -> bool:
@@ -237,11 +248,11 @@ def launch_field(kernel: Any, arrays: Sequence[Any], n_out: int,
         inputs = [cuda.to_device(a) if isinstance(a, np.ndarray) else a for a in arrays]
         out = cuda.device_array((n_out, *loop_shape), dtype=dtype)
         if len(loop_shape) == 2:
-            block = (32, max(1, THREADS // 32))
+            block = (1, 1) if simulator() else (32, max(1, THREADS // 32))
             grid = (-(-loop_shape[1] // block[0]), -(-loop_shape[0] // block[1]))
             kernel[grid, block](*inputs, out)
         else:
-            kernel[-(-loop_shape[0] // THREADS), THREADS](*inputs, out)
+            kernel[-(-loop_shape[0] // threads()), threads()](*inputs, out)
         return np.asarray(out.copy_to_host())
 
 

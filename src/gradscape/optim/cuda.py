@@ -186,12 +186,12 @@ def _limits(tol2: float, dtype: str) -> tuple[Any, Any]:
 def _on_device(kernel: Any, count: int, args: list[Any], back: list[int]) -> list[np.ndarray]:
     """Copy the host arrays among ``args`` to the GPU, run ``kernel`` on ``count`` threads,
     and return the arrays at the positions ``back`` (the outputs), copied to the host."""
-    from gradscape.compile.cuda import THREADS, exact, numba_cuda
+    from gradscape.compile.cuda import exact, numba_cuda, threads
 
     cuda = numba_cuda()
     with exact():
         on = [cuda.to_device(a) if isinstance(a, np.ndarray) else a for a in args]
-        kernel[max(1, -(-count // THREADS)), THREADS](*on)
+        kernel[max(1, -(-count // threads())), threads()](*on)
     return [on[i].copy_to_host() for i in back]
 
 
