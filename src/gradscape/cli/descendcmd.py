@@ -12,6 +12,7 @@ __all__ = ["SPECS"]
 
 def _add(p: argparse.ArgumentParser) -> None:
     options.add_run_options(p, several=False)
+    options.add_backend(p)
     p.add_argument("--rows", type=int, default=8, metavar="K",
                    help="path rows shown (default 8)")
 
@@ -25,7 +26,7 @@ def _run(args: argparse.Namespace) -> int:
     bounds.check("--steps", args.steps, bounds.steps_cap(dims, 1), f"for a descent in {dims} "
                  f"variable(s) ({16 * (dims + 3)} bytes a kept step; about 1 GB in all)")
     t = descend(f, options.start(args.start, f), args.method, lr=args.lr, steps=args.steps,
-                tol=options.tol(args.tol), schedule=args.schedule,
+                tol=options.tol(args.tol), schedule=args.schedule, backend=args.backend,
                 **options.hyper(args.set, [args.method]))
     payload = {"function": f.text, **t.to_dict(max_points=args.rows)}
     if args.json:

@@ -11,7 +11,7 @@ from typing import Any
 
 from gradscape.cli.common import add_formula, add_json
 
-__all__ = ["add_run_options", "method_names", "start", "tol", "hyper"]
+__all__ = ["add_run_options", "add_backend", "method_names", "start", "tol", "hyper"]
 
 
 def method_names() -> str:
@@ -51,6 +51,16 @@ def add_run_options(p: argparse.ArgumentParser, *, several: bool) -> None:
                    help="a hyper-parameter, e.g. --set beta=0.5 --set nesterov=true (names: "
                    f"{', '.join(names)})")
     add_json(p)
+
+
+def add_backend(p: argparse.ArgumentParser) -> None:
+    """``--backend``: where the descent loops run (the choices are descend's)."""
+    from gradscape.optim.descend import BACKENDS
+
+    p.add_argument("--backend", choices=BACKENDS, default="auto",
+                   help="where the loops run: numba (compiled, on the CPU), numpy, cuda (an "
+                   "NVIDIA GPU: pip install 'gradscape[cuda]') or auto (the GPU for big runs "
+                   "when there is one, else numba; default auto)")
 
 
 def start(text: str | None, f: Any) -> list[float]:

@@ -38,7 +38,7 @@ __all__ = ["SPECS", "parse_starts"]
 _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any], str]] = {
     "x": (("--x",), {"metavar": "a:b"}, "range of the first variable ({default})"),
     "y": (("--y",), {"metavar": "c:d"}, "range of the second variable ({default})"),
-    "n": (("-n",), {"type": int, "metavar": "N"}, "{grid} ({default})"),
+    "n": (("-n", "--n"), {"type": int, "metavar": "N"}, "{grid} ({default})"),
     "at": (("--at",), {"metavar": "1,2"},
            "the point, one number per variable ({default})"),
     "direction": (("--direction",), {"metavar": "1,2"},
@@ -55,6 +55,9 @@ _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any], str]] = {
     "frames": (("--frames",), {"type": int, "metavar": "N"},
                "animation frames ({default})"),
     "color": (("--color",), {}, "arrow colour ({default})"),
+    "backend": (("--backend",), {"choices": ("auto", "numba", "numpy", "cuda")},
+                "where descent runs: numba (the CPU), numpy, cuda (an NVIDIA GPU, else the "
+                "CPU with a note) or auto ({default})"),
 }
 # Words for defaults the plot layer computes when the option is not given.
 _COMPUTED = {

@@ -1,4 +1,4 @@
-"""Print validated SymPy expressions as straight-line NumPy or Numba code.
+"""Print validated SymPy expressions as straight-line NumPy, Numba or CUDA code.
 
 Common subexpressions are shared across all components (one ``sympy.cse`` over every
 expression). The printer walks each tree with an explicit stack, so deep trees cannot hit
@@ -10,6 +10,14 @@ Python's recursion limit, and spills deep or repeated-use operands into temporar
 >>> out = render(prog, "numba")
 >>> out.lines, out.outputs
 ([], ['(a1 + (a0*a0))', '(2.0*a0)'])
+
+The "cuda" flavour is Numba's scalar code for numba-cuda device functions: each head's
+``code.cuda`` template (``math.*``, no NumPy), ``math.sqrt`` and ``math.nan``/``math.inf``:
+
+>>> render(lower([sp.sqrt(x) + sp.sin(y) / 0], [x, y]), "cuda").outputs
+['(math.sqrt(a0) + (math.nan*math.sin(a1)))']
+>>> render(lower([2 * x], [x]), "cuda", "float32").outputs  # float32 literals stay float32
+['(F(2.0)*a0)']
 """
 
 from __future__ import annotations
@@ -71,7 +79,7 @@ class Rendered:
 
 def render(program: Program, backend: str, dtype: str = "float64",
            modes: str | None = None) -> Rendered:
-    """Print a program for ``backend`` ("numpy" or "numba") and ``dtype``.
+    """Print a program for ``backend`` ("numpy", "numba" or "cuda") and ``dtype``.
 
     NumPy outputs may be ``("np.add", left, right)`` triples: the caller writes the last
     operation straight into the output array instead of copying a temporary into it.
@@ -98,7 +106,8 @@ class _Printer:
         self.names = names
         self.varies = varies  # which loop axes each input varies along ("r", "c", "f")
         self.deps: dict[sp.Basic, frozenset[str]] = {}
-        self.numba = backend == "numba"
+        self.numba = backend in ("numba", "cuda")  # scalar code: both print alike but calls
+        self.cuda = backend == "cuda"
         self.dtype = dtype
         self.wrap = self.numba and dtype == "float32"  # Numba literals are float64 otherwise
         self.lines: list[str] = []
@@ -215,16 +224,17 @@ class _Printer:
         return self._call(BY_HEAD[type(node)].code, codes)
 
     def literal(self, value: float) -> str:
+        lib = "math" if self.cuda else "np"  # device code has no NumPy namespace
         if math.isnan(value):
-            text = "np.nan"
+            text = f"{lib}.nan"
         elif math.isinf(value):
-            text = "np.inf" if value > 0 else "(-np.inf)"
+            text = f"{lib}.inf" if value > 0 else f"(-{lib}.inf)"
         else:
             text = repr(value) if value >= 0 else f"({value!r})"
         return f"F({text})" if self.wrap else text
 
     def _call(self, code: Code, codes: list[str]) -> str:
-        template = code.numba if self.numba else code.numpy
+        template = code.cuda if self.cuda else code.numba if self.numba else code.numpy
         self.helpers.update(re.findall(r"\b(_[a-z][a-z0-9_]*)\(", template))
         consts = {"one": self.literal(1.0), "zero": self.literal(0.0)}
         if code.fold:
@@ -256,7 +266,7 @@ class _Printer:
         if kind == "recip":
             return f"({self.literal(1.0)}/{codes[0]})"
         if kind == "sqrt":
-            return f"np.sqrt({codes[0]})"
+            return f"{'math' if self.cuda else 'np'}.sqrt({codes[0]})"
         if kind == "halfint":
             return f"({codes[0]}*{codes[1]})"
         return f"({codes[0]} ** {codes[1]})"

@@ -35,7 +35,7 @@ __all__ = ["Kernel", "build_kernel", "build_gradient_kernel", "have_numba", "AUT
 # The threshold sits higher so that small plots never pay the one-time JIT (0.3-1 s cold,
 # ~20 ms from the disk cache); above it one call saves milliseconds.
 AUTO_THRESHOLD = 1 << 16
-BACKENDS = ("auto", "numpy", "numba")
+BACKENDS = ("auto", "numpy", "numba", "cuda")
 _DTYPES = {np.dtype(np.float64): "float64", np.dtype(np.float32): "float32"}
 _MAX_FORMULAS = 256  # in-process LRU of built formulas
 _FORMULAS: OrderedDict[str, _Formula] = OrderedDict()
@@ -91,6 +91,21 @@ class _Formula:
                 self.compiled[slot] = module.point if modes is None else module.drive
             return self.compiled[slot]
 
+    def cuda_fn(self, dtype: str, modes: str) -> Any:
+        """The CUDA kernel for input ``modes`` (gradscape.compile.cuda), built once."""
+        from gradscape.compile import cuda
+
+        slot = (f"cuda-{dtype}", modes)
+        with _LOCK:
+            if slot not in self.compiled:
+                rendered = self.render("cuda", dtype)
+                module = load_module(
+                    cuda.module_name("field", self.key, dtype, modes),
+                    lambda on_disk: cuda.field_source(rendered, self.n_out, modes, dtype),
+                    cache_dir())
+                self.compiled[slot] = module.drive
+            return self.compiled[slot]
+
 
 class Kernel:
     """A compiled function of ``n_in`` arrays returning all ``n_out`` components at once.
@@ -139,6 +154,10 @@ class Kernel:
         size = math.prod(shape)
         if backend == "auto":
             backend = "numba" if size >= AUTO_THRESHOLD and have_numba() else "numpy"
+            if size >= _cuda_points() and _gpu_present():
+                backend = "cuda"
+        if backend == "cuda" and size:
+            return self._on_gpu(arrs, shape, out)
         if backend == "numpy" or size == 0:
             with np.errstate(all="ignore"):
                 return self._formula.numpy_fn(_DTYPES[dt])(*arrs, out)
@@ -157,6 +176,18 @@ class Kernel:
             target = np.empty(loop_out, dt)
             run_driver(driver, [*prepared, target], loop_shape)
             out[...] = target.reshape(out.shape)
+        return out
+
+    def _on_gpu(self, arrs: list[np.ndarray], shape: tuple[int, ...], out: np.ndarray
+                ) -> np.ndarray:
+        """Every component on the GPU (gradscape.compile.cuda), written into ``out``."""
+        from gradscape.compile import cuda
+
+        cuda.require_cuda()
+        modes, prepared, loop_shape = inputs.prepare(arrs, shape)
+        kernel = self._formula.cuda_fn(_DTYPES[out.dtype], modes)
+        got = cuda.launch_field(kernel, prepared, self.n_out, loop_shape, out.dtype)
+        out[...] = got.reshape(out.shape)
         return out
 
     def rows(self, x: np.ndarray) -> np.ndarray:
@@ -195,7 +226,9 @@ def build_kernel(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol], *,
     """Build a :class:`Kernel` computing ``exprs`` (one per component) from ``symbols``.
 
     ``backend`` is "numpy" (instant to build), "numba" (one fused parallel pass, compiled on
-    first call and cached on disk) or "auto" (NumPy below :data:`AUTO_THRESHOLD` points).
+    first call and cached on disk), "cuda" (one GPU thread per point: needs a GPU and
+    numba-cuda) or "auto" (NumPy below :data:`AUTO_THRESHOLD` points, the GPU from
+    ``compile.cuda.CUDA_AUTO_POINTS`` when one is present, else Numba).
     ``dtype`` is np.float64 or np.float32. Repeated builds of the same formula are free.
 
     >>> import numpy as np, sympy as sp
@@ -255,6 +288,18 @@ def _kernel(key: str, make_program: Callable[[], Any], exprs: tuple[sp.Expr, ...
     if backend != "numba":
         formula.numpy_fn(_DTYPES[dt])  # NumPy kernels are cheap: build them eagerly
     return Kernel(formula, exprs, symbols, backend, dt)
+
+
+def _cuda_points() -> int:
+    from gradscape.compile.cuda import CUDA_AUTO_POINTS
+
+    return CUDA_AUTO_POINTS
+
+
+def _gpu_present() -> bool:
+    from gradscape.compile.cuda import gpu_present
+
+    return gpu_present() if have_numba() else False
 
 
 def _check_backend(backend: str) -> str:

@@ -84,11 +84,11 @@ def module_source(grad: Rendered, value: Rendered, hess: Rendered | None, n: int
 
 
 def _function(head: str, reads: list[str], rendered: Rendered, tail: list[str],
-              indent: int = 1) -> str:
+              indent: int = 1, decorator: str | None = None) -> str:
     pad = "    " * indent
     body = [*reads, *rendered.lines, *tail]
     name = head.split("(")[0]
-    lines = [f'@njit(SIGNATURES["{name}"], **OPTS)', f"def {head}:"]
+    lines = [decorator or f'@njit(SIGNATURES["{name}"], **OPTS)', f"def {head}:"]
     if indent == 2:
         lines.append("    for j in range(na):")
     lines += [pad + line for line in body]
@@ -109,20 +109,22 @@ def value_block_source(rendered: Rendered, n: int) -> str:
                      [f"V[j] = {rendered.outputs[0]}"], indent=2)
 
 
-def value_point_source(rendered: Rendered, n: int) -> str:
-    """``value_point(x)`` from the rendered value (one output)."""
+def value_point_source(rendered: Rendered, n: int, decorator: str | None = None) -> str:
+    """``value_point(x)`` from the rendered value (one output); ``decorator`` replaces the
+    Numba one (``@cuda.jit(device=True)`` for device code)."""
     reads = [f"a{i} = x[{i}]" for i in range(n)]
-    return _function("value_point(x)", reads, rendered, [f"return {rendered.outputs[0]}"])
+    return _function("value_point(x)", reads, rendered, [f"return {rendered.outputs[0]}"],
+                     decorator=decorator)
 
 
-def grad_point_source(rendered: Rendered, n: int) -> str:
+def grad_point_source(rendered: Rendered, n: int, decorator: str | None = None) -> str:
     """``grad_point(x, g)`` from the rendered gradient (n outputs)."""
     reads = [f"a{i} = x[{i}]" for i in range(n)]
     writes = [f"g[{i}] = {code}" for i, code in enumerate(rendered.outputs)]
-    return _function("grad_point(x, g)", reads, rendered, writes)
+    return _function("grad_point(x, g)", reads, rendered, writes, decorator=decorator)
 
 
-def hess_point_source(rendered: Rendered | None, n: int) -> str:
+def hess_point_source(rendered: Rendered | None, n: int, decorator: str | None = None) -> str:
     """``hess_point(x, H)`` from the rendered upper triangle, row by row (n(n+1)/2 outputs).
 
     With ``rendered`` None (a method that needs no Hessian) the function fills NaN, so the
@@ -140,7 +142,7 @@ def hess_point_source(rendered: Rendered | None, n: int) -> str:
             writes.append(f"H[{i}, {j}] = {code}" if i == j
                           else f"H[{i}, {j}] = H[{j}, {i}] = {code}")
             k += 1
-    return _function("hess_point(x, H)", reads, rendered, writes)
+    return _function("hess_point(x, H)", reads, rendered, writes, decorator=decorator)
 
 
 def step_block_source(grad: Rendered, n: int) -> str:

@@ -31,7 +31,7 @@ from gradscape.optim.schedules import Schedule, resolve_schedule
 
 __all__ = ["descend", "as_function", "problem_of", "BACKENDS", "MAX_STEPS"]
 
-BACKENDS = ("auto", "numba", "numpy")
+BACKENDS = ("auto", "numba", "numpy", "cuda")
 """The values ``backend=`` takes."""
 MAX_STEPS = 10_000_000
 """The most steps one run may take."""
@@ -102,6 +102,7 @@ def descend(
     schedule: Schedule | str | None = None,
     keep_paths: bool | int | Sequence[int] | np.ndarray | None = None,
     backend: str = "auto",
+    dtype: Any = np.float64,
     **hyper: Any,
 ) -> Trajectory | BatchResult:
     """Run ``method`` on ``f`` from ``start``: shape (n,) gives a Trajectory, (M, n) a BatchResult.
@@ -118,8 +119,11 @@ def descend(
         schedule: a Schedule or name ("constant", "step", "exponential", "cosine").
         keep_paths: for many starts, which whole paths to keep: True (all), an int K (the
             first K) or an index array. One start always keeps its path.
-        backend: "numba" (the fused compiled loop), "numpy" (the reference loop) or "auto"
-            (numba when f is a formula and the method has a fused loop).
+        backend: "numba" (the fused compiled loop), "numpy" (the reference loop), "cuda"
+            (one GPU thread per start: :mod:`gradscape.optim.cuda`) or "auto" (the GPU when
+            one is present and starts × steps reach ``CUDA_AUTO_WORK``, else numba when f is
+            a formula, else numpy).
+        dtype: np.float64, or np.float32 with backend "cuda".
         **hyper: the method's hyper-parameters (b1=0.9, beta=0.5, weight_decay=0.01, ...).
 
     >>> t = descend("himmelblau", [0.0, 0.0], "adam", lr=0.1, steps=2000, tol=1e-6,
@@ -140,7 +144,8 @@ def descend(
             "fewer (keep_paths=100) or take fewer steps")
     sched = resolve_schedule(schedule)
     rates = sched.rates(lr, steps)
-    raw = _run(fn, opt, hp, starts, rates, steps, tol2, keep, _check_backend(backend, fn, opt))
+    chosen = _check_backend(backend, fn, opt, len(starts) * steps)
+    raw = _run(fn, opt, hp, starts, rates, steps, tol2, keep, chosen, _check_dtype(dtype, chosen))
     result = BatchResult(
         starts=starts, final=raw.final, values=raw.value, steps=raw.steps,
         status_codes=raw.code, grad_norms=raw.grad_norm, method=opt.name, lr=lr,
@@ -151,7 +156,11 @@ def descend(
 
 
 def _run(fn: Any, opt: Optimizer, hp: dict[str, Any], starts: np.ndarray, rates: np.ndarray,
-         steps: int, tol2: float, keep: np.ndarray, backend: str) -> Raw:
+         steps: int, tol2: float, keep: np.ndarray, backend: str, dtype: Any) -> Raw:
+    if backend == "cuda":
+        from gradscape.optim.cuda import run_descent
+
+        return run_descent(fn, opt, hp, starts, rates, steps, tol2, keep, dtype)
     if backend == "numba":
         from gradscape.optim.fused import fused_loop
 
@@ -159,9 +168,11 @@ def _run(fn: Any, opt: Optimizer, hp: dict[str, Any], starts: np.ndarray, rates:
     return run_reference(problem_of(fn), opt, hp, starts, rates, steps, tol2, keep)
 
 
-def _check_backend(backend: str, fn: Any, opt: Optimizer) -> str:
+def _check_backend(backend: str, fn: Any, opt: Optimizer, work: int) -> str:
     if backend not in BACKENDS:
         raise DomainError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    if backend == "cuda" or (backend == "auto" and _gpu_pays(fn, opt, work)):
+        return _check_cuda(fn, opt)
     fusable = fn.is_symbolic and _have_numba()
     if backend == "numba" and not fusable:
         why = "Numba is not installed" if not _have_numba() else \
@@ -170,6 +181,46 @@ def _check_backend(backend: str, fn: Any, opt: Optimizer) -> str:
     if backend == "auto":
         return "numba" if fusable else "numpy"
     return backend
+
+
+# ---- the CUDA backend (gradscape.optim.cuda) ------------------------------------------------
+def _gpu_pays(fn: Any, opt: Optimizer, work: int) -> bool:
+    """Whether "auto" takes the GPU: a formula, a method with a kernel, enough work, a GPU."""
+    from gradscape.optim.cuda import CUDA_AUTO_WORK, kernel_methods
+
+    if work < CUDA_AUTO_WORK or not fn.is_symbolic or opt.name not in kernel_methods():
+        return False
+    from gradscape.compile.cuda import gpu_present
+
+    return gpu_present()
+
+
+def _check_cuda(fn: Any, opt: Optimizer) -> str:
+    from gradscape.compile.cuda import require_cuda
+    from gradscape.optim.cuda import kernel_methods
+
+    if not fn.is_symbolic:
+        raise DomainError("backend 'cuda' needs a formula; this Function wraps Python code "
+                          "(use backend='numpy')")
+    if opt.name not in kernel_methods():
+        raise DomainError(f"{opt.name} has no GPU kernel; use backend 'numba' or 'numpy' "
+                          f"(GPU methods: {', '.join(kernel_methods())})")
+    require_cuda()
+    return "cuda"
+
+
+def _check_dtype(dtype: Any, backend: str) -> Any:
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt == np.float64 or (dt == np.float32 and backend == "cuda"):
+        return dt
+    if dt == np.float32:
+        raise DomainError("float32 descent runs on the GPU only (backend='cuda'); the CPU "
+                          "loops run in float64")
+    raise DomainError(f"unsupported dtype {dtype!r}; use np.float64 (or np.float32 with "
+                      "backend='cuda')")
 
 
 def _check_steps(steps: Any) -> int:

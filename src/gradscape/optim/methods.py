@@ -18,6 +18,7 @@ plain Python.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -26,7 +27,8 @@ import numpy as np
 from gradscape.optim.binding import lane
 from gradscape.optim.hyper import Hyper
 
-__all__ = ["Method", "NEWTON", "ARMIJO", "NewtonParams", "ArmijoParams", "saddle_free"]
+__all__ = ["Method", "NEWTON", "ARMIJO", "NewtonParams", "ArmijoParams", "saddle_free",
+           "saddle_free_into"]
 
 
 def _no_workspace(n: int) -> int:
@@ -60,12 +62,30 @@ def saddle_free(h: Any, g: Any, floor: float) -> Any:
     after one rotation for two variables. A non-finite H or g gives NaN: the start diverges.
     """
     n = len(g)
-    d = np.zeros(n)
-    if not (np.isfinite(g).all() and np.isfinite(h).all()):
-        d[:] = np.nan
-        return d
-    a = h.copy()
-    v = np.eye(n)
+    d = np.empty(n)
+    saddle_free_into(h, g, floor, np.empty((n, n)), np.empty((n, n)), d)
+    return d
+
+
+@lane
+def saddle_free_into(h: Any, g: Any, floor: float, a: Any, v: Any, d: Any) -> None:
+    """:func:`saddle_free` into ``d`` (n,), with the workspaces ``a`` and ``v`` (n, n) given:
+    plain loops on arrays, so a GPU thread runs it on its own local arrays."""
+    n = len(g)
+    finite = True
+    for i in range(n):
+        d[i] = 0.0
+        finite = finite and math.isfinite(g[i])
+        for j in range(n):
+            finite = finite and math.isfinite(h[i, j])
+    if not finite:
+        for i in range(n):
+            d[i] = math.nan
+        return
+    for i in range(n):
+        for j in range(n):
+            a[i, j] = h[i, j]
+            v[i, j] = 1.0 if i == j else 0.0
     for _ in range(64):
         off = 0.0
         diag = 0.0
@@ -83,10 +103,12 @@ def saddle_free(h: Any, g: Any, floor: float) -> Any:
         proj = 0.0
         for i in range(n):
             proj += v[i, e] * g[i]
-        proj /= max(abs(a[e, e]), floor)
+        scale = abs(a[e, e])
+        if floor > scale:  # max(|λ|, floor), as Python's max reads it, also in device code
+            scale = floor
+        proj /= scale
         for i in range(n):
             d[i] += v[i, e] * proj
-    return d
 
 
 @lane

@@ -5,6 +5,10 @@ report) and assigns each final point to the nearest known minimum — the publis
 library function, else those :func:`~gradscape.optim.critical.critical_points` finds — or to a
 new attractor when a run converged somewhere else. :func:`basins` draws the map.
 
+With ``backend="cuda"`` (or "auto" on a machine with a GPU, for big maps) the descent and the
+labelling run on the GPU (:func:`gradscape.optim.cuda.basin_labels`): only labels, values,
+steps and statuses come back, and grids up to 8,192² are allowed (4,000² on the CPU).
+
 >>> import matplotlib
 >>> matplotlib.use("Agg")
 >>> from matplotlib.figure import Figure
@@ -33,8 +37,13 @@ from gradscape.plot.text import set_title, short_name
 
 __all__ = ["BasinMap", "basin_map", "basins"]
 
+MAX_N = {"cpu": 4000, "cuda": 8192}
+"""The most starts per axis of a basin grid, on the CPU and on the GPU."""
 _BLOCKS = 20  # descent runs in this many blocks of starts, one progress update each
 _RADIUS = 0.02  # a final point within this fraction of the box diagonal belongs to a minimum
+_MESH_CELLS = 1 << 20  # above this many starts the map is drawn as an image, not a mesh
+_IMAGE_N = 2048  # big maps are drawn from at most this many starts a side
+_CONTOUR_N = 400  # level curves are drawn from at most this many points per axis
 _NONE = "0.82"  # colour of starts that reached no minimum (diverged or still moving)
 
 
@@ -78,10 +87,13 @@ def _known_minima(f: Any, box: Sequence[tuple[float, float]]) -> np.ndarray:
 def basin_map(f: Any, box: Sequence[tuple[float, float]] | None = None, n: int = 100, *,
               method: str = "gd", lr: float | None = None, steps: int = 500,
               tol: float | None = 1e-8, minima: np.ndarray | None = None,
-              progress: Callable[[int, int], None] | None = None, **hyper: Any) -> BasinMap:
+              progress: Callable[[int, int], None] | None = None, backend: str = "auto",
+              **hyper: Any) -> BasinMap:
     """Descend from an n×n grid of starts over ``box`` and label each start by its minimum.
 
-    ``progress(done, total)`` is called after each block of starts.
+    ``progress(done, total)`` is called after each block of starts. ``backend`` is
+    descend's: "cuda" labels the starts on the GPU, "auto" does when a GPU is present and
+    the map is big (n² × steps ≥ ``CUDA_AUTO_WORK``).
     """
     from gradscape.calculus.function import Function
     from gradscape.optim.descend import descend
@@ -90,11 +102,25 @@ def basin_map(f: Any, box: Sequence[tuple[float, float]] | None = None, n: int =
     if len(f.variables) != 2:
         raise DomainError(f"basins are drawn for two variables; {f.signature()} has "
                           f"{len(f.variables)}")
-    if not isinstance(n, (int, np.integer)) or not 2 <= n <= 4000:
-        raise DomainError(f"the basin grid needs n from 2 to 4000 starts per axis, got {n!r}")
+    on_gpu = _on_gpu(f, backend, method, n, steps)
+    most = MAX_N["cuda" if on_gpu else "cpu"]
+    if not isinstance(n, (int, np.integer)) or not 2 <= n <= most:
+        more = "" if on_gpu else f" ({MAX_N['cuda']} with backend 'cuda' on a GPU)"
+        raise DomainError(f"the basin grid needs n from 2 to {most} starts per axis{more}, "
+                          f"got {n!r}")
     box = tuple(box) if box is not None else default_box(f)
     x = np.linspace(*box[0], int(n))
     y = np.linspace(*box[1], int(n))
+    known = _known_minima(f, box) if minima is None else np.asarray(minima, float).reshape(-1, 2)
+    diag = float(np.hypot(box[0][1] - box[0][0], box[1][1] - box[1][0]))
+    if on_gpu:
+        bm = _on_device(f, x, y, known, _RADIUS * diag, method=method, lr=lr, steps=steps,
+                        tol=tol, **hyper)
+        if progress is not None:
+            progress(bm.labels.size, bm.labels.size)
+        return bm
+    if backend != "auto":
+        hyper["backend"] = backend
     X, Y = np.meshgrid(x, y)
     starts = np.column_stack([X.ravel(), Y.ravel()])
     finals = np.empty_like(starts)
@@ -106,13 +132,58 @@ def basin_map(f: Any, box: Sequence[tuple[float, float]] | None = None, n: int =
         status[b0:b1] = np.asarray(res.status)
         if progress is not None:
             progress(int(b1), len(starts))
-    known = _known_minima(f, box) if minima is None else np.asarray(minima, float).reshape(-1, 2)
-    diag = float(np.hypot(box[0][1] - box[0][0], box[1][1] - box[1][0]))
     labels, centres = _assign(finals, status, known, _RADIUS * diag)
     kinds, counts = np.unique(status.astype(str), return_counts=True)
     return BasinMap(f, x, y, labels.reshape(X.shape), centres, len(known),
                     dict(zip(kinds.tolist(), counts.tolist())), method, steps,
                     float(res.lr))  # the rate every block ran at
+
+
+def _on_gpu(f: Any, backend: str, method: str, n: Any, steps: Any) -> bool:
+    """Whether the map runs on the GPU: asked for, or "auto" with a GPU and enough work."""
+    if backend == "cuda":
+        return True
+    if backend != "auto" or not f.is_symbolic or not isinstance(n, (int, np.integer)) \
+            or not isinstance(steps, (int, np.integer)):
+        return False
+    from gradscape.optim.cuda import CUDA_AUTO_WORK, kernel_methods
+
+    if int(n) ** 2 * int(steps) < CUDA_AUTO_WORK or method not in kernel_methods():
+        return False
+    from gradscape.compile.cuda import gpu_present
+
+    return gpu_present()
+
+
+def _on_device(f: Any, x: np.ndarray, y: np.ndarray, known: np.ndarray, radius: float, *,
+               method: str, lr: float | None, steps: int, tol: float | None,
+               **hyper: Any) -> BasinMap:
+    """The map from the GPU's labels; starts that converged away from every known minimum
+    (label -2) are descended again on the GPU for their final points, to find new centres."""
+    from gradscape.optim.cuda import basin_labels
+    from gradscape.optim.descend import descend
+    from gradscape.optim.optimizers import lookup
+    from gradscape.optim.result import STATUSES
+
+    rate, _ = lookup(method).check(lr, {k: v for k, v in hyper.items() if k != "schedule"})
+    got = basin_labels(f, x, y, method, lr=rate, steps=steps, tol=tol, minima=known,
+                       radius=radius, **hyper)
+    labels = got.labels.astype(int)
+    centres = known
+    away = np.flatnonzero(labels.ravel() == -2)
+    if away.size:
+        X, Y = np.meshgrid(x, y)
+        starts = np.column_stack([X.ravel()[away], Y.ravel()[away]])
+        res = descend(f, starts, method=method, lr=rate, steps=steps, tol=tol,
+                      backend="cuda", **hyper)
+        found, centres = _assign(res.final, np.asarray(res.status), known, radius)
+        flat = labels.ravel()
+        flat[away] = found
+        labels = flat.reshape(labels.shape)
+    counts = np.bincount(got.codes.ravel(), minlength=len(STATUSES))  # 67 M codes: no sort
+    return BasinMap(f, x, y, labels, centres, len(known),
+                    {STATUSES[c]: int(k) for c, k in enumerate(counts.tolist()) if k},
+                    method, steps, float(rate))
 
 
 def _assign(finals: np.ndarray, status: np.ndarray, known: np.ndarray,
@@ -166,17 +237,15 @@ def basins(ax: Axes, bm: BasinMap, *, contours: bool = True, title: str | None =
         image = np.ma.masked_invalid(np.where(bm.labels >= 0, depth[bm.labels], np.nan))
         cmap = colormaps[VALUE_CMAP].with_extremes(bad=_NONE)
         norm = None
-    drawn.artists["image"] = ax.pcolormesh(bm.x, bm.y, image, cmap=cmap, norm=norm,
-                                           shading="nearest")
+    drawn.artists["image"] = _cells(ax, bm, image, cmap=cmap, norm=norm)
     if not few:
         border = np.ma.masked_where(~_edges(bm.labels), np.ones(bm.labels.shape))
-        drawn.artists["borders"] = ax.pcolormesh(bm.x, bm.y, border, cmap=ListedColormap(["k"]),
-                                                 alpha=0.55, shading="nearest")
+        drawn.artists["borders"] = _cells(ax, bm, border, cmap=ListedColormap(["k"]), alpha=0.55)
         cb = ax.figure.colorbar(drawn.artists["image"], ax=ax, shrink=0.85)
         cb.ax.set_title("f at the\nminimum", fontsize=8)
         drawn.artists["colorbar"] = cb
     if contours:
-        X, Y = np.meshgrid(bm.x, bm.y)
+        X, Y = np.meshgrid(_fewer(bm.x), _fewer(bm.y))
         z = np.asarray(bm.function(X, Y), dtype=float)
         lv = contour_levels(z, 12)
         if lv is not None and not lv.constant:
@@ -210,3 +279,23 @@ def basins(ax: Axes, bm: BasinMap, *, contours: bool = True, title: str | None =
     drawn.notes.append(f"each start point is coloured by the minimum {bm.method} "
                        f"(lr {bm.lr:g}) reaches within {bm.steps} steps")
     return drawn
+
+
+def _cells(ax: Axes, bm: BasinMap, image: Any, **style: Any) -> Any:
+    """One coloured cell per start: a mesh, or for big maps (a GPU's 8,192² would be 67
+    million mesh cells) an image of every k-th start, at most ``_IMAGE_N`` a side: more
+    than a saved figure has pixels."""
+    if bm.labels.size <= _MESH_CELLS:
+        return ax.pcolormesh(bm.x, bm.y, image, shading="nearest", **style)
+    k = -(-max(bm.labels.shape) // _IMAGE_N)
+    x, y = bm.x[::k], bm.y[::k]
+    dx = k * (bm.x[-1] - bm.x[0]) / (len(bm.x) - 1)
+    dy = k * (bm.y[-1] - bm.y[0]) / (len(bm.y) - 1)
+    extent = (x[0] - dx / 2, x[-1] + dx / 2, y[0] - dy / 2, y[-1] + dy / 2)
+    return ax.imshow(image[::k, ::k], origin="lower", extent=extent, interpolation="nearest",
+                     aspect="auto", **style)
+
+
+def _fewer(axis: np.ndarray) -> np.ndarray:
+    """The axis, or ``_CONTOUR_N`` points over its span when it has more."""
+    return axis if len(axis) <= _CONTOUR_N else np.linspace(axis[0], axis[-1], _CONTOUR_N)

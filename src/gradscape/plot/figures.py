@@ -17,7 +17,7 @@ one (the CLI does, from pyplot, for ``--show``).
 >>> pic.summary["window"]
 [[-3.0, 3.0], [-3.0, 3.0]]
 >>> FIGURES["basins"].uses
-('x', 'y', 'n', 'methods', 'lr', 'steps')
+('x', 'y', 'n', 'methods', 'lr', 'steps', 'backend')
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ class Request:
     color: str = "blue"
     moving: bool = False  # an animation, for kinds that can move (secant)
     progress: Progress | None = None
+    backend: str = "auto"  # where descent runs: auto, numba, numpy or cuda
 
 
 _OPTIONS = frozenset(f.name for f in dataclasses.fields(Request)) - {"f", "window"}
@@ -253,10 +254,11 @@ def _basins(req: Request, fig: Figure, pic: Picture) -> None:
     from gradscape.optim.tune import settle_lr
 
     method = req.methods[0]
+    run = _basin_grid(req, pic)
 
     def basin_map(lr: float | None) -> basins.BasinMap:
         return basins.basin_map(req.f, req.window, req.n, method=method, lr=lr,
-                                steps=req.steps, progress=req.progress)
+                                steps=req.steps, progress=req.progress, backend=run)
 
     settled = settle_lr(basin_map, lambda bm: float((bm.labels >= 0).mean()), lr=req.lr)
     bm = settled.result
@@ -267,6 +269,30 @@ def _basins(req: Request, fig: Figure, pic: Picture) -> None:
     pic.summary.update(method=method, starts=int(bm.labels.size), status=bm.counts,
                        minima=[{"point": [float(v) for v in p], "share": float(s)}
                                for p, s in zip(bm.minima, bm.share())])
+
+
+def _descent_backend(backend: str, pic: Picture) -> str:
+    """descend's ``backend`` for a kind's runs; "cuda" with no GPU falls back to the CPU
+    ("auto") with a note, since the picture is the same."""
+    if backend == "cuda":
+        from gradscape.compile.cuda import cuda_status
+
+        ok, what = cuda_status()
+        if not ok:
+            pic.notes.append(f"--backend cuda: {what}; descended on the CPU")
+            return "auto"
+    return backend
+
+
+def _basin_grid(req: Request, pic: Picture) -> str:
+    """The basin map's backend; a grid only a GPU draws, with no GPU, is refused in words."""
+    run = _descent_backend(req.backend, pic)
+    if run != req.backend and req.n > basins.MAX_N["cpu"]:
+        from gradscape.compile.cuda import cuda_status
+
+        raise DomainError(f"-n {req.n} needs the GPU, and here {cuda_status()[1]}; the CPU "
+                          f"draws basins on up to {basins.MAX_N['cpu']} starts per axis")
+    return run
 
 
 def _animate(req: Request, fig: Figure, pic: Picture) -> None:
@@ -335,7 +361,7 @@ FIGURES: dict[str, Kind] = {
         "gradscape plot loss rosenbrock --start -1.5,2 -o loss.png", size=(7.0, 4.8)),
     "basins": Kind(
         "basins of attraction (batch descent from an n×n grid of starts)", (2,), _basins,
-        ("x", "y", "n", "methods", "lr", "steps"),
+        ("x", "y", "n", "methods", "lr", "steps", "backend"),
         "gradscape plot basins himmelblau -n 120 -o basins.png",
         n=100, grid="starts per axis", defaults={"methods": ("gd",)},
         hints={"methods": "the first one's basins are drawn"}),
