@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench lint clean gallery
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,3 +35,8 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache .hypothesis
+
+# The picture review: every case of gradscape.plot.gallery.CASES drawn and checked into
+# out/gallery/, with a contact sheet (out/gallery/contact-sheet.png). Look at them.
+gallery: $(STAMP)
+	$(PY) -m gradscape.plot.gallery out/gallery

@@ -37,7 +37,8 @@ from gradscape.plot.quiver import arrow_components, quiver
 from gradscape.plot.scales import default_box
 from gradscape.plot.text import caption, field_notes
 
-__all__ = ["Request", "Picture", "Kind", "Preset", "FIGURES", "KINDS", "PRESETS", "make_figure"]
+__all__ = ["Request", "Picture", "Kind", "Preset", "FIGURES", "KINDS", "PRESETS", "make_figure",
+           "shaped_size"]
 
 Layout = Literal["constrained", "compressed", "tight", "none"]  # matplotlib's layout engines
 
@@ -104,6 +105,7 @@ class Kind:
     hints: Mapping[str, str] = dc_field(default_factory=dict)
     animated: bool = False
     size: tuple[float, float] = (6.4, 5.6)
+    shaped: bool = False  # a map of the window: the figure takes the window's shape
 
     def default(self, name: str, dims: int | None = None) -> Any:
         """This kind's default for the Request field ``name`` (None: chosen when drawing)."""
@@ -273,23 +275,23 @@ FIGURES: dict[str, Kind] = {
     "stream": Kind(
         "streamlines of ∇f (−∇f with --descent)", (2,), _stream, ("x", "y", "n", "descent"),
         'gradscape plot stream "x^2 - y^2" --descent -o saddle.svg',
-        n=80, grid="grid points per axis"),
+        n=80, grid="grid points per axis", shaped=True),
     "contour": Kind(
         "filled contours with ∇f arrows; the directional derivative given --direction", (2,),
         _contour, ("x", "y", "n", "descent", "at", "direction"),
         'gradscape plot contour "x^2 + 3y^2" -o contour.png',
-        n=160, grid="grid points per axis",
+        n=160, grid="grid points per axis", shaped=True,
         computed={**_CENTRE, "direction": "none: contours with ∇f arrows"}),
     "directional": Kind(
         "directional derivative at --at along --direction", (2,), _contour,
         ("x", "y", "n", "at", "direction"),
         'gradscape plot directional "x^2 + 3y^2" --at 1,1 --direction 1,2 -o dd.png',
-        n=160, grid="grid points per axis", defaults={"direction": (1.0, 1.0)},
+        n=160, grid="grid points per axis", shaped=True, defaults={"direction": (1.0, 1.0)},
         computed=_CENTRE),
     "magnitude": Kind(
         "|∇f| as a heat map", (2,), _magnitude, ("x", "y", "n"),
         'gradscape plot magnitude "1/(x^2 + y^2)" -o magnitude.png',
-        n=160, grid="grid points per axis"),
+        n=160, grid="grid points per axis", shaped=True),
     "surface": Kind(
         "3-D surface (with a descent path given --start)", (2,), _surface,
         ("x", "y", "n", *_DESCENT), "gradscape plot surface himmelblau --start -4,4 "
@@ -315,7 +317,7 @@ FIGURES: dict[str, Kind] = {
         "descent paths of --methods from --start on contours", (2,), _paths,
         ("x", "y", "n", *_DESCENT), "gradscape plot paths rosenbrock --start -1.5,2 "
         "--methods gd,momentum,adam -o paths.png",
-        n=160, grid="grid points per axis of the contours"),
+        n=160, grid="grid points per axis of the contours", shaped=True),
     "loss": Kind(
         "loss against step, log scale", (1, 2, 3, 4, 5, 6, 7, 8), _loss, ("x", "y", *_DESCENT),
         "gradscape plot loss rosenbrock --start -1.5,2 -o loss.png", size=(7.0, 4.8)),
@@ -323,13 +325,13 @@ FIGURES: dict[str, Kind] = {
         "basins of attraction (batch descent from an n×n grid of starts)", (2,), _basins,
         ("x", "y", "n", "methods", "lr", "steps"),
         "gradscape plot basins himmelblau -n 120 -o basins.png",
-        n=100, grid="starts per axis", defaults={"methods": ("gd",)},
+        n=100, grid="starts per axis", shaped=True, defaults={"methods": ("gd",)},
         hints={"methods": "the first one's basins are drawn"}),
     "animate": Kind(
         "animated descent (.gif, or .mp4 with ffmpeg)", (2,), _animate,
         ("x", "y", "n", *_DESCENT, "frames"),
         "gradscape plot animate himmelblau --start '-4,4;1,-4' -o descent.gif",
-        n=120, grid="grid points per axis of the contours", animated=True),
+        n=120, grid="grid points per axis of the contours", animated=True, shaped=True),
 }
 KINDS = tuple(FIGURES)
 """The picture kinds, in the table's order."""
@@ -381,6 +383,10 @@ def make_figure(kind: str, f: Any, *, fig: Figure | None = None, moving: bool | 
     if box is not None and len(box) != dims:
         raise DomainError(f"the window needs a range for each of {', '.join(f.variables)}")
     req = _request(spec, f, _window(f, box, x, y), bool(moving) and spec.animated, options)
+    if size is None and spec.shaped:
+        size = shaped_size(req.window, captions=len(notes))
+        if fig is not None:
+            fig.set_size_inches(size)
     fig = fig if fig is not None else Figure(figsize=size or spec.size)
     if layout is not None:
         fig.set_layout_engine(layout)
@@ -393,6 +399,26 @@ def make_figure(kind: str, f: Any, *, fig: Figure | None = None, moving: bool | 
     pic.summary = {"kind": kind, "function": str(f), "variables": list(f.variables),
                    "window": [list(b) for b in req.window], **pic.summary, "notes": pic.notes}
     return pic
+
+
+def shaped_size(window: Box, captions: int = 0) -> tuple[float, float]:
+    """A figure size (inches) whose axes box has the window's shape (clamped to 3:1, past
+    which the picture says it is not to scale), with room for title, labels, a colour bar and
+    ``captions`` lines of notes: a wide window makes a wide figure, not a strip.
+
+    >>> shaped_size(((-3, 3), (-3, 3)))
+    (6.4, 5.6)
+    >>> shaped_size(((-10, 10), (-1, 1)))
+    (10.6, 4.2)
+    """
+    from gradscape.plot.planar import MAX_EQUAL_RATIO
+
+    (x0, x1), (y0, y1) = window[0], window[1]
+    r = float(np.clip(abs(x1 - x0) / max(abs(y1 - y0), 1e-300), 1 / MAX_EQUAL_RATIO,
+                      MAX_EQUAL_RATIO))
+    w, h = (min(4.7 * r, 9.0), 0.0) if r >= 1 else (0.0, min(4.7 / r, 7.5))
+    w, h = (w, w / r) if r >= 1 else (h * r, h)
+    return round(w + 1.7, 1), round(h + 0.9 + 0.15 * captions, 1)
 
 
 def _window(f: Any, box: Box | None, x: tuple[float, float] | None,
