@@ -185,8 +185,17 @@ def _trajectories(req: Request, pic: Picture) -> list[Any]:
 
 
 def _surface(req: Request, fig: Figure, pic: Picture) -> None:
-    path = _trajectories(req, pic)[0] if req.starts is not None else None
-    pic.notes += surface.surface(_ax(fig, True), _field(req), path=path).notes
+    runs = _trajectories(req, pic) if req.starts is not None else []
+    if not runs:
+        pic.notes += surface.surface(_ax(fig, True), _field(req)).notes
+        return
+    # the paths from above, zoomed, beside the surface: on it, paths sharing a start and a
+    # minimum can lie too close to tell apart
+    fig.set_size_inches(max(fig.get_figwidth(), 10.5), fig.get_figheight())
+    grid = fig.add_gridspec(1, 2, width_ratios=(2.2, 1))
+    ax = fig.add_subplot(grid[0], projection="3d")
+    above = fig.add_subplot(grid[1])
+    pic.notes += surface.surface(ax, _field(req), paths=runs, above=above).notes
 
 
 def _tangent(req: Request, fig: Figure, pic: Picture) -> None:

@@ -50,10 +50,12 @@ def _clipped(fld: Field) -> tuple[np.ndarray, tuple[float, float] | None, bool]:
     return z, (lo, hi), False
 
 
-def surface(ax: Any, fld: Field, *, path: Any = None, title: str | None = None,
-            cmap: str = VALUE_CMAP, alpha: float = 0.85) -> Drawn:
-    """The surface of f over the field's grid; ``path`` (points (k+1, 2), values optional,
-    or a Trajectory) is drawn on it with start and end markers.
+def surface(ax: Any, fld: Field, *, path: Any = None, paths: Sequence[Any] = (),
+            above: Any = None, title: str | None = None, cmap: str = VALUE_CMAP,
+            alpha: float = 0.85) -> Drawn:
+    """The surface of f over the field's grid; ``path`` and ``paths`` (points (k+1, 2),
+    values optional, or Trajectories) are drawn on it, one colour and dash per label, with
+    start and end markers, and on the 2-D Axes ``above`` (when given) from above, zoomed.
     """
     if fld.ndim != 2:
         raise DomainError(f"a surface is drawn for two variables; {fld.function.signature()} "
@@ -72,20 +74,28 @@ def surface(ax: Any, fld: Field, *, path: Any = None, title: str | None = None,
             fld.X, fld.Y, z, cmap=cmap, vmin=lo, vmax=hi, alpha=alpha, linewidth=0,
             antialiased=False, rcount=min(60, fld.shape[0]), ccount=min(60, fld.shape[1]))
         ax.set_zlim(lo, hi)
-    if path is not None:
-        from gradscape.plot.paths import as_path
+    runs = [path] if path is not None else []
+    runs += list(paths)
+    if runs:
+        from gradscape.plot.paths import as_path, draw_runs, legend_handles
 
-        ax.computed_zorder = False  # depth sorting would bury the path under its own surface
-
-        p = as_path(path, fld.function)
-        zs = np.clip(p.values, *(zr or (-np.inf, np.inf)))
-        drawn.artists["path"] = ax.plot(p.points[:, 0], p.points[:, 1], zs, color="#D55E00",
-                                        linewidth=2, marker=".", markersize=3, zorder=10,
-                                        label=p.label, axlim_clip=True)[0]
-        drawn.artists["start"] = ax.scatter(*p.points[0], zs[0], color="white", edgecolor="k",
-                                            s=40, zorder=11, depthshade=False)
-        drawn.artists["end"] = ax.scatter(*p.points[-1], zs[-1], color="#D55E00", marker="*",
-                                          edgecolor="k", s=120, zorder=11, depthshade=False)
+        # depth sorting would bury a path under its own surface, or behind a hill: paths are
+        # drawn after the surface, and lifted a little off it so they are not cut into it
+        ax.computed_zorder = False
+        data = [as_path(r, fld.function) for r in runs]
+        lo, hi = zr or (-np.inf, np.inf)
+        lift = 0.01 * (hi - lo) if np.isfinite(hi - lo) else 0.0
+        zs = [np.clip(p.values, lo, hi) + lift for p in data]
+        order = list(dict.fromkeys(p.label for p in data))
+        lines, ends = draw_runs(ax, data, order, z=zs)
+        drawn.artists["path"], drawn.artists["paths"], drawn.artists["ends"] = lines[0], lines, \
+            ends
+        ax.legend(handles=legend_handles(ax, data, order), loc="upper left", fontsize=8,
+                  framealpha=0.85)
+        drawn.notes.append("paths are drawn over the surface so no hill hides them; ○ start, "
+                           "★ end of each")
+        if above is not None:
+            drawn.artists["above"] = _top_view(above, fld, data, order)
     f = fld.function
     ax.set_xlabel(f.variables[0])
     ax.set_ylabel(f.variables[1])
@@ -94,6 +104,29 @@ def surface(ax: Any, fld: Field, *, path: Any = None, title: str | None = None,
     ax.set_ylim(fld.axes[1][0], fld.axes[1][-1])
     set_title(ax, title if title is not None else math_title("Surface of", f))
     return drawn
+
+
+def _top_view(inset: Any, fld: Field, data: Sequence[Any], order: Sequence[str]) -> Any:
+    """A small contour map from above, zoomed on the paths: on the surface, paths that share
+    a start and a minimum can lie too close to tell apart."""
+    from gradscape.fields.field import field
+    from gradscape.plot.paths import draw_runs
+    from gradscape.plot.planar import filled_contours
+
+    pts = np.concatenate([p.points[np.isfinite(p.points).all(axis=1)] for p in data])
+    if not len(pts):
+        return None
+    lo = np.maximum(pts.min(axis=0), [fld.axes[0][0], fld.axes[1][0]])
+    hi = np.minimum(pts.max(axis=0), [fld.axes[0][-1], fld.axes[1][-1]])
+    half = np.maximum((hi - lo).max() * 0.6, 0.04 * (fld.axes[0][-1] - fld.axes[0][0]))
+    mid = (lo + hi) / 2
+    zoom = field(fld.function, x=(mid[0] - half, mid[0] + half),
+                 y=(mid[1] - half, mid[1] + half), n=60)
+    filled_contours(inset, zoom, colorbar=False, alpha=0.85)
+    draw_runs(inset, data, order)
+    inset.tick_params(labelsize=7)
+    inset.set_title("the paths from above, zoomed", fontsize=9)
+    return inset
 
 
 def tangent_plane(ax: Any, fld: Field, at: Sequence[float], *, title: str | None = None,
