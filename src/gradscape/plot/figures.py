@@ -106,6 +106,7 @@ class Kind:
     animated: bool = False
     size: tuple[float, float] = (6.4, 5.6)
     shaped: bool = False  # a map of the window: the figure takes the window's shape
+    centred: bool = False  # one variable: the default window is centred on --at
 
     def default(self, name: str, dims: int | None = None) -> Any:
         """This kind's default for the Request field ``name`` (None: chosen when drawing)."""
@@ -223,13 +224,19 @@ def _secant(req: Request, fig: Figure, pic: Picture) -> None:
                                                fig=fig)
         return
     hs = [h for h in oned.DEFAULT_STEPS if h < (box[1] - box[0]) / 2][:6] or [0.1]
-    axes = fig.subplots(2, 3, sharex=True, sharey=True).ravel()
-    fld = oned.curve(req.f, box, req.n)
+    axes = fig.subplots(2, 3).ravel()
     slopes = []
+    zoomed = False
     for ax, h in zip(axes, hs):
-        drawn = oned.secants(ax, req.f, at, h, box, fld=fld)
+        # each panel zooms in with h, so a and a + h stay apart however small h gets
+        panel = (max(box[0], at - 4 * h), min(box[1], at + 5 * h))
+        zoomed |= panel != box
+        drawn = oned.secants(ax, req.f, at, h, panel, n=req.n)
         slopes.append(_num(drawn.value))
         pic.notes += drawn.notes
+    if zoomed:
+        pic.notes.append("the panels zoom in as h shrinks (see their x axes), so a and a + h "
+                         "stay apart")
     for ax in axes[len(hs):]:
         ax.set_visible(False)
     fig.suptitle(f"Secants through {req.f.variables[0]} = {at:g} approach the tangent")
@@ -271,6 +278,7 @@ def _animate(req: Request, fig: Figure, pic: Picture) -> None:
     pic.animation = animate.animate_descent(fld, runs, frames=req.frames, fig=fig)
 
 
+_AROUND = 3.0  # half-width of the default window around --at (secants, tangent lines)
 _DESCENT = ("starts", "methods", "lr", "steps")  # the fields of a descent run
 _CENTRE = {"at": "the middle of the window"}
 _TWO_THIRDS = {"at": "two thirds across the window"}
@@ -311,7 +319,7 @@ FIGURES: dict[str, Kind] = {
         "tangent line (1 variable) or plane (2) at --at", (1, 2), _tangent,
         ("x", "y", "n", "at"), 'gradscape plot tangent "sin(x)" --at 1 -o tangent.png',
         n={1: 400, 2: 50}, grid="points on the curve, or grid points per axis of a plane",
-        computed=_TWO_THIRDS, size=(7.0, 6.0)),
+        computed=_TWO_THIRDS, size=(7.0, 6.0), centred=True),
     "derivative": Kind(
         "f and f′ together (1 variable)", (1,), _derivative, ("x", "n"),
         'gradscape plot derivative "x^3 - 2x" -o derivative.png',
@@ -321,7 +329,7 @@ FIGURES: dict[str, Kind] = {
         ".gif/.mp4", (1,), _secant, ("x", "n", "at", "frames"),
         'gradscape plot secant "x^3 - 2x" --at 1 -o secant.gif',
         n=400, grid="points on the curve", computed=_TWO_THIRDS, animated=True,
-        size=(9.0, 5.6)),
+        size=(9.0, 5.6), centred=True),
     "paths": Kind(
         "descent paths of --methods from --start on contours", (2,), _paths,
         ("x", "y", "n", *_DESCENT), "gradscape plot paths rosenbrock --start -1.5,2 "
@@ -391,7 +399,12 @@ def make_figure(kind: str, f: Any, *, fig: Figure | None = None, moving: bool | 
                              else ""))
     if box is not None and len(box) != dims:
         raise DomainError(f"the window needs a range for each of {', '.join(f.variables)}")
-    req = _request(spec, f, _window(f, box, x, y), bool(moving) and spec.animated, options)
+    window = _window(f, box, x, y)
+    if spec.centred and dims == 1 and box is None and x is None and options.get("at"):
+        a = float(np.asarray(options["at"], dtype=float).reshape(-1)[0])
+        half = min(_AROUND, (window[0][1] - window[0][0]) / 2)
+        window = ((a - half, a + half),)  # around the point the picture is about
+    req = _request(spec, f, window, bool(moving) and spec.animated, options)
     if size is None and spec.shaped:
         size = shaped_size(req.window, captions=len(notes))
         if fig is not None:
