@@ -120,6 +120,9 @@ CASES: tuple[Case, ...] = (
          "three variables: only the loss can be drawn"),
     Case("basins-himmelblau", "basins", "himmelblau", {"n": 60}, "four basins, few minima"),
     Case("quiver-one-variable", "quiver", "x^3", {}, "one variable widened to two"),
+    Case("animate-himmelblau", "animate", "himmelblau",
+         {"starts": _starts((-4.0, 4.0), (1.0, -4.0)), "methods": ("gd",), "frames": 10},
+         "the animation's first frame"),
 )
 
 # A representative short list for the test suite: one of each problem the issue found that
