@@ -237,7 +237,7 @@ def draw_runs(ax: Any, data: Sequence[PathData], order: Sequence[str],
                 markeredgewidth=2.0, markersize=ring, linestyle="none",
                 **({"zorder": 8 + k} if z is None else {}))
         ends.append(ax.plot(*[[v[last]] for v in xyz], marker="*", color=style["color"],
-                            markeredgecolor="k", markersize=max(7.0, 17.0 - 2.8 * k),
+                            markeredgecolor="k", markersize=max(6.0, 19.0 - 4.5 * k),
                             linestyle="none",
                             **({"zorder": 12 + k} if z is None else {}))[0])
     return lines, ends
