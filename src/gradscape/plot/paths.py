@@ -229,7 +229,8 @@ def draw_runs(ax: Any, data: Sequence[PathData], order: Sequence[str],
                                                                   foreground="k", alpha=0.55)],
                              **kw)[0])
         finite = np.flatnonzero(np.isfinite(p.points).all(axis=1))
-        if not finite.size:
+        if not finite.size:  # nothing to mark, but one end per path all the same
+            ends.append(ax.plot(*[[] for _ in xyz], linestyle="none")[0])
             continue
         first, last = finite[0], finite[-1]
         ring = max(5.0, 11.0 - 1.8 * k)
@@ -252,7 +253,7 @@ def legend_handles(ax: Any, data: Sequence[PathData], order: Sequence[str]) -> l
     for k, label in enumerate(order):
         runs = [p for p in data if p.label == label]
         style = line_style(k)
-        if len(runs) == 1:
+        if len(runs) == 1 or not all(p.status for p in runs):  # one run, or plain arrays
             text = runs[0].legend()
         else:
             rate = f" (lr {runs[0].lr:g})" if runs[0].lr is not None else ""
