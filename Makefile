@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime
 STAMP   := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench lint clean gallery
 
 $(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,8 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache .hypothesis
+
+# The picture review: every case of gradscape.plot.gallery.CASES drawn and checked into
+# out/gallery/, with a contact sheet (out/gallery/contact-sheet.png). Look at them.
+gallery: $(STAMP)
+	$(PY) -m gradscape.plot.gallery out/gallery

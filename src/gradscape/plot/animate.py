@@ -65,15 +65,19 @@ class _Descent:
                  title: str) -> None:
         self.ax, self.data, self.steps, self.title = ax, data, steps, title
         self.lines, self.ends = drawn["paths"], drawn["ends"]
+        # the markers spaced over each whole path: a frame shows those it has reached
+        self.marks = [list(ln.get_markevery() or ()) for ln in self.lines]
         self.heads = [ax.plot([], [], "o", color=ln.get_color(), markeredgecolor="k",
                               markersize=7, zorder=8)[0] for ln in self.lines]
         self.artists = [*self.lines, *self.heads, *self.ends, ax.title]
 
     def __call__(self, frame: int) -> list[Any]:
         k = int(self.steps[min(frame, len(self.steps) - 1)])
-        for p, line, head, end in zip(self.data, self.lines, self.heads, self.ends):
+        for p, line, head, end, marks in zip(self.data, self.lines, self.heads, self.ends,
+                                             self.marks):
             shown = p.points[: k + 1]
             line.set_data(shown[:, 0], shown[:, 1])
+            line.set_markevery([i for i in marks if i <= k])
             last = shown[np.isfinite(shown).all(axis=1)]
             head.set_data(last[-1:, 0], last[-1:, 1])
             end.set_visible(k >= p.steps)  # the end star appears when the path gets there

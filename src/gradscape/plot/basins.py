@@ -32,6 +32,7 @@ from matplotlib.colors import BoundaryNorm, Colormap, ListedColormap
 
 from gradscape.errors import DomainError
 from gradscape.plot.drawn import Drawn
+from gradscape.plot.planar import add_colorbar, frame
 from gradscape.plot.scales import LINE_COLORS, VALUE_CMAP, contour_levels, default_box
 from gradscape.plot.text import set_title, short_name
 
@@ -239,11 +240,11 @@ def basins(ax: Axes, bm: BasinMap, *, contours: bool = True, title: str | None =
         norm = None
     drawn.artists["image"] = _cells(ax, bm, image, cmap=cmap, norm=norm)
     if not few:
+        # light borders: with a hundred basins, dark ones would be the picture
         border = np.ma.masked_where(~_edges(bm.labels), np.ones(bm.labels.shape))
-        drawn.artists["borders"] = _cells(ax, bm, border, cmap=ListedColormap(["k"]), alpha=0.55)
-        cb = ax.figure.colorbar(drawn.artists["image"], ax=ax, shrink=0.85)
-        cb.ax.set_title("f at the\nminimum", fontsize=8)
-        drawn.artists["colorbar"] = cb
+        drawn.artists["borders"] = _cells(ax, bm, border, cmap=ListedColormap(["white"]),
+                                          alpha=0.25)
+        drawn.artists["colorbar"] = add_colorbar(ax, drawn.artists["image"], "f at the\nminimum")
     if contours:
         X, Y = np.meshgrid(_fewer(bm.x), _fewer(bm.y))
         z = np.asarray(bm.function(X, Y), dtype=float)
@@ -268,9 +269,7 @@ def basins(ax: Axes, bm: BasinMap, *, contours: bool = True, title: str | None =
                 markersize=5)
         drawn.notes.append(f"{k} minima reached: each basin is coloured by f at its minimum, "
                            "grey where none was reached")
-    ax.set_aspect("equal")
-    ax.set_xlim(bm.x[0], bm.x[-1])
-    ax.set_ylim(bm.y[0], bm.y[-1])
+    drawn.notes += frame(ax, ((bm.x[0], bm.x[-1]), (bm.y[0], bm.y[-1])))
     ax.set_xlabel(bm.function.variables[0])
     ax.set_ylabel(bm.function.variables[1])
     set_title(ax, title if title is not None else

@@ -37,7 +37,8 @@ from gradscape.plot.quiver import arrow_components, quiver
 from gradscape.plot.scales import default_box
 from gradscape.plot.text import caption, field_notes
 
-__all__ = ["Request", "Picture", "Kind", "Preset", "FIGURES", "KINDS", "PRESETS", "make_figure"]
+__all__ = ["Request", "Picture", "Kind", "Preset", "FIGURES", "KINDS", "PRESETS", "make_figure",
+           "shaped_size"]
 
 Layout = Literal["constrained", "compressed", "tight", "none"]  # matplotlib's layout engines
 
@@ -106,6 +107,8 @@ class Kind:
     animated: bool = False
     size: tuple[float, float] = (6.4, 5.6)
     required: tuple[str, ...] = ()  # fields the picture means nothing without (tangent: at)
+    shaped: bool = False  # a map of the window: the figure takes the window's shape
+    centred: bool = False  # one variable: the default window is centred on --at
 
     def default(self, name: str, dims: int | None = None) -> Any:
         """This kind's default for the Request field ``name`` (None: chosen when drawing)."""
@@ -189,8 +192,17 @@ def _trajectories(req: Request, pic: Picture) -> list[Any]:
 
 
 def _surface(req: Request, fig: Figure, pic: Picture) -> None:
-    path = _trajectories(req, pic)[0] if req.starts is not None else None
-    pic.notes += surface.surface(_ax(fig, True), _field(req), path=path).notes
+    runs = _trajectories(req, pic) if req.starts is not None else []
+    if not runs:
+        pic.notes += surface.surface(_ax(fig, True), _field(req)).notes
+        return
+    # the paths from above, zoomed, beside the surface: on it, paths sharing a start and a
+    # minimum can lie too close to tell apart
+    fig.set_size_inches(max(fig.get_figwidth(), 10.5), fig.get_figheight())
+    grid = fig.add_gridspec(1, 2, width_ratios=(2.2, 1))
+    ax = fig.add_subplot(grid[0], projection="3d")
+    above = fig.add_subplot(grid[1])
+    pic.notes += surface.surface(ax, _field(req), paths=runs, above=above).notes
 
 
 def _tangent(req: Request, fig: Figure, pic: Picture) -> None:
@@ -228,13 +240,19 @@ def _secant(req: Request, fig: Figure, pic: Picture) -> None:
                                                fig=fig)
         return
     hs = [h for h in oned.DEFAULT_STEPS if h < (box[1] - box[0]) / 2][:6] or [0.1]
-    axes = fig.subplots(2, 3, sharex=True, sharey=True).ravel()
-    fld = oned.curve(req.f, box, req.n)
+    axes = fig.subplots(2, 3).ravel()
     slopes = []
+    zoomed = False
     for ax, h in zip(axes, hs):
-        drawn = oned.secants(ax, req.f, at, h, box, fld=fld)
+        # each panel zooms in with h, so a and a + h stay apart however small h gets
+        panel = (max(box[0], at - 4 * h), min(box[1], at + 5 * h))
+        zoomed |= panel != box
+        drawn = oned.secants(ax, req.f, at, h, panel, n=req.n)
         slopes.append(_num(drawn.value))
         pic.notes += drawn.notes
+    if zoomed:
+        pic.notes.append("the panels zoom in as h shrinks (see their x axes), so a and a + h "
+                         "stay apart")
     for ax in axes[len(hs):]:
         ax.set_visible(False)
     fig.suptitle(f"Secants through {req.f.variables[0]} = {at:g} approach the tangent")
@@ -301,6 +319,7 @@ def _animate(req: Request, fig: Figure, pic: Picture) -> None:
     pic.animation = animate.animate_descent(fld, runs, frames=req.frames, fig=fig)
 
 
+_AROUND = 3.0  # half-width of the default window around --at (secants, tangent lines)
 _DESCENT = ("starts", "methods", "lr", "steps")  # the fields of a descent run
 _CENTRE = {"at": "the middle of the window"}
 
@@ -313,23 +332,23 @@ FIGURES: dict[str, Kind] = {
     "stream": Kind(
         "streamlines of ∇f (−∇f with --descent)", (2,), _stream, ("x", "y", "n", "descent"),
         'gradscape plot stream "x^2 - y^2" --descent -o saddle.svg',
-        n=80, grid="grid points per axis"),
+        n=80, grid="grid points per axis", shaped=True),
     "contour": Kind(
         "filled contours with ∇f arrows; the directional derivative given --direction", (2,),
         _contour, ("x", "y", "n", "descent", "at", "direction"),
         'gradscape plot contour "x^2 + 3y^2" -o contour.png',
-        n=160, grid="grid points per axis",
+        n=160, grid="grid points per axis", shaped=True,
         computed={**_CENTRE, "direction": "none: contours with ∇f arrows"}),
     "directional": Kind(
         "directional derivative at --at along --direction", (2,), _contour,
         ("x", "y", "n", "at", "direction"),
         'gradscape plot directional "x^2 + 3y^2" --at 1,1 --direction 1,2 -o dd.png',
-        n=160, grid="grid points per axis", defaults={"direction": (1.0, 1.0)},
+        n=160, grid="grid points per axis", shaped=True, defaults={"direction": (1.0, 1.0)},
         required=("at",)),
     "magnitude": Kind(
         "|∇f| as a heat map", (2,), _magnitude, ("x", "y", "n"),
         'gradscape plot magnitude "1/(x^2 + y^2)" -o magnitude.png',
-        n=160, grid="grid points per axis"),
+        n=160, grid="grid points per axis", shaped=True),
     "surface": Kind(
         "3-D surface (with a descent path given --start)", (2,), _surface,
         ("x", "y", "n", *_DESCENT), "gradscape plot surface himmelblau --start -4,4 "
@@ -340,7 +359,7 @@ FIGURES: dict[str, Kind] = {
         "tangent line (1 variable) or plane (2) at --at", (1, 2), _tangent,
         ("x", "y", "n", "at"), 'gradscape plot tangent "sin(x)" --at 1 -o tangent.png',
         n={1: 400, 2: 50}, grid="points on the curve, or grid points per axis of a plane",
-        required=("at",), size=(7.0, 6.0)),
+        required=("at",), size=(7.0, 6.0), centred=True),
     "derivative": Kind(
         "f and f′ together (1 variable)", (1,), _derivative, ("x", "n"),
         'gradscape plot derivative "x^3 - 2x" -o derivative.png',
@@ -350,12 +369,12 @@ FIGURES: dict[str, Kind] = {
         ".gif/.mp4", (1,), _secant, ("x", "n", "at", "frames"),
         'gradscape plot secant "x^3 - 2x" --at 1 -o secant.gif',
         n=400, grid="points on the curve", required=("at",), animated=True,
-        size=(9.0, 5.6)),
+        size=(9.0, 5.6), centred=True),
     "paths": Kind(
         "descent paths of --methods from --start on contours", (2,), _paths,
         ("x", "y", "n", *_DESCENT), "gradscape plot paths rosenbrock --start -1.5,2 "
         "--methods gd,momentum,adam -o paths.png",
-        n=160, grid="grid points per axis of the contours"),
+        n=160, grid="grid points per axis of the contours", shaped=True),
     "loss": Kind(
         "loss against step, log scale", (1, 2, 3, 4, 5, 6, 7, 8), _loss, ("x", "y", *_DESCENT),
         "gradscape plot loss rosenbrock --start -1.5,2 -o loss.png", size=(7.0, 4.8)),
@@ -363,13 +382,13 @@ FIGURES: dict[str, Kind] = {
         "basins of attraction (batch descent from an n×n grid of starts)", (2,), _basins,
         ("x", "y", "n", "methods", "lr", "steps", "backend"),
         "gradscape plot basins himmelblau -n 120 -o basins.png",
-        n=100, grid="starts per axis", defaults={"methods": ("gd",)},
+        n=100, grid="starts per axis", shaped=True, defaults={"methods": ("gd",)},
         hints={"methods": "the first one's basins are drawn"}),
     "animate": Kind(
         "animated descent (.gif, or .mp4 with ffmpeg)", (2,), _animate,
         ("x", "y", "n", *_DESCENT, "frames"),
         "gradscape plot animate himmelblau --start '-4,4;1,-4' -o descent.gif",
-        n=120, grid="grid points per axis of the contours", animated=True),
+        n=120, grid="grid points per axis of the contours", animated=True, shaped=True),
 }
 KINDS = tuple(FIGURES)
 """The picture kinds, in the table's order."""
@@ -420,11 +439,20 @@ def make_figure(kind: str, f: Any, *, fig: Figure | None = None, moving: bool | 
                              else ""))
     if box is not None and len(box) != dims:
         raise DomainError(f"the window needs a range for each of {', '.join(f.variables)}")
-    req = _request(spec, f, _window(f, box, x, y), bool(moving) and spec.animated, options)
+    window = _window(f, box, x, y)
+    if spec.centred and dims == 1 and box is None and x is None and options.get("at"):
+        a = float(np.asarray(options["at"], dtype=float).reshape(-1)[0])
+        half = min(_AROUND, (window[0][1] - window[0][0]) / 2)
+        window = ((a - half, a + half),)  # around the point the picture is about
+    req = _request(spec, f, window, bool(moving) and spec.animated, options)
     for name in spec.required:
         if getattr(req, name) is None:
             raise DomainError(f"'{kind}' needs --{name}, the point it is drawn at ({name}= in "
                               f"Python); for example: {spec.example}")
+    if size is None and spec.shaped:
+        size = shaped_size(req.window, captions=len(notes))
+        if fig is not None:
+            fig.set_size_inches(size)
     fig = fig if fig is not None else Figure(figsize=size or spec.size)
     if layout is not None:
         fig.set_layout_engine(layout)
@@ -437,6 +465,26 @@ def make_figure(kind: str, f: Any, *, fig: Figure | None = None, moving: bool | 
     pic.summary = {"kind": kind, "function": str(f), "variables": list(f.variables),
                    "window": [list(b) for b in req.window], **pic.summary, "notes": pic.notes}
     return pic
+
+
+def shaped_size(window: Box, captions: int = 0) -> tuple[float, float]:
+    """A figure size (inches) whose axes box has the window's shape (clamped to 3:1, past
+    which the picture says it is not to scale), with room for title, labels, a colour bar and
+    ``captions`` lines of notes: a wide window makes a wide figure, not a strip.
+
+    >>> shaped_size(((-3, 3), (-3, 3)))
+    (6.4, 5.6)
+    >>> shaped_size(((-10, 10), (-1, 1)))
+    (10.6, 4.2)
+    """
+    from gradscape.plot.planar import MAX_EQUAL_RATIO
+
+    (x0, x1), (y0, y1) = window[0], window[1]
+    r = float(np.clip(abs(x1 - x0) / max(abs(y1 - y0), 1e-300), 1 / MAX_EQUAL_RATIO,
+                      MAX_EQUAL_RATIO))
+    w, h = (min(4.7 * r, 9.0), 0.0) if r >= 1 else (0.0, min(4.7 / r, 7.5))
+    w, h = (w, w / r) if r >= 1 else (h * r, h)
+    return round(w + 1.7, 1), round(h + 0.9 + 0.15 * captions, 1)
 
 
 def _window(f: Any, box: Box | None, x: tuple[float, float] | None,

@@ -37,10 +37,8 @@ if TYPE_CHECKING:
     from gradscape.optim.result import Trajectory
 
 __all__ = ["PathData", "as_path", "paths", "loss", "run_paths", "published_minima",
-           "default_starts"]
+           "default_starts", "draw_runs", "legend_handles"]
 
-_OUTLINE = [patheffects.withStroke(linewidth=3.2, foreground="white")]
-_MAX_MARKERS = 40  # mark every iterate of a short path; thin them out on long ones
 
 
 @dataclass(frozen=True)
@@ -163,35 +161,109 @@ def paths(ax: Axes, fld: Field, trajectories: Sequence[Any], *, labels: Sequence
         raise DomainError("paths are drawn over a function of two variables")
     drawn = filled_contours(ax, fld, alpha=0.85) if contours else Drawn()
     order = list(dict.fromkeys(p.label for p in data))
-    seen: set[str] = set()
-    lines, ends = [], []
+    lines, ends = draw_runs(ax, data, order)
     for p in data:
-        style = line_style(order.index(p.label))
-        first = p.label not in seen
-        seen.add(p.label)
-        every = max(1, p.steps // _MAX_MARKERS)
-        line = ax.plot(p.points[:, 0], p.points[:, 1], color=style["color"],
-                       linestyle=style["linestyle"], marker=style["marker"], markersize=3.5,
-                       markevery=every, linewidth=1.8, path_effects=_OUTLINE, zorder=4,
-                       label=p.legend() if first else "_nolegend_")[0]
-        lines.append(line)
-        ax.plot(*p.points[0], "o", color="white", markeredgecolor="k", markersize=8, zorder=6)
-        finite = np.flatnonzero(np.isfinite(p.points).all(axis=1))
-        last = p.points[finite[-1:]]
-        ends.append(ax.plot(last[:, 0], last[:, 1], marker="*", color=style["color"],
-                            markeredgecolor="k", markersize=13, zorder=7, linestyle="none")[0])
-        if len(finite) < len(p.points) or not _inside(p.points, fld):
+        finite = np.isfinite(p.points).all(axis=1)
+        if not finite.all() or not _inside(p.points, fld):
             drawn.notes.append("some paths leave the window (or diverge): they are cut at its edge")
     drawn.artists["paths"] = lines
     drawn.artists["ends"] = ends
     _mark_minima(ax, f, minima, drawn)
     ax.set_xlim(fld.axes[0][0], fld.axes[0][-1])
     ax.set_ylim(fld.axes[1][0], fld.axes[1][-1])
-    ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
+    ax.legend(handles=legend_handles(ax, data, order), loc="upper right", fontsize=8,
+              framealpha=0.85)
     set_title(ax, title if title is not None else math_title("Descent on", f)
               if f.library is None else f"Descent on {short_name(f)}")
-    drawn.notes.append("○ start, ★ end of each path")
+    drawn.notes.append("○ start, ★ end of each path; where paths overlap, the earlier method's "
+                       "line is the wider one underneath")
     return drawn
+
+
+def spaced(points: np.ndarray, box: Sequence[tuple[float, float]], gap: float,
+           skip: float = 0.0) -> list[int]:
+    """Indices of points at least ``gap`` apart (as a fraction of the window), the first
+    one ``skip`` from the start: markers evenly spread over the picture, however the path
+    zigzags or crawls.
+
+    >>> spaced(np.array([[0, 0], [0.01, 0], [0.5, 0], [0.52, 0], [1.0, 0]]), [(0, 1), (0, 1)],
+    ...        0.2)
+    [0, 2, 4]
+    """
+    span = np.array([max(hi - lo, 1e-300) for lo, hi in box[:2]])
+    pts = np.asarray(points, dtype=float)[:, :2] / span
+    keep: list[int] = []
+    last, need = (pts[0] if len(pts) else None), skip
+    for i, q in enumerate(pts):
+        if last is None or not np.isfinite(q).all():
+            continue
+        if np.hypot(*(q - last)) >= need:
+            keep.append(i)
+            last, need = q, gap
+    return keep
+
+
+def draw_runs(ax: Any, data: Sequence[PathData], order: Sequence[str],
+              z: Sequence[np.ndarray] | None = None) -> tuple[list[Any], list[Any]]:
+    """Each path in its method's colour, dash and marker, with a start ring and an end star.
+
+    Every method stays visible where paths overlap: earlier methods are drawn wider and
+    underneath, markers are spaced along the drawn line (not every step) and staggered per
+    method, and start rings and end stars shrink method by method so shared ones nest.
+    ``z`` (one array per path) draws on a 3-D axes.
+    """
+    lines, ends = [], []
+    box = [ax.get_xlim(), ax.get_ylim()]
+    for i, p in enumerate(data):
+        k = order.index(p.label)
+        style = line_style(k)
+        width = max(1.4, 3.6 - 0.7 * k)
+        xyz = [p.points[:, 0], p.points[:, 1], *([z[i]] if z is not None else [])]
+        kw: dict[str, Any] = {"zorder": 4 + k} if z is None else {}
+        lines.append(ax.plot(*xyz, color=style["color"], linestyle=style["linestyle"],
+                             linewidth=width, marker=style["marker"], markersize=4.5,
+                             markeredgecolor="k", markeredgewidth=0.5,
+                             markevery=spaced(p.points, box, 0.09, 0.02 * k),
+                             solid_capstyle="round",
+                             path_effects=[patheffects.withStroke(linewidth=width + 1.4,
+                                                                  foreground="k", alpha=0.55)],
+                             **kw)[0])
+        finite = np.flatnonzero(np.isfinite(p.points).all(axis=1))
+        if not finite.size:  # nothing to mark, but one end per path all the same
+            ends.append(ax.plot(*[[] for _ in xyz], linestyle="none")[0])
+            continue
+        first, last = finite[0], finite[-1]
+        ring = max(5.0, 11.0 - 1.8 * k)
+        ax.plot(*[[v[first]] for v in xyz], "o", color="white", markeredgecolor=style["color"],
+                markeredgewidth=2.0, markersize=ring, linestyle="none",
+                **({"zorder": 8 + k} if z is None else {}))
+        ends.append(ax.plot(*[[v[last]] for v in xyz], marker="*", color=style["color"],
+                            markeredgecolor="k", markersize=max(6.0, 19.0 - 4.5 * k),
+                            linestyle="none",
+                            **({"zorder": 12 + k} if z is None else {}))[0])
+    return lines, ends
+
+
+def legend_handles(ax: Any, data: Sequence[PathData], order: Sequence[str]) -> list[Any]:
+    """One legend entry per method; a method run from several starts says how many of them
+    converged ("2 of 3 converged") instead of the first run's status."""
+    from matplotlib.lines import Line2D
+
+    handles = []
+    for k, label in enumerate(order):
+        runs = [p for p in data if p.label == label]
+        style = line_style(k)
+        if len(runs) == 1 or not all(p.status for p in runs):  # one run, or plain arrays
+            text = runs[0].legend()
+        else:
+            rate = f" (lr {runs[0].lr:g})" if runs[0].lr is not None else ""
+            done = sum(p.status == "converged" for p in runs)
+            text = f"{label}{rate}: {done} of {len(runs)} starts converged"
+        handles.append(Line2D([], [], color=style["color"], linestyle=style["linestyle"],
+                              linewidth=max(1.4, 3.6 - 0.7 * k), marker=style["marker"],
+                              markeredgecolor="k", markeredgewidth=0.5, label=text))
+    handles += ax.get_legend_handles_labels()[0]  # the minima marked
+    return handles
 
 
 def _inside(points: np.ndarray, fld: Field) -> bool:

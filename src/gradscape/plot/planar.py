@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
@@ -37,9 +38,10 @@ from gradscape.plot.scales import (
 from gradscape.plot.text import field_notes, math_title, set_title
 
 __all__ = ["contour", "stream", "magnitude", "directional", "subsample", "gaps",
-           "filled_contours"]
+           "filled_contours", "add_colorbar", "frame", "MAX_EQUAL_RATIO"]
 
 _ARROWS = 20  # arrows per axis over contours: the tutorial's density
+MAX_EQUAL_RATIO = 3.0  # a window wider (or taller) than 3:1 would be a strip on equal axes
 
 
 def _check_2d(fld: Field, what: str) -> None:
@@ -48,17 +50,41 @@ def _check_2d(fld: Field, what: str) -> None:
                           f"has {fld.ndim}")
 
 
-def _colorbar_title(cb: Any, text: str) -> None:
-    # Above the bar, not beside it: a side label can overlap the next panel when the axes
-    # has equal aspect (constrained layout places the bar against the shrunken axes).
-    cb.ax.set_title(text, fontsize=9)
+def add_colorbar(ax: Axes, mappable: Any, title: str) -> Any:
+    """A colour bar exactly as tall as the axes box, titled above.
+
+    It lives in an inset of the axes (axes coordinates), so it follows the box wherever equal
+    aspect puts it; constrained layout leaves room for its ticks as it does for the axes'.
+    """
+    cax = ax.inset_axes((1.03, 0.0, 0.04, 1.0))
+    cb = ax.figure.colorbar(mappable, cax=cax)
+    cb.set_label(title, fontsize=9)  # beside the bar: above it, it would meet a long title
+    return cb
 
 
-def _labels(ax: Axes, fld: Field) -> None:
+def frame(ax: Axes, box: Any) -> list[str]:
+    """Equal aspect when the window's sides are within :data:`MAX_EQUAL_RATIO` of each other,
+    so directions and right angles are true on screen; otherwise a readable box and a note
+    that says the picture is not to scale."""
+    (x0, x1), (y0, y1) = box[0], box[1]
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    w, h = abs(x1 - x0), abs(y1 - y0)
+    ratio = w / h if h > 0 else np.inf
+    if 1 / MAX_EQUAL_RATIO <= ratio <= MAX_EQUAL_RATIO:
+        ax.set_aspect("equal")
+        return []
+    ax.set_box_aspect(1 / MAX_EQUAL_RATIO if ratio > 1 else MAX_EQUAL_RATIO)
+    stretch = ratio / MAX_EQUAL_RATIO if ratio > 1 else MAX_EQUAL_RATIO * ratio
+    return [f"not to scale ({w:g} × {h:g} window): a unit of y is drawn {stretch:.2g}× as "
+            "long as a unit of x, so arrows of ∇f are not at right angles to the level "
+            "curves on screen"]
+
+
+def _labels(ax: Axes, fld: Field) -> list[str]:
     ax.set_xlabel(fld.function.variables[0])
     ax.set_ylabel(fld.function.variables[1])
-    ax.set_xlim(fld.axes[0][0], fld.axes[0][-1])
-    ax.set_ylim(fld.axes[1][0], fld.axes[1][-1])
+    return frame(ax, ((fld.axes[0][0], fld.axes[0][-1]), (fld.axes[1][0], fld.axes[1][-1])))
 
 
 def gaps(fld: Field, array: np.ndarray) -> np.ma.MaskedArray:
@@ -91,16 +117,14 @@ def filled_contours(ax: Axes, fld: Field, *, lines: bool = True, alpha: float = 
             drawn.artists["lines"] = ax.contour(fld.X, fld.Y, z, levels=lv.levels, colors="k",
                                                 linewidths=0.4, alpha=0.5)
         if colorbar:
-            cb = ax.figure.colorbar(drawn.artists["filled"], ax=ax, shrink=0.85)
-            _colorbar_title(cb, fld.function.name)
+            cb = add_colorbar(ax, drawn.artists["filled"], fld.function.name)
             if lv.log:
                 cb.ax.tick_params(labelsize=7)
                 cb.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.3g}"))
             drawn.artists["colorbar"] = cb
         if lv.log:
             drawn.notes.append("levels are log-spaced: the values span several decades")
-    ax.set_aspect("equal")
-    _labels(ax, fld)
+    drawn.notes += _labels(ax, fld)
     return drawn
 
 
@@ -111,9 +135,13 @@ def _arrows(ax: Axes, fld: Field, per_axis: int, descent: bool) -> tuple[Any, in
     u, v, capped = arrow_components(fld, descent)
     u, v = u[rows, cols], v[rows, cols]
     x, y = fld.X[rows, cols], fld.Y[rows, cols]
-    spacing = min(np.ptp(x[0]) / max(x.shape[1] - 1, 1), np.ptp(y[:, 0]) / max(y.shape[0] - 1, 1))
-    longest = float(np.ma.sqrt(u**2 + v**2).max() or 0.0)
-    scale = longest / (0.9 * spacing) if longest > 0 and spacing > 0 else 1.0
+    sx = np.ptp(x[0]) / max(x.shape[1] - 1, 1)
+    sy = np.ptp(y[:, 0]) / max(y.shape[0] - 1, 1)
+    # one scale for all arrows, the largest that keeps each inside its own cell along x and
+    # along y: in a window not to scale, arrows are then still long enough to read
+    reach = [float(np.ma.abs(c).max() or 0.0) / s for c, s in ((u, sx), (v, sy)) if s > 0]
+    longest = max(reach, default=0.0)
+    scale = longest / 0.9 if longest > 0 else 1.0
     q = ax.quiver(x, y, u, v, angles="xy", scale_units="xy", scale=scale, color="white",
                   edgecolor="0.1", linewidth=0.5, width=0.0045, headwidth=3.5, headlength=4,
                   headaxislength=3.6, pivot="mid", zorder=3)
@@ -154,13 +182,11 @@ def stream(ax: Axes, fld: Field, *, descent: bool = False, density: float = 1.3,
                            arrowsize=1.1)
         drawn.artists["streamlines"] = sp
         if colorbar:
-            cb = ax.figure.colorbar(sp.lines, ax=ax, shrink=0.85)
-            _colorbar_title(cb, f"|∇{fld.function.name}|")
-            drawn.artists["colorbar"] = cb
+            drawn.artists["colorbar"] = add_colorbar(ax, sp.lines,
+                                                              f"|∇{fld.function.name}|")
     else:
         drawn.notes.append("∇f is zero or undefined everywhere: there are no streamlines")
-    ax.set_aspect("equal")
-    _labels(ax, fld)
+    drawn.notes += _labels(ax, fld)
     what = "Streamlines of −∇f" if descent else "Streamlines of ∇f"
     set_title(ax, title if title is not None else math_title(f"{what},", fld.function))
     return drawn
@@ -175,13 +201,27 @@ def magnitude(ax: Axes, fld: Field, *, colorbar: bool = True, title: str | None 
                           norm=magnitude_norm(mag), shading="nearest")
     drawn.artists["image"] = image
     if colorbar:
-        cb = ax.figure.colorbar(image, ax=ax, shrink=0.85)
-        _colorbar_title(cb, f"|∇{fld.function.name}|")
-        drawn.artists["colorbar"] = cb
-    ax.set_aspect("equal")
-    _labels(ax, fld)
+        drawn.artists["colorbar"] = add_colorbar(ax, image, f"|∇{fld.function.name}|")
+    drawn.notes += _labels(ax, fld)
     set_title(ax, title if title is not None else math_title("|∇f| of", fld.function))
     return drawn
+
+
+_EDGE = patheffects.withStroke(linewidth=6, foreground="k")
+
+
+def _arrow_scale(length: float, span: float) -> float:
+    """1 when an arrow of this length reads well in a window of this span; else a round
+    factor (1, 2, 5 × 10^k) that draws it about a third of the span long."""
+    if length <= 0 or 0.08 * span <= length <= 0.45 * span:
+        return 1.0
+    want = 0.3 * span / length
+    k = np.floor(np.log10(want))
+    return float(max(m * 10**k for m in (1, 2, 5) if m * 10**k <= want))
+
+
+def _times(scale: float) -> str:
+    return "" if scale == 1 else f", drawn ×{scale:g}"
 
 
 def directional(ax: Axes, fld: Field, at: Sequence[float], direction: Sequence[float], *,
@@ -209,24 +249,62 @@ def directional(ax: Axes, fld: Field, at: Sequence[float], direction: Sequence[f
     drawn.value = value
     span = min(fld.axes[0][-1] - fld.axes[0][0], fld.axes[1][-1] - fld.axes[1][0])
     gl = float(np.hypot(*g))
-    scale = 0.3 * span / gl if gl > 0 else 0.0  # ∇f drawn to a readable length; u at the same
-    arrow: dict[str, Any] = {"angles": "xy", "scale_units": "xy", "scale": 1.0, "width": 0.012,
-                             "zorder": 5}
-    drawn.artists["gradient"] = ax.quiver(*a, *(g * scale), color="#D55E00", label="∇f(a)",
-                                          **arrow)
-    unit = 0.3 * span
-    drawn.artists["direction"] = ax.quiver(*a, *(u * unit), color="white", edgecolor="k",
-                                           linewidth=0.5, label="u (unit direction)", **arrow)
-    proj = value * u * scale
-    drawn.artists["projection"] = ax.plot([a[0], a[0] + proj[0]], [a[1], a[1] + proj[1]],
-                                          color="#E69F00", linewidth=3, solid_capstyle="butt",
-                                          label="(∇f·u) u")[0]
-    tip = a + g * scale
-    foot = a + proj
-    drawn.artists["drop"] = ax.plot([tip[0], foot[0]], [tip[1], foot[1]], ":", color="0.9")[0]
-    drawn.artists["point"] = ax.plot(*a, "o", color="k", markersize=5)[0]
-    ax.legend(loc="best", fontsize=8, framealpha=0.85)
-    _labels(ax, fld)
+    su, sg = _arrow_scale(1.0, span), _arrow_scale(gl, span)
+    arrow: dict[str, Any] = {"angles": "xy", "scale_units": "xy", "scale": 1.0, "width": 0.011,
+                             "zorder": 6}
+    perp = np.array([-u[1], u[0]])
+    # the line through a along u, for the projection to lie on
+    reach = 2 * float(np.hypot(fld.axes[0][-1] - fld.axes[0][0], fld.axes[1][-1] - fld.axes[1][0]))
+    drawn.artists["line"] = ax.plot(*np.array([a - reach * u, a + reach * u]).T, color="k",
+                                    linewidth=0.7, linestyle=(0, (6, 4)), alpha=0.6,
+                                    zorder=4)[0]
+    drawn.artists["direction"] = ax.quiver(*a, *(u * su), color="white", edgecolor="k",
+                                           linewidth=0.6,
+                                           label=f"u, unit vector (length 1{_times(su)})",
+                                           **arrow)
+    if gl > 0:
+        drawn.artists["gradient"] = ax.quiver(*a, *(g * sg), color="#D55E00", edgecolor="k",
+                                              linewidth=0.4,
+                                              label=f"∇f(a), |∇f| = {gl:.3g}{_times(sg)}", **arrow)
+        # the projection (∇f·u)u: beside the u-line (on the side away from ∇f) so u cannot
+        # hide it, with a dashed drop from the tip of ∇f meeting the line at a right angle
+        side = -1.0 if perp @ g > 0 else 1.0
+        off = side * 0.025 * span * perp
+        foot = a + sg * value * u
+        tip = a + sg * g
+        drawn.artists["projection"] = ax.plot(*np.array([a + off, foot + off]).T,
+                                              color="#CC79A7", linewidth=4.5,
+                                              solid_capstyle="butt", zorder=5,
+                                              path_effects=[_EDGE],
+                                              label=f"(∇f·u) u = {value:.3g} u{_times(sg)}")[0]
+        drawn.artists["drop"] = ax.plot(*np.array([tip, foot]).T, color="k", linewidth=1.0,
+                                        linestyle=(0, (3, 2)), zorder=5)[0]
+        c = 0.03 * span
+        back = -np.sign(value) * u if value else u
+        corner = np.array([foot, foot + c * back, foot + c * back + c * np.sign((tip - foot)
+                                                                            @ perp) * perp,
+                           foot + c * np.sign((tip - foot) @ perp) * perp])
+        if np.hypot(*(tip - foot)) > 2 * c:
+            drawn.artists["right_angle"] = ax.plot(*corner[1:].T, color="k", linewidth=0.8,
+                                                   zorder=5)[0]
+        theta = float(np.degrees(np.arccos(np.clip(value / gl, -1.0, 1.0))))
+        t0, t1 = np.arctan2(u[1], u[0]), np.arctan2(g[1], g[0])
+        t1 = t0 + (t1 - t0 + np.pi) % (2 * np.pi) - np.pi  # the short way round
+        r = 0.12 * span
+        t = np.linspace(t0, t1, 40)
+        drawn.artists["angle"] = ax.plot(a[0] + r * np.cos(t), a[1] + r * np.sin(t), color="k",
+                                         linewidth=1.2, zorder=6)[0]
+        mid = (t0 + t1) / 2
+        drawn.artists["angle_label"] = ax.text(
+            a[0] + 1.9 * r * np.cos(mid), a[1] + 1.9 * r * np.sin(mid), f"θ = {theta:.0f}°",
+            ha="center", va="center", fontsize=9, zorder=7,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
+        drawn.notes.append(f"D_u f = |∇f| cos θ = {gl:.4g} × cos {theta:.1f}° = {value:.4g}")
+    else:
+        drawn.notes.append("∇f(a) = 0: every directional derivative at a is 0")
+    drawn.artists["point"] = ax.plot(*a, "o", color="k", markersize=5, zorder=7)[0]
+    ax.legend(loc="best", fontsize=8, framealpha=0.9)
+    drawn.notes += _labels(ax, fld)
     set_title(ax, title if title is not None else
               f"$D_u f(a) = \\nabla f(a) \\cdot u = {value:.4g}$ at a = ({a[0]:g}, {a[1]:g}),"
               f" u ∥ ({d[0]:g}, {d[1]:g})")

@@ -86,7 +86,13 @@ def caption(fig: Any, notes: Sequence[str], fontsize: float = 8.0) -> Any:
 
     It is the figure's ``supxlabel``, so a constrained layout makes room for it.
     """
+    import textwrap
+
     unique = list(dict.fromkeys(n for n in notes if n))
     if not unique:
         return None
-    return fig.supxlabel("\n".join(unique), fontsize=fontsize, color="0.3")
+    # wrapped to the figure's width (a character is about 0.55 em wide), so no line is cut
+    chars = max(30, int(fig.get_figwidth() * 72 / (0.55 * fontsize)) - 4)
+    lines = [w for n in unique for part in n.split("\n")
+             for w in textwrap.wrap(part, chars) or [""]]
+    return fig.supxlabel("\n".join(lines), fontsize=fontsize, color="0.3")
