@@ -192,7 +192,8 @@ def build_run(namespace: dict[str, Any], name: str, *, cache: bool) -> Any:
         namespace["no_step"] = njit(step_signature(name), **_OPTS)(_no_step)
         loop = driver.coordinate_loop
     else:
-        pieces = {"method": binding.bind(opt.method.update, {}, jit=inner)}
+        pieces = {"method": binding.bind(opt.method.update, {}, jit=inner),
+                  "HANDS_GRADIENT": opt.method.hands_gradient}
         loop = driver.vector_loop
     top = njit(_signature(opt), nogil=True, cache=cache, **_OPTS)
     return binding.bind(loop, pieces, jit=inner, top=top, filename=namespace.get("__file__"))
@@ -287,15 +288,16 @@ class FusedLoop:
         slot = np.full(m if len(keep) else 0, -1, dtype=np.int64)  # empty: no path kept
         slot[keep] = np.arange(len(keep))
         out = (raw.final, raw.value, raw.steps, raw.code, raw.grad_norm, raw.evals)
+        params = self.opt.params({**self.opt.defaults(), **hyper})
         if self.opt.method is not None:
-            extra: tuple[Any, ...] = (self.opt.method.width(n), *self._pieces)
+            extra: tuple[Any, ...] = (self.opt.method.width(n, params), *self._pieces)
         else:
             fused = tol2 < 0 and not len(keep) and m * steps >= FUSE_MIN_WORK
             step = step_function(self.f, self.opt) if fused else self._no_step
             extra = (fused, step, *self._pieces[:3])
         args = (np.ascontiguousarray(starts, dtype=np.float64),
                 np.ascontiguousarray(rates, dtype=np.float64), int(steps), float(tol2),
-                self.opt.params({**self.opt.defaults(), **hyper}), slot, out, raw.paths,
+                params, slot, out, raw.paths,
                 raw.path_values, raw.path_grad_norms, *extra)
         blocks = -(-m // BLOCK)
         run_split(lambda lo, hi: self._run(lo, hi, *args), blocks, min_items=1)

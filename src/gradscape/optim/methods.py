@@ -25,11 +25,23 @@ import numpy as np
 
 from gradscape.optim.binding import lane
 from gradscape.optim.hyper import Hyper
+from gradscape.optim.quasinewton import (
+    BfgsParams,
+    CgParams,
+    LbfgsParams,
+    bfgs,
+    bfgs_width,
+    cg,
+    cg_width,
+    lbfgs,
+    lbfgs_width,
+)
 
-__all__ = ["Method", "NEWTON", "ARMIJO", "NewtonParams", "ArmijoParams", "saddle_free"]
+__all__ = ["Method", "NEWTON", "ARMIJO", "BFGS", "LBFGS", "CG", "NewtonParams", "ArmijoParams",
+           "saddle_free"]
 
 
-def _no_workspace(n: int) -> int:
+def _no_workspace(n: int, p: Any) -> int:
     return 0
 
 
@@ -41,7 +53,9 @@ class Method(NamedTuple):
     hyper: tuple[Hyper, ...]
     update: Callable[..., int]
     needs: frozenset[str] = frozenset({"grad"})
-    width: Callable[[int], int] = _no_workspace
+    width: Callable[[int, Any], int] = _no_workspace  # (n, params) -> workspace floats
+    # True when update leaves ∇f at the new point in w[:n], so the loop need not evaluate it
+    hands_gradient: bool = False
 
 
 # ---- saddle-free Newton -------------------------------------------------------------------
@@ -174,3 +188,23 @@ ARMIJO = Method("armijo", ArmijoParams, (
     Hyper("max_backtracks", 40, "count", "trials before taking the smallest"),
 ), armijo, needs=frozenset({"grad", "value"}))
 """Gradient descent with Armijo's backtracking line search."""
+
+
+# ---- quasi-Newton and conjugate gradients (gradscape.optim.quasinewton) ---------------------
+_C1 = Hyper("c1", 1e-4, "open-unit", "sufficient-decrease constant of the Wolfe conditions")
+
+
+def _c2(default: float) -> Hyper:
+    return Hyper("c2", default, "open-unit", "curvature constant of the strong Wolfe conditions")
+
+
+_LINE = frozenset({"grad", "value"})
+BFGS = Method("bfgs", BfgsParams, (_C1, _c2(0.9)), bfgs, _LINE, bfgs_width,
+              hands_gradient=True)
+"""BFGS with a strong-Wolfe line search (n² floats per start)."""
+LBFGS = Method("lbfgs", LbfgsParams, (
+    Hyper("memory", 10, "count", "pairs (s, y) remembered"), _C1, _c2(0.9)), lbfgs, _LINE,
+    lbfgs_width, hands_gradient=True)
+"""L-BFGS with a strong-Wolfe line search (2mn floats per start)."""
+CG = Method("cg", CgParams, (_C1, _c2(0.1)), cg, _LINE, cg_width, hands_gradient=True)
+"""Nonlinear conjugate gradients, Polak–Ribière+, with a strong-Wolfe line search."""

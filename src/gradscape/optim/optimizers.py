@@ -30,7 +30,7 @@ from typing import Any
 
 from gradscape.errors import DomainError
 from gradscape.optim.hyper import RULES, Hyper, check_value
-from gradscape.optim.methods import ARMIJO, NEWTON, Method
+from gradscape.optim.methods import ARMIJO, BFGS, CG, LBFGS, NEWTON, Method
 from gradscape.optim.transforms import ADAM, DECAY, LION, RMS, RSS, TRACE, Chain, Piece, chain
 
 __all__ = ["Hyper", "Optimizer", "OPTIMIZERS", "FIRST_ORDER", "lookup"]
@@ -138,6 +138,21 @@ _ROWS = (
               "tries lr, lr·shrink, … until f drops by at least c·rate·|∇f|².",
               1.0, "Armijo (1966), Pacific J. Math. 16(1):1-3; Nocedal & Wright, Alg. 3.1",
               method=ARMIJO),
+    Optimizer("bfgs", "BFGS (quasi-Newton)",
+              "x ← x + α·d, d = −H∇f with H the BFGS inverse-Hessian estimate and α from a "
+              "strong-Wolfe line search: no learning rate.",
+              1.0, "Nocedal & Wright (2006), Numerical Optimization, Alg. 6.1 and 3.5",
+              method=BFGS),
+    Optimizer("lbfgs", "L-BFGS (limited-memory quasi-Newton)",
+              "BFGS from the last m steps only (two-loop recursion): O(mn) per step, for "
+              "many variables; strong-Wolfe line search, no learning rate.",
+              1.0, "Liu & Nocedal (1989), Math. Programming 45:503-528; Nocedal & Wright "
+              "Alg. 7.4", method=LBFGS),
+    Optimizer("cg", "Conjugate gradients (Polak–Ribière+)",
+              "d = −∇f + β·d_prev, β = max(0, PR), restarted every n steps; strong-Wolfe "
+              "line search, no learning rate.",
+              1.0, "Polak & Ribière (1969); Nocedal & Wright (2006) §5.2, eq. 5.45",
+              method=CG),
 )
 
 OPTIMIZERS: dict[str, Optimizer] = {row.name: row for row in _ROWS}

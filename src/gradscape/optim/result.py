@@ -24,10 +24,26 @@ import numpy as np
 
 from gradscape.errors import DomainError
 
-__all__ = ["Trajectory", "BatchResult", "Raw", "STATUSES", "empty_raw"]
+__all__ = ["Trajectory", "BatchResult", "Raw", "STATUSES", "STATUS_TEXT", "empty_raw"]
 
-# status code (int8 in the loops) -> name; the index is the code
-STATUSES = ("max-steps", "converged", "diverged")
+# status code (int8 in the loops) -> name; the index is the code (linesearch.py names 3, 4)
+STATUSES = ("max-steps", "converged", "diverged", "line-search-failed", "unbounded-below",
+            "not-a-minimum", "stalled")
+"""Status names by code: "converged" passed the scaled first-order test (and, where the
+Hessian is checked, is not a saddle or maximum); "not-a-minimum" is a stationary point with
+negative curvature; "stalled" is a point where ∇f is exactly zero on a flat plateau (every
+exponential underflowed, say) rather than at a minimum; "unbounded-below" is f falling
+without bound; "line-search-failed" is a line search that found no acceptable step."""
+STATUS_TEXT = {
+    "max-steps": "stopped after the most steps",
+    "converged": "converged",
+    "diverged": "diverged",
+    "line-search-failed": "line search failed (no step lowers f enough)",
+    "unbounded-below": "unbounded below (f falls without limit)",
+    "not-a-minimum": "stationary, not a minimum (a saddle or maximum)",
+    "stalled": "stalled: ∇f underflowed to 0 on a flat region, not a minimum",
+}
+"""Each status said in words, for tables and messages."""
 
 
 class Raw(NamedTuple):
@@ -195,8 +211,11 @@ class BatchResult:
         {'converged': 0, 'max-steps': 3, 'diverged': 0}
         """
         c = np.bincount(self.status_codes, minlength=len(STATUSES))
-        return {name: int(c[STATUSES.index(name)]) for name in ("converged", "max-steps",
+        main = {name: int(c[STATUSES.index(name)]) for name in ("converged", "max-steps",
                                                                 "diverged")}
+        rare = {name: int(c[code]) for code, name in enumerate(STATUSES)
+                if name not in main and c[code]}
+        return {**main, **rare}
 
     def trajectory(self, i: int) -> Trajectory:
         """Start ``i``'s whole path; it must be among the kept ones (``keep_paths``)."""
