@@ -137,8 +137,8 @@ def _identity(w: Any, base: int, n: int) -> None:
 def bfgs(x: Any, g: Any, q: Any, w: Any, ev: Any, lr: float, p: BfgsParams, fx: Any) -> int:
     """One BFGS step: d = −H∇f, a strong-Wolfe step along d, then the inverse-Hessian update
     H ← (I − ρsyᵀ)H(I − ρysᵀ) + ρssᵀ (Nocedal & Wright eq. 6.17), skipped when sᵀy ≤ 0 so
-    H stays positive definite; H starts as I and is scaled by sᵀy/yᵀy before the first update
-    (eq. 6.20)."""
+    H stays positive definite; H starts as I (unscaled, as SciPy: on the classic problems
+    the scaling of eq. 6.20 cost more evaluations than it saved)."""
     n = len(x)
     base = n + HEAD
     f0, first = begin(x, g, w, ev, fx)
@@ -174,12 +174,7 @@ def bfgs(x: Any, g: Any, q: Any, w: Any, ev: Any, lr: float, p: BfgsParams, fx: 
         s_[i] = q[i] - x[i]
         y[i] = gq[i] - g[i]
     sy = dot(s_, y)
-    yy = dot(y, y)
-    if sy > 0.0 and np.isfinite(sy) and np.isfinite(yy):
-        if w[n + 3] == 0.0:
-            for i in range(n):
-                for j in range(n):
-                    w[base + i * n + j] = (sy / yy) if i == j else 0.0
+    if sy > 0.0 and np.isfinite(sy):
         hy = np.empty(n)
         for i in range(n):
             t = 0.0
