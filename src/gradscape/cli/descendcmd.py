@@ -36,9 +36,12 @@ def _run(args: argparse.Namespace) -> int:
     rows = [[str(r), *(number(v, 8) for v in t.points[r]), number(t.values[r], 8),
              number(t.grad_norms[r], 3)] for r in t.rows(max(args.rows, 2))]
     out.print(table(out, headers, rows))
+    from gradscape.optim.result import STATUS_TEXT
+
     ended = {"converged": f"converged (|∇f| < {args.tol}) after {t.steps} steps",
              "max-steps": f"stopped after the most steps, {t.steps}",
-             "diverged": f"diverged at step {t.diverged_at}"}[t.status]
+             "diverged": f"diverged at step {t.diverged_at}"}.get(
+                 t.status, f"{STATUS_TEXT[t.status]} at step {t.steps}")
     out.print(f"{ended}: final {coords(t.final)}, {f.name} = {number(t.value)}, "
               f"|∇f| = {number(t.grad_norm, 3)}", soft_wrap=True)
     return 0

@@ -28,6 +28,7 @@ from gradscape.optim.oracle import Problem
 from gradscape.optim.reference import run_reference
 from gradscape.optim.result import BatchResult, Raw, Trajectory
 from gradscape.optim.schedules import Schedule, resolve_schedule
+from gradscape.optim.verdict import review
 
 __all__ = ["descend", "as_function", "problem_of", "BACKENDS", "MAX_STEPS"]
 
@@ -141,6 +142,7 @@ def descend(
     sched = resolve_schedule(schedule)
     rates = sched.rates(lr, steps)
     raw = _run(fn, opt, hp, starts, rates, steps, tol2, keep, _check_backend(backend, fn, opt))
+    review(problem_of(fn), starts, raw.final, raw.value, raw.grad_norm, raw.code, tol2)
     result = BatchResult(
         starts=starts, final=raw.final, values=raw.value, steps=raw.steps,
         status_codes=raw.code, grad_norms=raw.grad_norm, method=opt.name, lr=lr,
