@@ -109,7 +109,7 @@ def test_bad_hyper_parameters_are_refused(method, lr, hyper, words):
 def test_descend_checks_its_own_arguments():
     for kwargs, words in [({"steps": -1}, "steps must be"), ({"steps": 2.5}, "steps must be"),
                           ({"tol": 0.0}, "tol must be"), ({"backend": "gpu"}, "unknown backend"),
-                          ({"method": "lbfgs"}, "unknown method 'lbfgs'")]:
+                          ({"method": "lbfgs-b"}, "unknown method 'lbfgs-b'")]:
         with pytest.raises(DomainError, match=words):
             descend("x^2 + y^2", [1.0, 1.0], **kwargs)
     with pytest.raises(DomainError, match=r"shape \(2,\) for one point or \(M, 2\)"):
