@@ -37,8 +37,9 @@ def add_run_options(p: argparse.ArgumentParser, *, several: bool) -> None:
         p.add_argument("--lr", type=float, help="one learning rate for all methods "
                        "(default: each method's tuned rate)")
     else:
-        p.add_argument("--method", default="gd", metavar="NAME",
-                       help=f"{method_names()} (default gd)")
+        p.add_argument("--method", default="auto", metavar="NAME",
+                       help=f"auto (the default: BFGS, or L-BFGS for many variables; no "
+                       f"learning rate to tune), {method_names()}")
         p.add_argument("--lr", type=float, help="learning rate (default: the method's own)")
     p.add_argument("--steps", type=int, default=1000, metavar="N",
                    help="most steps to take (default 1000)")
@@ -86,7 +87,8 @@ def hyper(items: list[str], methods: list[str]) -> dict[str, Any]:
     from gradscape.formula.parser import parse_number_list
     from gradscape.optim.optimizers import lookup
 
-    rules = {h.name: h.rule for m in methods for h in lookup(m).hyper}
+    rules = {h.name: h.rule for m in methods if m.strip().lower() != "auto"
+             for h in lookup(m).hyper}
     out: dict[str, Any] = {}
     for item in items:
         name, eq, text = item.partition("=")

@@ -23,6 +23,7 @@ import numpy as np
 
 from gradscape.compile import have_numba as _have_numba
 from gradscape.errors import DomainError
+from gradscape.optim.auto import choose_backend, choose_method
 from gradscape.optim.optimizers import Optimizer, lookup
 from gradscape.optim.oracle import Problem
 from gradscape.optim.reference import run_reference
@@ -95,7 +96,7 @@ def descend(
 def descend(
     f: Any,
     start: Sequence[float] | np.ndarray,
-    method: str = "gd",
+    method: str = "auto",
     lr: float | None = None,
     steps: int = 1000,
     tol: float | None = 1e-8,
@@ -110,17 +111,20 @@ def descend(
     Args:
         f: a Function, formula text or library name (``"himmelblau"``).
         start: one point (n,) or M points (M, n), n = number of variables of f.
-        method: a name in :data:`gradscape.optim.optimizers.OPTIMIZERS` (gd, momentum,
-            nesterov, adagrad, rmsprop, adam, adamw, newton, armijo).
-        lr: learning rate (the method's tuned default when None).
+        method: "auto" (the default: BFGS, or L-BFGS for many variables, with no learning
+            rate; the result's ``note`` says which and why) or a name in
+            :data:`gradscape.optim.optimizers.OPTIMIZERS` (gd, momentum, nesterov, adagrad,
+            rmsprop, adam, adamw, lion, newton, armijo, bfgs, lbfgs, cg).
+        lr: learning rate (the method's tuned default when None; bfgs, lbfgs and cg take
+            their steps from a line search and ignore it).
         steps: the most steps to take.
         tol: stop a start when |∇f| < tol ("converged"); None runs exactly ``steps`` steps
             (starts that diverge still stop).
         schedule: a Schedule or name ("constant", "step", "exponential", "cosine").
         keep_paths: for many starts, which whole paths to keep: True (all), an int K (the
             first K) or an index array. One start always keeps its path.
-        backend: "numba" (the fused compiled loop), "numpy" (the reference loop) or "auto"
-            (numba when f is a formula and the method has a fused loop).
+        backend: "numba" (the fused compiled loop), "numpy" (the reference loop, no JIT) or
+            "auto" (numpy for small work, numba for large: :mod:`gradscape.optim.auto`).
         **hyper: the method's hyper-parameters (b1=0.9, beta=0.5, weight_decay=0.01, ...).
 
     >>> t = descend("himmelblau", [0.0, 0.0], "adam", lr=0.1, steps=2000, tol=1e-6,
@@ -129,6 +133,10 @@ def descend(
     ('converged', [3.0, 2.0])
     """
     fn = as_function(f)
+    note = ""
+    if isinstance(method, str) and method.strip().lower() == "auto":
+        method, why = choose_method(fn)
+        note = f"auto chose {method}: {why}"
     opt = lookup(method)
     lr, hp = opt.check(lr, hyper)
     steps = _check_steps(steps)
@@ -141,14 +149,15 @@ def descend(
             "fewer (keep_paths=100) or take fewer steps")
     sched = resolve_schedule(schedule)
     rates = sched.rates(lr, steps)
-    raw = _run(fn, opt, hp, starts, rates, steps, tol2, keep, _check_backend(backend, fn, opt))
+    raw = _run(fn, opt, hp, starts, rates, steps, tol2, keep,
+               _check_backend(backend, fn, opt, len(starts), steps))
     review(problem_of(fn), starts, raw.final, raw.value, raw.grad_norm, raw.code, tol2)
     result = BatchResult(
         starts=starts, final=raw.final, values=raw.value, steps=raw.steps,
         status_codes=raw.code, grad_norms=raw.grad_norm, method=opt.name, lr=lr,
         paths=raw.paths, path_values=raw.path_values, path_grad_norms=raw.path_grad_norms,
         path_index=keep, variables=tuple(fn.variables), hyper=hp, schedule=sched.describe(),
-        evaluations=raw.evals)
+        evaluations=raw.evals, note=note)
     return result.trajectory(0) if single else result
 
 
@@ -161,7 +170,7 @@ def _run(fn: Any, opt: Optimizer, hp: dict[str, Any], starts: np.ndarray, rates:
     return run_reference(problem_of(fn), opt, hp, starts, rates, steps, tol2, keep)
 
 
-def _check_backend(backend: str, fn: Any, opt: Optimizer) -> str:
+def _check_backend(backend: str, fn: Any, opt: Optimizer, starts: int, steps: int) -> str:
     if backend not in BACKENDS:
         raise DomainError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
     fusable = fn.is_symbolic and _have_numba()
@@ -170,7 +179,7 @@ def _check_backend(backend: str, fn: Any, opt: Optimizer) -> str:
             "f wraps Python code, not a formula"
         raise DomainError(f"backend 'numba' is not available here: {why}; use backend='numpy'")
     if backend == "auto":
-        return "numba" if fusable else "numpy"
+        return choose_backend(fn, opt, starts, steps)
     return backend
 
 

@@ -44,7 +44,7 @@ from gradscape.optim.optimizers import OPTIMIZERS, Optimizer
 from gradscape.optim.result import Raw, empty_raw
 
 __all__ = ["fused_loop", "FusedLoop", "build_run", "formula_pieces", "method_loop",
-           "step_function", "chain_for", "step_signature", "FUSE_MIN_WORK"]
+           "step_function", "chain_for", "step_signature", "FUSE_MIN_WORK", "loop_ready"]
 
 _MAX_CACHED = 64  # compiled formulas kept in this process (least recently used dropped)
 _PIECES: OrderedDict[str, tuple[Any, ...]] = OrderedDict()
@@ -203,6 +203,29 @@ def _no_step(B: Any, S: Any, na: int, rates: Any, t0: int, t1: int, hp: Any) -> 
     """Stands in for ``step_block`` where no fused step was compiled (never called then)."""
 
 
+def _loop_name(opt: Optimizer) -> str:
+    digest = hashlib.sha256(repr((_engine_digest(), BLOCK, opt.name)).encode())
+    return f"gsm_{digest.hexdigest()[:32]}"
+
+
+def loop_ready(opt: Optimizer) -> bool:
+    """True when ``opt``'s compiled loop is loaded in this process or its machine code is in
+    the disk cache (so a run waits for no JIT of the loop, only the formula's small pieces)."""
+    with _LOCK:
+        if opt.name in _METHODS:
+            return True
+    from gradscape.compile.cache import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return False
+    cached = folder / "kernels" / "__pycache__"
+    try:
+        return any(p.suffix == ".nbi" for p in cached.glob(f"{_loop_name(opt)}.*"))
+    except OSError:
+        return False
+
+
 def method_loop(opt: Optimizer) -> tuple[Any, Any]:
     """The compiled loop of optimizer row ``opt`` and its stand-in step (built once per
     process, cached on disk)."""
@@ -210,8 +233,7 @@ def method_loop(opt: Optimizer) -> tuple[Any, Any]:
 
     with _LOCK:
         if opt.name not in _METHODS:
-            digest = hashlib.sha256(repr((_engine_digest(), BLOCK, opt.name)).encode())
-            module = load_module(f"gsm_{digest.hexdigest()[:32]}",
+            module = load_module(_loop_name(opt),
                                  lambda on_disk: _METHOD_MODULE.format(method=opt.name,
                                                                        cache=on_disk),
                                  cache_dir())

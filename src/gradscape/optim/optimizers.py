@@ -48,6 +48,8 @@ class Optimizer:
     pieces: tuple[Piece, ...] = ()  # a coordinate-wise chain (empty: plain gradient descent)
     method: Method | None = None  # or a per-start method
     fixed: Mapping[str, Any] = field(default_factory=dict)  # presets (nesterov: True)
+    uses_lr: bool = True  # False where a line search chooses every step
+
 
     @property
     def hyper(self) -> tuple[Hyper, ...]:
@@ -142,17 +144,17 @@ _ROWS = (
               "x ← x + α·d, d = −H∇f with H the BFGS inverse-Hessian estimate and α from a "
               "strong-Wolfe line search: no learning rate.",
               1.0, "Nocedal & Wright (2006), Numerical Optimization, Alg. 6.1 and 3.5",
-              method=BFGS),
+              method=BFGS, uses_lr=False),
     Optimizer("lbfgs", "L-BFGS (limited-memory quasi-Newton)",
               "BFGS from the last m steps only (two-loop recursion): O(mn) per step, for "
               "many variables; strong-Wolfe line search, no learning rate.",
               1.0, "Liu & Nocedal (1989), Math. Programming 45:503-528; Nocedal & Wright "
-              "Alg. 7.4", method=LBFGS),
+              "Alg. 7.4", method=LBFGS, uses_lr=False),
     Optimizer("cg", "Conjugate gradients (Polak–Ribière+)",
               "d = −∇f + β·d_prev, β = max(0, PR), restarted every n steps; strong-Wolfe "
               "line search, no learning rate.",
               1.0, "Polak & Ribière (1969); Nocedal & Wright (2006) §5.2, eq. 5.45",
-              method=CG),
+              method=CG, uses_lr=False),
 )
 
 OPTIMIZERS: dict[str, Optimizer] = {row.name: row for row in _ROWS}

@@ -95,6 +95,7 @@ class Trajectory:
     hyper: dict[str, Any] = field(default_factory=dict)
     schedule: str = "constant()"
     evaluations: tuple[int, int, int] = (0, 0, 0)  # of f, ∇f and the Hessian (nfev, njev, nhev)
+    note: str = ""  # how the method was chosen, when method="auto" chose it
 
     @property
     def steps(self) -> int:
@@ -144,6 +145,7 @@ class Trajectory:
             "points": [[_num(v) for v in self.points[r]] for r in rows],
             "values": [_num(self.values[r]) for r in rows],
             "grad_norms": [_num(self.grad_norms[r]) for r in rows],
+            **({"note": self.note} if self.note else {}),
         }
 
     def rows(self, count: int = 6) -> list[int]:
@@ -194,6 +196,7 @@ class BatchResult:
     hyper: dict[str, Any] = field(default_factory=dict)
     schedule: str = "constant()"
     evaluations: np.ndarray | None = None  # (M, 3): of f, ∇f and the Hessian per start
+    note: str = ""  # how the method was chosen, when method="auto" chose it
 
     @property
     def status(self) -> np.ndarray:
@@ -231,7 +234,8 @@ class BatchResult:
             status=STATUSES[self.status_codes[i]], method=self.method, lr=self.lr,
             variables=self.variables, hyper=dict(self.hyper), schedule=self.schedule,
             evaluations=(0, 0, 0) if self.evaluations is None  # else a row of 3 counts
-            else cast(tuple[int, int, int], tuple(int(v) for v in self.evaluations[i])))
+            else cast(tuple[int, int, int], tuple(int(v) for v in self.evaluations[i])),
+            note=self.note)
 
     def to_dict(self, max_starts: int = 1000) -> dict[str, Any]:
         """JSON-ready summary and the first ``max_starts`` starts' final points."""
@@ -244,6 +248,7 @@ class BatchResult:
             "values": [_num(v) for v in self.values[:m]],
             "steps": self.steps[:m].tolist(),
             "status": [STATUSES[c] for c in self.status_codes[:m]],
+            **({"note": self.note} if self.note else {}),
         }
 
     def _repr_html_(self) -> str:
