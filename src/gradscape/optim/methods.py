@@ -25,14 +25,19 @@ import numpy as np
 
 from gradscape.optim.binding import lane
 from gradscape.optim.hyper import Hyper
+from gradscape.optim.linesearch import wolfe_search
 from gradscape.optim.quasinewton import (
+    HEAD,
     BfgsParams,
     CgParams,
     LbfgsParams,
+    begin,
     bfgs,
     bfgs_width,
     cg,
     cg_width,
+    dot,
+    hand_over,
     lbfgs,
     lbfgs_width,
 )
@@ -130,23 +135,41 @@ def _rotate(a: Any, v: Any, p: int, q: int) -> None:
 @lane
 def newton(x: Any, g: Any, q: Any, w: Any, ev: Any, lr: float, p: NewtonParams,
            fx: Any) -> int:
-    """x ← x − lr·|H|⁻¹∇f: |H| flips negative curvature and floors tiny eigenvalues, so every
-    step descends (saddle-free Newton)."""
+    """x ← x − α·|H|⁻¹∇f: |H| flips negative curvature and floors tiny eigenvalues, so the
+    direction always descends (a positive-definite modification of H, saddle-free Newton);
+    α from a strong-Wolfe line search tried first at lr, so badly scaled problems do not
+    throw the iterate away."""
     hess_point = fx[2]
     n = len(x)
     h = np.empty((n, n))
     hess_point(x, h)
     ev[2] += 1
+    f0, _first = begin(x, g, w, ev, fx)
     d = saddle_free(h, g, p.floor)
     for i in range(n):
-        q[i] = x[i] - lr * d[i]
+        d[i] = -d[i]
+    dg = dot(d, g)
+    if not np.isfinite(dg):  # the Hessian is undefined here: the next point is too
+        for i in range(n):
+            q[i] = np.nan
+            w[i] = np.nan
+        return 0
+    gq = np.empty(n)
+    code, _alpha, fq = wolfe_search(x, d, f0, dg, lr, 1e-4, 0.9, q, gq, ev, fx)
+    if code != 0:
+        return code
+    hand_over(gq, fq, f0, w, ev)
     return 0
+
+
+def _head_width(n: int, p: Any) -> int:
+    return n + HEAD
 
 
 NEWTON = Method("newton", NewtonParams, (
     Hyper("floor", 1e-6, "positive", "smallest |eigenvalue| used"),), newton,
-    needs=frozenset({"grad", "hess"}))
-"""Saddle-free Newton: steps along |H|⁻¹∇f with the exact Hessian."""
+    frozenset({"grad", "hess", "value"}), _head_width, hands_gradient=True)
+"""Saddle-free Newton with a line search: steps along |H|⁻¹∇f with the exact Hessian."""
 
 
 # ---- gradient descent with Armijo's backtracking line search --------------------------------

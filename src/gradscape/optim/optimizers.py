@@ -131,9 +131,10 @@ _ROWS = (
               "exactly lr, plus decoupled weight decay as in AdamW.",
               0.01, "Chen et al. (2023), Symbolic discovery of optimization algorithms, "
               "NeurIPS, Alg. 2", (LION, DECAY)),
-    Optimizer("newton", "Newton (saddle-free)",
-              "x ← x − lr·|H|⁻¹∇f with the exact Hessian; |H| flips negative curvature and "
-              "floors tiny eigenvalues, so every step descends.",
+    Optimizer("newton", "Newton (saddle-free, line search)",
+              "x ← x − α·|H|⁻¹∇f with the exact Hessian; |H| flips negative curvature and "
+              "floors tiny eigenvalues, so every step descends; α from a strong-Wolfe line "
+              "search tried first at lr.",
               1.0, "Nocedal & Wright (2006), Numerical Optimization, §3.4; Dauphin et al. (2014)",
               method=NEWTON),
     Optimizer("armijo", "Gradient descent + Armijo line search",
