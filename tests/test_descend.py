@@ -19,7 +19,7 @@ from gradscape.optim.descend import descend
 from gradscape.optim.optimizers import FIRST_ORDER, OPTIMIZERS
 from gradscape.optim.result import BatchResult, Trajectory
 
-FUSED = (*FIRST_ORDER, "armijo", "newton", "bfgs", "lbfgs", "cg")
+FUSED = (*FIRST_ORDER, "armijo", "newton", "bfgs", "lbfgs", "cg", "trust-newton")
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +66,8 @@ TUNED = {
     ("bfgs", "rosenbrock"): (None, 100, {}, 1e-7),
     ("lbfgs", "rosenbrock"): (None, 100, {}, 1e-7),
     ("cg", "rosenbrock"): (None, 100, {}, 1e-7),
+    ("trust-newton", "himmelblau"): (None, 100, {}, 1e-7),
+    ("trust-newton", "rosenbrock"): (None, 100, {}, 1e-7),
 }
 START = {"himmelblau": [0.0, 0.0], "rosenbrock": [-1.2, 1.0]}
 

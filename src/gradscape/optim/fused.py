@@ -38,7 +38,16 @@ from typing import Any
 
 import numpy as np
 
-from gradscape.optim import binding, driver, linesearch, methods, oracle, quasinewton, transforms
+from gradscape.optim import (
+    binding,
+    driver,
+    linesearch,
+    methods,
+    oracle,
+    quasinewton,
+    transforms,
+    trust,
+)
 from gradscape.optim.driver import BLOCK
 from gradscape.optim.optimizers import OPTIMIZERS, Optimizer
 from gradscape.optim.result import Raw, empty_raw
@@ -74,8 +83,8 @@ def _engine_digest() -> str:
 
         here = sys.modules[__name__]
         parts = [inspect.getsource(m) for m in (binding, driver, methods, oracle, transforms,
-                                                linesearch, quasinewton, adjoint, codegen,
-                                                lanes, here)]
+                                                linesearch, quasinewton, trust, adjoint,
+                                                codegen, lanes, here)]
         _ENGINE.append(hashlib.sha256("\0".join(parts).encode()).hexdigest())
     return _ENGINE[0]
 

@@ -41,8 +41,10 @@ from gradscape.optim.quasinewton import (
     lbfgs,
     lbfgs_width,
 )
+from gradscape.optim.trust import TrustParams, trust_newton, trust_width
 
-__all__ = ["Method", "NEWTON", "ARMIJO", "BFGS", "LBFGS", "CG", "NewtonParams", "ArmijoParams",
+__all__ = ["Method", "NEWTON", "ARMIJO", "BFGS", "LBFGS", "CG", "TRUST_NEWTON", "NewtonParams",
+           "ArmijoParams",
            "saddle_free"]
 
 
@@ -231,3 +233,8 @@ LBFGS = Method("lbfgs", LbfgsParams, (
 """L-BFGS with a strong-Wolfe line search (2mn floats per start)."""
 CG = Method("cg", CgParams, (_C1, _c2(0.1)), cg, _LINE, cg_width, hands_gradient=True)
 """Nonlinear conjugate gradients, Polak–Ribière+, with a strong-Wolfe line search."""
+TRUST_NEWTON = Method("trust-newton", TrustParams, (
+    Hyper("radius", 1.0, "positive", "first trust-region radius"),
+    Hyper("eta", 0.15, "unit", "least ratio of actual to predicted decrease accepted")),
+    trust_newton, frozenset({"grad", "hess", "value"}), trust_width, hands_gradient=True)
+"""Trust-region Newton with the exact Hessian and Steihaug-CG (gradscape.optim.trust)."""

@@ -30,7 +30,7 @@ from typing import Any
 
 from gradscape.errors import DomainError
 from gradscape.optim.hyper import RULES, Hyper, check_value
-from gradscape.optim.methods import ARMIJO, BFGS, CG, LBFGS, NEWTON, Method
+from gradscape.optim.methods import ARMIJO, BFGS, CG, LBFGS, NEWTON, TRUST_NEWTON, Method
 from gradscape.optim.transforms import ADAM, DECAY, LION, RMS, RSS, TRACE, Chain, Piece, chain
 
 __all__ = ["Hyper", "Optimizer", "OPTIMIZERS", "FIRST_ORDER", "lookup"]
@@ -156,6 +156,11 @@ _ROWS = (
               "line search, no learning rate.",
               1.0, "Polak & Ribière (1969); Nocedal & Wright (2006) §5.2, eq. 5.45",
               method=CG, uses_lr=False),
+    Optimizer("trust-newton", "Trust-region Newton (Steihaug-CG)",
+              "the exact Hessian's quadratic model minimised inside a radius Δ by truncated "
+              "CG; Δ grows after good steps and shrinks after bad ones: no learning rate.",
+              1.0, "Steihaug (1983), SIAM J. Numer. Anal. 20(3):626-637; Nocedal & Wright "
+              "Alg. 4.1 and 7.2", method=TRUST_NEWTON, uses_lr=False),
 )
 
 OPTIMIZERS: dict[str, Optimizer] = {row.name: row for row in _ROWS}
