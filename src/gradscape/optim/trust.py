@@ -12,9 +12,9 @@ Workspace: the handed-over gradient and the common head (:mod:`gradscape.optim.q
 then Δ.
 
 >>> import numpy as np
->>> h = np.array([[2.0, 0.0], [0.0, 4.0]])
+>>> h = np.array([[2.0, 0.0], [0.0, 2.0]])
 >>> steihaug(h, np.array([2.0, 4.0]), 10.0).tolist()   # inside the region: the Newton step
-[-1.0, -1.0]
+[-1.0, -2.0]
 >>> steihaug(h, np.array([2.0, 4.0]), 0.5).round(6).tolist()  # cut at the boundary |s| = ½
 [-0.223607, -0.447214]
 """
