@@ -101,8 +101,7 @@ def _formula_keys(f: Any) -> tuple[str, str]:
 
 
 def _hessian_upper(f: Any) -> list[Any]:
-    n = len(f.symbols)
-    return [f.hessian[i, j] for i in range(n) for j in range(i, n)]
+    return list(f.hessian_entries())  # untidied: tidying a big Hessian takes seconds
 
 
 def formula_pieces(f: Any, hess: bool) -> tuple[Any, ...]:
