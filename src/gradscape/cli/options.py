@@ -32,7 +32,7 @@ def add_run_options(p: argparse.ArgumentParser, *, several: bool) -> None:
                    "(default: the origin; -1.5,2 and pi/2 work)")
     if several:
         p.add_argument("--methods", default="gd,momentum,adam", metavar="a,b,...",
-                       help=f"methods to compare, from {method_names()} "
+                       help=f"methods to compare, from auto, {method_names()} "
                        "(default gd,momentum,adam)")
         p.add_argument("--lr", type=float, help="one learning rate for all methods "
                        "(default: each method's tuned rate)")
