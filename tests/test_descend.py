@@ -68,6 +68,8 @@ TUNED = {
     ("cg", "rosenbrock"): (None, 100, {}, 1e-7),
     ("trust-newton", "himmelblau"): (None, 100, {}, 1e-7),
     ("trust-newton", "rosenbrock"): (None, 100, {}, 1e-7),
+    ("lm", "himmelblau"): (None, 100, {}, 1e-7),
+    ("lm", "rosenbrock"): (None, 100, {}, 1e-7),
 }
 START = {"himmelblau": [0.0, 0.0], "rosenbrock": [-1.2, 1.0]}
 

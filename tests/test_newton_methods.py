@@ -44,3 +44,27 @@ def test_newton_methods_leave_a_saddle_for_the_minimum(method):
     assert t.status == "converged"
     np.testing.assert_allclose(np.abs(t.final), [0.0, np.sqrt(2.0)], atol=1e-8)
     assert abs(t.value + 1.0) < 1e-12
+
+
+def test_levenberg_marquardt_on_sums_of_squares():
+    import sympy as sp
+
+    from gradscape.optim.leastsquares import residuals
+
+    # the residuals reproduce f exactly: |R|² − f simplifies to 0
+    for name in ("rosenbrock", "beale", "box-3d", "wood"):
+        f = Function(CLASSIC[name].formula)
+        res = residuals(f.expr, f.symbols)
+        assert res is not None and sp.simplify(sum(r**2 for r in res) - f.expr) == 0
+    assert residuals(Function("x^2 + sin(y)").expr, Function("x^2 + sin(y)").symbols) is None
+    # zero-residual problems: LM reaches the published minima in few steps
+    checked = 0
+    for name in ("rosenbrock", "beale", "bard", "box-3d", "powell-singular",
+                 "extended-rosenbrock-10"):
+        p = CLASSIC[name]
+        t = descend(p.formula, list(p.start), "lm", steps=200, tol=1e-5)
+        assert t.status == "converged" and solved(t.value, p) and t.steps <= 30, name
+        checked += 1
+    assert checked == 6
+    with pytest.raises(Exception, match="not a sum of squares"):
+        descend("x^2 + sin(y)", [1.0, 1.0], "lm")

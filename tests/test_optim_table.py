@@ -27,9 +27,17 @@ from gradscape.optim.schedules import (
 
 
 def quadratic(A: np.ndarray) -> Problem:
-    """f(x) = ½ xᵀAx on rows of points: gradient Ax, Hessian A."""
+    """f(x) = ½ xᵀAx on rows of points: gradient Ax, Hessian A; for positive definite A also
+    the residuals R = Lᵀx/√2 (A = LLᵀ), so f = |R|², and their Jacobian Lᵀ/√2."""
+    try:
+        root = np.linalg.cholesky(A).T / np.sqrt(2.0)
+    except np.linalg.LinAlgError:
+        root = None
     return Problem(grad=lambda x: x @ A.T, value=lambda x: 0.5 * np.einsum("mi,ij,mj->m", x, A, x),
-                   hess=lambda x: np.broadcast_to(A, (len(x), *A.shape)))
+                   hess=lambda x: np.broadcast_to(A, (len(x), *A.shape)),
+                   residuals=None if root is None else lambda x: x @ root.T,
+                   jacobian=None if root is None else
+                   lambda x: np.broadcast_to(root, (len(x), *root.shape)))
 
 
 def run(problem: Problem, method: str, x0, steps: int, lr: float, **hyper):

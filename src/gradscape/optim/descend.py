@@ -47,6 +47,13 @@ def as_function(f: Any) -> Any:
     return f if isinstance(f, Function) else Function(f)
 
 
+def _diff(expr: Any, symbol: Any) -> Any:
+    """∂expr/∂symbol by SymPy (imported here: descend itself need not load SymPy)."""
+    import sympy as sp
+
+    return sp.diff(expr, symbol)
+
+
 def problem_of(f: Any) -> Problem:
     """The NumPy view of f used by the reference loop: rows of points in, arrays out.
 
@@ -64,7 +71,32 @@ def problem_of(f: Any) -> Problem:
             upper = f.kernel("hess").rows(x)  # (n(n+1)/2, m), row by row
             return upper[index].transpose(2, 0, 1)
 
-        return Problem(lambda x: grad_k.rows(x).T, lambda x: value_k.rows(x)[0], hess_rows)
+        made: dict[str, Any] = {}
+
+        def squares() -> tuple[Any, Any, int]:
+            # built on first use: only lm asks
+            if "k" not in made:
+                from gradscape.compile import build_kernel
+                from gradscape.optim.leastsquares import residuals
+
+                res = residuals(f.expr, f.symbols)
+                if res is None:
+                    raise DomainError(f"{f.text} is not a sum of squares: lm needs one; "
+                                      "try bfgs")
+                jac = [_diff(r, s) for r in res for s in f.symbols]
+                made["k"] = (build_kernel(res, f.symbols), build_kernel(jac, f.symbols),
+                             len(res))
+            return made["k"]
+
+        def residual_rows(x: np.ndarray) -> np.ndarray:
+            return np.asarray(squares()[0].rows(x)).T
+
+        def jacobian_rows(x: np.ndarray) -> np.ndarray:
+            _res, k_jac, m = squares()
+            return np.asarray(k_jac.rows(x)).T.reshape(len(x), m, n)
+
+        return Problem(lambda x: grad_k.rows(x).T, lambda x: value_k.rows(x)[0], hess_rows,
+                       residual_rows, jacobian_rows)
 
     def grad(x: np.ndarray) -> np.ndarray:
         return np.asarray(f.grad(*x.T, backend="numpy")).T
@@ -178,6 +210,10 @@ def _check_backend(backend: str, fn: Any, opt: Optimizer, starts: int, steps: in
         why = "Numba is not installed" if not _have_numba() else \
             "f wraps Python code, not a formula"
         raise DomainError(f"backend 'numba' is not available here: {why}; use backend='numpy'")
+    if "residuals" in opt.needs:  # least squares reads R and J: the NumPy path only
+        if backend == "numba":
+            raise DomainError(f"{opt.name} runs on the NumPy path only; use backend='numpy'")
+        return "numpy"
     if backend == "auto":
         return choose_backend(fn, opt, starts, steps)
     return backend

@@ -25,6 +25,7 @@ import numpy as np
 
 from gradscape.optim.binding import lane
 from gradscape.optim.hyper import Hyper
+from gradscape.optim.leastsquares import LmParams, levenberg_marquardt, lm_width
 from gradscape.optim.linesearch import wolfe_search
 from gradscape.optim.quasinewton import (
     HEAD,
@@ -43,9 +44,8 @@ from gradscape.optim.quasinewton import (
 )
 from gradscape.optim.trust import TrustParams, trust_newton, trust_width
 
-__all__ = ["Method", "NEWTON", "ARMIJO", "BFGS", "LBFGS", "CG", "TRUST_NEWTON", "NewtonParams",
-           "ArmijoParams",
-           "saddle_free"]
+__all__ = ["Method", "NEWTON", "ARMIJO", "BFGS", "LBFGS", "CG", "TRUST_NEWTON", "LM",
+           "NewtonParams", "ArmijoParams", "saddle_free"]
 
 
 def _no_workspace(n: int, p: Any) -> int:
@@ -238,3 +238,8 @@ TRUST_NEWTON = Method("trust-newton", TrustParams, (
     Hyper("eta", 0.15, "unit", "least ratio of actual to predicted decrease accepted")),
     trust_newton, frozenset({"grad", "hess", "value"}), trust_width, hands_gradient=True)
 """Trust-region Newton with the exact Hessian and Steihaug-CG (gradscape.optim.trust)."""
+LM = Method("lm", LmParams, (
+    Hyper("damping", 1e-3, "positive", "first damping μ relative to max diag(JᵀJ)"),),
+    levenberg_marquardt, frozenset({"grad", "value", "residuals"}), lm_width,
+    hands_gradient=True)
+"""Levenberg–Marquardt for sums of squares (gradscape.optim.leastsquares)."""

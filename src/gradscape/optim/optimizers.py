@@ -30,7 +30,7 @@ from typing import Any
 
 from gradscape.errors import DomainError
 from gradscape.optim.hyper import RULES, Hyper, check_value
-from gradscape.optim.methods import ARMIJO, BFGS, CG, LBFGS, NEWTON, TRUST_NEWTON, Method
+from gradscape.optim.methods import ARMIJO, BFGS, CG, LBFGS, LM, NEWTON, TRUST_NEWTON, Method
 from gradscape.optim.transforms import ADAM, DECAY, LION, RMS, RSS, TRACE, Chain, Piece, chain
 
 __all__ = ["Hyper", "Optimizer", "OPTIMIZERS", "FIRST_ORDER", "lookup"]
@@ -161,6 +161,11 @@ _ROWS = (
               "CG; Δ grows after good steps and shrinks after bad ones: no learning rate.",
               1.0, "Steihaug (1983), SIAM J. Numer. Anal. 20(3):626-637; Nocedal & Wright "
               "Alg. 4.1 and 7.2", method=TRUST_NEWTON, uses_lr=False),
+    Optimizer("lm", "Levenberg–Marquardt (least squares)",
+              "for f = Σ cᵢ·rᵢ²: solves (JᵀJ + μ·diag JᵀJ)s = −JᵀR with the residuals' "
+              "Jacobian; μ shrinks after good steps and grows after bad ones. NumPy path.",
+              1.0, "Levenberg (1944); Marquardt (1963), SIAM J. Appl. Math. 11(2):431-441; "
+              "Nielsen (1999), IMM-REP-1999-05", method=LM, uses_lr=False),
 )
 
 OPTIMIZERS: dict[str, Optimizer] = {row.name: row for row in _ROWS}
