@@ -18,6 +18,7 @@ SUITES: dict[str, str] = {
     "fields": "bench.fields",  # gradient fields: compiled kernels vs hand-written NumPy
     "descent": "bench.descent",  # optimizers on many start points
     "gpu": "bench.gpu",  # CUDA kernels vs JAX and CuPy on one GPU (says so without one)
+    "optimizers": "bench.optimizers",  # classic problems vs SciPy; cold start of auto
 }
 
 

@@ -63,14 +63,14 @@ def test_descend_json_contract():
 
 def test_descend_text_shows_the_path_and_the_end():
     r = run("descend", "x^2 + y^2", "--start", "1,2", "--steps", "3", "--tol", "none",
-            "--lr", "0.25")
+            "--method", "gd", "--lr", "0.25")
     assert r.returncode == 0, r.stderr
     assert "0.125" in r.stdout and "0.25" in r.stdout  # x: 1, 0.5, 0.25, 0.125
     assert "stopped after the most steps, 3" in r.stdout
 
 
 def test_descend_reports_divergence():
-    r = run("descend", "x^2", "--start", "1", "--lr", "1.5", "--json")
+    r = run("descend", "x^2", "--start", "1", "--method", "gd", "--lr", "1.5", "--json")
     d = json.loads(r.stdout)
     assert (d["status"], d["diverged_at"]) == ("diverged", 332)
 

@@ -214,3 +214,40 @@ def test_same_seed_same_answer_and_json_form():
 def test_bad_requests_say_what_to_fix(kwargs):
     with pytest.raises(DomainError):
         critical_points(Function("x^2 + y^2"), **kwargs)
+
+
+def test_non_isolated_critical_sets_are_named_once_and_never_complete():
+    # x²y²: ∇f = (2xy², 2x²y) vanishes on both axes (closed form); (x²+y²−1)²: on the unit
+    # circle. Each set is listed by one point and a note, and "complete" is not claimed.
+    axes = critical_points(Function("x^2 y^2"), symbolic_budget=0)
+    assert len(axes) == 1 and not axes.complete
+    assert any("not isolated" in n and "2 straight directions" in n for n in axes.notes)
+    ring = critical_points(Function("(x^2 + y^2 - 1)^2"), symbolic_budget=0)
+    on_circle = [p for p in ring if abs(np.hypot(*p.point) - 1) < 1e-6]
+    assert len(on_circle) == 1 and not ring.complete and not ring.truncated
+    assert [p.kind for p in ring if p not in on_circle] == ["maximum"]  # the origin
+    assert any("not isolated" in n for n in ring.notes)
+    # an isolated degenerate minimum is not mistaken for a set
+    quartic = critical_points(Function("x^4 + y^4"), symbolic_budget=0)
+    assert len(quartic) == 1 and not any("not isolated" in n for n in quartic.notes)
+
+
+def test_the_box_searched_is_reported_and_any_variable_can_be_ranged():
+    import json
+    import subprocess
+    import sys
+
+    found = critical_points(Function("x^3 - 3x + y^2"), ((0, 2), (-1, 1)))
+    assert found.box == ((0.0, 2.0), (-1.0, 1.0))
+    assert [p.point for p in found] == [(1.0, 0.0)]  # (−1, 0) lies outside
+    r = subprocess.run([sys.executable, "-m", "gradscape", "critical",
+                        "x1^2 + x2^2 - x3^2 + (x4 - 2)^2", "--box", "x4=1:3,x1=-5:5",
+                        "--json"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["box"] == {"x1": [-5, 5], "x2": [-3, 3], "x3": [-3, 3], "x4": [1, 3]}
+    assert [p["kind"] for p in d["points"]] == ["saddle"]
+    np.testing.assert_allclose(d["points"][0]["point"], [0, 0, 0, 2], atol=1e-9)
+    r = subprocess.run([sys.executable, "-m", "gradscape", "critical", "x^2", "--box",
+                        "y=0:1"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "NAME one of x" in r.stderr

@@ -19,7 +19,7 @@ from gradscape.optim.descend import descend
 from gradscape.optim.optimizers import FIRST_ORDER, OPTIMIZERS
 from gradscape.optim.result import BatchResult, Trajectory
 
-FUSED = (*FIRST_ORDER, "armijo", "newton")
+FUSED = (*FIRST_ORDER, "armijo", "newton", "bfgs", "lbfgs", "cg", "trust-newton")
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +60,16 @@ TUNED = {
     ("newton", "rosenbrock"): (1.0, 30, {}, 1e-9),
     ("armijo", "rosenbrock"): (1.0, 20000, {}, 1e-5),
     ("lion", "rosenbrock"): (0.01, 5000, {"schedule": "cosine", "weight_decay": 0.0}, 1e-3),
+    ("bfgs", "himmelblau"): (None, 100, {}, 1e-7),
+    ("lbfgs", "himmelblau"): (None, 100, {}, 1e-7),
+    ("cg", "himmelblau"): (None, 100, {}, 1e-7),
+    ("bfgs", "rosenbrock"): (None, 100, {}, 1e-7),
+    ("lbfgs", "rosenbrock"): (None, 100, {}, 1e-7),
+    ("cg", "rosenbrock"): (None, 100, {}, 1e-7),
+    ("trust-newton", "himmelblau"): (None, 100, {}, 1e-7),
+    ("trust-newton", "rosenbrock"): (None, 100, {}, 1e-7),
+    ("lm", "himmelblau"): (None, 100, {}, 1e-7),
+    ("lm", "rosenbrock"): (None, 100, {}, 1e-7),
 }
 START = {"himmelblau": [0.0, 0.0], "rosenbrock": [-1.2, 1.0]}
 

@@ -27,9 +27,17 @@ from gradscape.optim.schedules import (
 
 
 def quadratic(A: np.ndarray) -> Problem:
-    """f(x) = ½ xᵀAx on rows of points: gradient Ax, Hessian A."""
+    """f(x) = ½ xᵀAx on rows of points: gradient Ax, Hessian A; for positive definite A also
+    the residuals R = Lᵀx/√2 (A = LLᵀ), so f = |R|², and their Jacobian Lᵀ/√2."""
+    try:
+        root = np.linalg.cholesky(A).T / np.sqrt(2.0)
+    except np.linalg.LinAlgError:
+        root = None
     return Problem(grad=lambda x: x @ A.T, value=lambda x: 0.5 * np.einsum("mi,ij,mj->m", x, A, x),
-                   hess=lambda x: np.broadcast_to(A, (len(x), *A.shape)))
+                   hess=lambda x: np.broadcast_to(A, (len(x), *A.shape)),
+                   residuals=None if root is None else lambda x: x @ root.T,
+                   jacobian=None if root is None else
+                   lambda x: np.broadcast_to(root, (len(x), *root.shape)))
 
 
 def run(problem: Problem, method: str, x0, steps: int, lr: float, **hyper):
@@ -109,7 +117,7 @@ def test_bad_hyper_parameters_are_refused(method, lr, hyper, words):
 def test_descend_checks_its_own_arguments():
     for kwargs, words in [({"steps": -1}, "steps must be"), ({"steps": 2.5}, "steps must be"),
                           ({"tol": 0.0}, "tol must be"), ({"backend": "gpu"}, "unknown backend"),
-                          ({"method": "lbfgs"}, "unknown method 'lbfgs'")]:
+                          ({"method": "lbfgs-b"}, "unknown method 'lbfgs-b'")]:
         with pytest.raises(DomainError, match=words):
             descend("x^2 + y^2", [1.0, 1.0], **kwargs)
     with pytest.raises(DomainError, match=r"shape \(2,\) for one point or \(M, 2\)"):

@@ -74,16 +74,30 @@ class Evaluation:
     def _build_kernel(self, kind: KernelKind) -> Kernel:
         from gradscape.compile import build_gradient_kernel, build_kernel
 
-        n = len(self.symbols)
         if kind in ("grad", "value_grad"):  # reverse mode over f's own graph (compile.adjoint)
             return build_gradient_kernel(
                 self.kernel_expr, self.symbols, with_value=kind == "value_grad"
             )
-        if kind == "value":
-            exprs = [self.kernel_expr]
-        else:
-            exprs = [self.hessian[i, j] for i in range(n) for j in range(i, n)]
+        exprs = [self.kernel_expr] if kind == "value" else self.hessian_entries()
         return build_kernel(exprs, self.symbols)
+
+    def hessian_entries(self) -> list[sp.Expr]:
+        """The Hessian's upper triangle, row by row, as plain derivatives of f's own tree:
+        what the ``"hess"`` kernel computes. No tidying (``cancel`` on every entry of a
+        least-squares Hessian can take tens of seconds; the display, ``f.hessian``, keeps it).
+
+        >>> from gradscape import Function
+        >>> Function("x^2 y").hessian_entries()
+        [2*y, 2*x, 0]
+        """
+        import sympy as sp
+
+        def build() -> list[sp.Expr]:
+            first = [sp.diff(self.kernel_expr, s) for s in self.symbols]
+            n = len(self.symbols)
+            return [sp.diff(first[i], self.symbols[j]) for i in range(n) for j in range(i, n)]
+
+        return list(self._once("hessian_entries", build))
 
     def __call__(self, *values: Any, backend: str = "auto", dtype: Any = None) -> np.ndarray:
         """f at points (see ``Function.__call__``), by the ``"value"`` kernel."""

@@ -20,11 +20,13 @@ def _add(p: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     from gradscape.cli.common import load_function
     from gradscape.errors import DomainError
+    from gradscape.optim.auto import choose_method
     from gradscape.optim.descend import descend
     from gradscape.optim.optimizers import lookup
 
     f = load_function(args)
-    methods = [lookup(m).name for m in args.methods.split(",") if m.strip()]
+    methods = [choose_method(f)[0] if m.strip().lower() == "auto" else lookup(m).name
+               for m in args.methods.split(",") if m.strip()]
     if not methods:
         raise DomainError("--methods needs at least one method, like --methods gd,adam")
     start, tol = options.start(args.start, f), options.tol(args.tol)
@@ -42,7 +44,7 @@ def _run(args: argparse.Namespace) -> int:
         own = {k: v for k, v in hyper.items() if k in {h.name for h in lookup(m).hyper}}
         if lookup(m).fixed:
             own = {k: v for k, v in own.items() if k not in lookup(m).fixed}
-        if tune:
+        if tune and lookup(m).uses_lr:
             from gradscape.optim.tune import tune_lr
 
             runs.append(tune_lr(f, start, m, steps=args.steps, tol=tol,
@@ -52,9 +54,12 @@ def _run(args: argparse.Namespace) -> int:
                                 schedule=args.schedule, **own))
     payload = {"function": f.text, "variables": list(f.variables), "start": start,
                "tol": tol, "tuned": tune, "runs": [
-                   {"method": t.method, "lr": t.lr, "status": t.status, "steps": t.steps,
+                   {"method": t.method, "lr": t.lr if lookup(t.method).uses_lr else None,
+                    "status": t.status, "steps": t.steps,
                     "final": [float(v) for v in t.final], "value": t.value,
-                    "grad_norm": t.grad_norm, "diverged_at": t.diverged_at}
+                    "grad_norm": t.grad_norm, "diverged_at": t.diverged_at,
+                    "evaluations": {"nfev": t.evaluations[0], "njev": t.evaluations[1],
+                                    "nhev": t.evaluations[2]}}
                    for t in runs]}
     if args.json:
         return emit(args, payload, [])
@@ -63,9 +68,11 @@ def _run(args: argparse.Namespace) -> int:
     out = console()
     out.print(f"{f.signature()} = {f.text} from {coords(start)}", soft_wrap=True)
     headers = [("method", "left"), ("lr", "right"), ("status", "left"), ("steps", "right"),
-               ("final point", "left"), (f.name, "right"), ("|∇f|", "right")]
-    rows = [[t.method, f"{t.lr:g}", t.status, str(t.steps), coords(t.final, 6),
-             number(t.value, 6), number(t.grad_norm, 3)] for t in runs]
+               ("∇f evals", "right"), ("final point", "left"), (f.name, "right"),
+               ("|∇f|", "right")]
+    rows = [[t.method, f"{t.lr:g}" if lookup(t.method).uses_lr else "—", t.status,
+             str(t.steps), str(t.evaluations[1]), coords(t.final, 6), number(t.value, 6),
+             number(t.grad_norm, 3)] for t in runs]
     out.print(table(out, headers, rows))
     if tune:
         out.print("learning rates: each method's best on a grid from 1e-5 to 1 (fewest steps "
@@ -79,7 +86,7 @@ SPECS = {
         help="several optimizers from the same start: steps to tolerance, final point, status",
         examples=(
             "gradscape compare himmelblau --start -1.5,2",
-            "gradscape compare rosenbrock --start -1.2,1 --methods gd,nesterov,adam,newton "
+            "gradscape compare rosenbrock --start -1.2,1 --methods auto,cg,gd,adam,newton "
             "--steps 5000",
             'gradscape compare "x^2 + 10y^2" --start 1,1 --methods gd,momentum --lr 0.05 --json',
         ),

@@ -34,15 +34,22 @@ def _run(args: argparse.Namespace) -> int:
     from gradscape.cli.console import console, coords, number, table
 
     out = console()
-    out.print(f"{t.method} on {f.signature()} = {f.text}, lr {t.lr:g}, {t.schedule}",
-              soft_wrap=True)
+    from gradscape.optim.optimizers import lookup
+
+    rate = f", lr {t.lr:g}, {t.schedule}" if lookup(t.method).uses_lr else ", line search"
+    out.print(f"{t.method} on {f.signature()} = {f.text}{rate}", soft_wrap=True)
+    if t.note:
+        out.print(t.note, soft_wrap=True)
     headers = [(name, "right") for name in ("step", *f.variables, f.name, "|∇f|")]
     rows = [[str(r), *(number(v, 8) for v in t.points[r]), number(t.values[r], 8),
              number(t.grad_norms[r], 3)] for r in t.rows(max(args.rows, 2))]
     out.print(table(out, headers, rows))
+    from gradscape.optim.result import STATUS_TEXT
+
     ended = {"converged": f"converged (|∇f| < {args.tol}) after {t.steps} steps",
              "max-steps": f"stopped after the most steps, {t.steps}",
-             "diverged": f"diverged at step {t.diverged_at}"}[t.status]
+             "diverged": f"diverged at step {t.diverged_at}"}.get(
+                 t.status, f"{STATUS_TEXT[t.status]} at step {t.steps}")
     out.print(f"{ended}: final {coords(t.final)}, {f.name} = {number(t.value)}, "
               f"|∇f| = {number(t.grad_norm, 3)}", soft_wrap=True)
     return 0
@@ -54,6 +61,7 @@ SPECS = {
         help="run an optimizer from a start point: the path, final point, value and status",
         examples=(
             "gradscape descend himmelblau --start 0,0",
+            "gradscape descend rosenbrock --start -1.2,1 --method lbfgs",
             'gradscape descend "x^2 + 10y^2" --start 1,1 --method momentum --lr 0.05',
             "gradscape descend rosenbrock --start -1.2,1 --method adam --lr 0.1 --steps 3000",
             "gradscape descend himmelblau --start -1.5,2 --method rmsprop --schedule cosine --json",

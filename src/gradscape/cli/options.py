@@ -32,13 +32,14 @@ def add_run_options(p: argparse.ArgumentParser, *, several: bool) -> None:
                    "(default: the origin; -1.5,2 and pi/2 work)")
     if several:
         p.add_argument("--methods", default="gd,momentum,adam", metavar="a,b,...",
-                       help=f"methods to compare, from {method_names()} "
+                       help=f"methods to compare, from auto, {method_names()} "
                        "(default gd,momentum,adam)")
         p.add_argument("--lr", type=float, help="one learning rate for all methods "
                        "(default: each method's tuned rate)")
     else:
-        p.add_argument("--method", default="gd", metavar="NAME",
-                       help=f"{method_names()} (default gd)")
+        p.add_argument("--method", default="auto", metavar="NAME",
+                       help=f"auto (the default: BFGS, or L-BFGS for many variables; no "
+                       f"learning rate to tune), {method_names()}")
         p.add_argument("--lr", type=float, help="learning rate (default: the method's own)")
     p.add_argument("--steps", type=int, default=1000, metavar="N",
                    help="most steps to take (default 1000)")
@@ -96,7 +97,8 @@ def hyper(items: list[str], methods: list[str]) -> dict[str, Any]:
     from gradscape.formula.parser import parse_number_list
     from gradscape.optim.optimizers import lookup
 
-    rules = {h.name: h.rule for m in methods for h in lookup(m).hyper}
+    rules = {h.name: h.rule for m in methods if m.strip().lower() != "auto"
+             for h in lookup(m).hyper}
     out: dict[str, Any] = {}
     for item in items:
         name, eq, text = item.partition("=")

@@ -77,6 +77,7 @@ class CriticalPoints(list[CriticalPoint]):
     truncated: bool = False
     complete: bool = False
     notes: tuple[str, ...] = ()
+    box: tuple[tuple[float, float], ...] = ()  # the (lo, hi) per variable that was searched
 
 
 def critical_points(
@@ -120,9 +121,11 @@ def critical_points(
         if kind is not None:
             points.append(CriticalPoint(p, _value(f, p), kind, (), e))
     points = sorted((p for p in points if math.isfinite(p.value)), key=lambda p: (p.value, p.point))
+    points, spread = _non_isolated(f, points, diag, scales, notes)
     result = CriticalPoints(points[:MAX_POINTS])
     result.truncated = len(points) > MAX_POINTS
-    result.complete = complete and not result.truncated
+    result.complete = complete and not result.truncated and not spread
+    result.box = tuple((float(a), float(b)) for a, b in zip(lo, hi, strict=True))
     if result.truncated:
         notes.append(f"{len(points)} critical points found; the {MAX_POINTS} lowest are listed")
     result.notes = tuple(notes)
@@ -185,9 +188,6 @@ def _numeric_stage(
     pad = 1e-14 * diag  # rounding dust: -6e-30 is 0
     out = [_classify(f, tuple(float(c) if abs(c) > pad else 0.0 for c in p), None, scales)
            for p in reps[len(known):]]
-    if sum(p.kind == "degenerate" for p in out) > 20:
-        notes.append("many degenerate critical points: they likely form a curve or surface, "
-                     "of which the list shows samples")
     return out
 
 
@@ -274,6 +274,68 @@ def _dedupe(x: np.ndarray, diag: float, reps: list[np.ndarray]) -> list[np.ndarr
             reps.append(p)
             fresh.append(p)
     return fresh
+
+
+# ---- non-isolated critical points -------------------------------------------------------------
+_MAX_PROBED = 50  # values of f whose degenerate points are probed for a flat line
+
+
+def _non_isolated(f: Any, points: list[CriticalPoint], diag: float,
+                  scales: tuple[float, float], notes: list[str]
+                  ) -> tuple[list[CriticalPoint], bool]:
+    """Degenerate points on a curve or surface of critical points, listed once per set.
+
+    A set is recognised two ways: three or more degenerate points with one value of f (the
+    numeric stage's samples of a circle, say), or a degenerate point through which ∇f stays
+    0 along a straight flat direction (the axes of x²y²). Each set keeps its first point and
+    gets a note; returns the points kept and whether any set was found."""
+    groups: dict[float, list[CriticalPoint]] = {}
+    for p in points:
+        if p.kind == "degenerate":
+            key = round(p.value / max(1e-300, 1e-9 * (1.0 + abs(p.value))))
+            groups.setdefault(key, []).append(p)
+    drop: set[int] = set()
+    found = 0
+    for members in groups.values():
+        head = members[0]
+        flat = _flat_directions(f, np.array(head.point), diag, scales) \
+            if found < _MAX_PROBED else 0
+        if len(members) < 3 and not flat:
+            continue
+        found += 1
+        drop.update(id(p) for p in members[1:])
+        where = ", ".join(f"{c:.6g}" for c in head.point)
+        how = (f"∇f stays 0 along {flat} straight direction{'s' if flat > 1 else ''}"
+               if flat else f"{len(members)} critical points were found with this value")
+        notes.append(f"the critical points are not isolated: through ({where}) {how} — a "
+                     f"curve or surface of critical points with f = {head.value:.6g}; one point "
+                     "of it is listed")
+    return [p for p in points if id(p) not in drop], bool(found)
+
+
+def _flat_directions(f: Any, p: np.ndarray, diag: float, scales: tuple[float, float]) -> int:
+    """How many of the Hessian's null directions at p keep ∇f = 0 a little way along them."""
+    with np.errstate(all="ignore"):
+        hess = np.asarray(f.hess(*p), dtype=float)
+        if not np.all(np.isfinite(hess)):
+            return 0
+        eig, vec = np.linalg.eigh(hess)
+        zero = max(1e-9 * float(np.abs(eig).max()), _EIG_ZERO * scales[1])
+        null = vec[:, np.abs(eig) <= zero]
+        # the null space's own basis, and the axes projected onto it (where the whole Hessian
+        # vanishes its eigenvectors are arbitrary; the axes are where flat lines usually lie)
+        axes = null @ null.T
+        candidates = [*null.T, *(a / np.linalg.norm(a) for a in axes.T
+                                 if np.linalg.norm(a) > 0.5)]
+        count = 0
+        for v in candidates:
+            for t in (1e-3 * diag, -1e-3 * diag, 1e-2 * diag):
+                g = np.asarray(f.grad(*(p + t * v)), dtype=float)
+                if not (np.all(np.isfinite(g)) and np.linalg.norm(g) <= 1e-9 * scales[0]):
+                    break
+            else:
+                count += 1
+    return min(count, null.shape[1])
 
 
 # ---- classification --------------------------------------------------------------------------

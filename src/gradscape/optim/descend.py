@@ -23,11 +23,13 @@ import numpy as np
 
 from gradscape.compile import have_numba as _have_numba
 from gradscape.errors import DomainError
+from gradscape.optim.auto import choose_backend, choose_method
 from gradscape.optim.optimizers import Optimizer, lookup
 from gradscape.optim.oracle import Problem
 from gradscape.optim.reference import run_reference
 from gradscape.optim.result import BatchResult, Raw, Trajectory
 from gradscape.optim.schedules import Schedule, resolve_schedule
+from gradscape.optim.verdict import review
 
 __all__ = ["descend", "as_function", "problem_of", "BACKENDS", "MAX_STEPS"]
 
@@ -43,6 +45,13 @@ def as_function(f: Any) -> Any:
     from gradscape.calculus.function import Function
 
     return f if isinstance(f, Function) else Function(f)
+
+
+def _diff(expr: Any, symbol: Any) -> Any:
+    """∂expr/∂symbol by SymPy (imported here: descend itself need not load SymPy)."""
+    import sympy as sp
+
+    return sp.diff(expr, symbol)
 
 
 def problem_of(f: Any) -> Problem:
@@ -62,7 +71,32 @@ def problem_of(f: Any) -> Problem:
             upper = f.kernel("hess").rows(x)  # (n(n+1)/2, m), row by row
             return upper[index].transpose(2, 0, 1)
 
-        return Problem(lambda x: grad_k.rows(x).T, lambda x: value_k.rows(x)[0], hess_rows)
+        made: dict[str, Any] = {}
+
+        def squares() -> tuple[Any, Any, int]:
+            # built on first use: only lm asks
+            if "k" not in made:
+                from gradscape.compile import build_kernel
+                from gradscape.optim.leastsquares import residuals
+
+                res = residuals(f.expr, f.symbols)
+                if res is None:
+                    raise DomainError(f"{f.text} is not a sum of squares: lm needs one; "
+                                      "try bfgs")
+                jac = [_diff(r, s) for r in res for s in f.symbols]
+                made["k"] = (build_kernel(res, f.symbols), build_kernel(jac, f.symbols),
+                             len(res))
+            return made["k"]
+
+        def residual_rows(x: np.ndarray) -> np.ndarray:
+            return np.asarray(squares()[0].rows(x)).T
+
+        def jacobian_rows(x: np.ndarray) -> np.ndarray:
+            _res, k_jac, m = squares()
+            return np.asarray(k_jac.rows(x)).T.reshape(len(x), m, n)
+
+        return Problem(lambda x: grad_k.rows(x).T, lambda x: value_k.rows(x)[0], hess_rows,
+                       residual_rows, jacobian_rows)
 
     def grad(x: np.ndarray) -> np.ndarray:
         return np.asarray(f.grad(*x.T, backend="numpy")).T
@@ -82,19 +116,19 @@ def descend(
     f: Any, start: Sequence[float], method: str = ..., lr: float | None = ..., steps: int = ...,
     tol: float | None = ..., *, schedule: Schedule | str | None = ...,
     keep_paths: bool | int | Sequence[int] | np.ndarray | None = ..., backend: str = ...,
-    **hyper: Any,
+    dtype: Any = ..., **hyper: Any,
 ) -> Trajectory: ...
 @overload
 def descend(
     f: Any, start: Sequence[float] | np.ndarray, method: str = ..., lr: float | None = ...,
     steps: int = ..., tol: float | None = ..., *, schedule: Schedule | str | None = ...,
     keep_paths: bool | int | Sequence[int] | np.ndarray | None = ..., backend: str = ...,
-    **hyper: Any,
+    dtype: Any = ..., **hyper: Any,
 ) -> Trajectory | BatchResult: ...
 def descend(
     f: Any,
     start: Sequence[float] | np.ndarray,
-    method: str = "gd",
+    method: str = "auto",
     lr: float | None = None,
     steps: int = 1000,
     tol: float | None = 1e-8,
@@ -110,19 +144,22 @@ def descend(
     Args:
         f: a Function, formula text or library name (``"himmelblau"``).
         start: one point (n,) or M points (M, n), n = number of variables of f.
-        method: a name in :data:`gradscape.optim.optimizers.OPTIMIZERS` (gd, momentum,
-            nesterov, adagrad, rmsprop, adam, adamw, newton, armijo).
-        lr: learning rate (the method's tuned default when None).
+        method: "auto" (the default: BFGS, or L-BFGS for many variables, with no learning
+            rate; the result's ``note`` says which and why) or a name in
+            :data:`gradscape.optim.optimizers.OPTIMIZERS` (gd, momentum, nesterov, adagrad,
+            rmsprop, adam, adamw, lion, newton, armijo, bfgs, lbfgs, cg).
+        lr: learning rate (the method's tuned default when None; bfgs, lbfgs and cg take
+            their steps from a line search and ignore it).
         steps: the most steps to take.
         tol: stop a start when |∇f| < tol ("converged"); None runs exactly ``steps`` steps
             (starts that diverge still stop).
         schedule: a Schedule or name ("constant", "step", "exponential", "cosine").
         keep_paths: for many starts, which whole paths to keep: True (all), an int K (the
             first K) or an index array. One start always keeps its path.
-        backend: "numba" (the fused compiled loop), "numpy" (the reference loop), "cuda"
-            (one GPU thread per start: :mod:`gradscape.optim.cuda`) or "auto" (the GPU when
-            one is present and starts × steps reach ``CUDA_AUTO_WORK``, else numba when f is
-            a formula, else numpy).
+        backend: "numba" (the fused compiled loop), "numpy" (the reference loop, no JIT),
+            "cuda" (one GPU thread per start: :mod:`gradscape.optim.cuda`) or "auto" (the GPU
+            when one is present and starts × steps reach ``CUDA_AUTO_WORK``; else numpy for
+            small work and numba for large: :mod:`gradscape.optim.auto`).
         dtype: np.float64, or np.float32 with backend "cuda".
         **hyper: the method's hyper-parameters (b1=0.9, beta=0.5, weight_decay=0.01, ...).
 
@@ -132,6 +169,10 @@ def descend(
     ('converged', [3.0, 2.0])
     """
     fn = as_function(f)
+    note = ""
+    if isinstance(method, str) and method.strip().lower() == "auto":
+        method, why = choose_method(fn)
+        note = f"auto chose {method}: {why}"
     opt = lookup(method)
     lr, hp = opt.check(lr, hyper)
     steps = _check_steps(steps)
@@ -144,14 +185,15 @@ def descend(
             "fewer (keep_paths=100) or take fewer steps")
     sched = resolve_schedule(schedule)
     rates = sched.rates(lr, steps)
-    chosen = _check_backend(backend, fn, opt, len(starts) * steps)
+    chosen = _check_backend(backend, fn, opt, len(starts), steps)
     raw = _run(fn, opt, hp, starts, rates, steps, tol2, keep, chosen, _check_dtype(dtype, chosen))
+    review(problem_of(fn), starts, raw.final, raw.value, raw.grad_norm, raw.code, tol2)
     result = BatchResult(
         starts=starts, final=raw.final, values=raw.value, steps=raw.steps,
         status_codes=raw.code, grad_norms=raw.grad_norm, method=opt.name, lr=lr,
         paths=raw.paths, path_values=raw.path_values, path_grad_norms=raw.path_grad_norms,
         path_index=keep, variables=tuple(fn.variables), hyper=hp, schedule=sched.describe(),
-        evaluations=raw.evals)
+        evaluations=raw.evals, note=note)
     return result.trajectory(0) if single else result
 
 
@@ -168,18 +210,22 @@ def _run(fn: Any, opt: Optimizer, hp: dict[str, Any], starts: np.ndarray, rates:
     return run_reference(problem_of(fn), opt, hp, starts, rates, steps, tol2, keep)
 
 
-def _check_backend(backend: str, fn: Any, opt: Optimizer, work: int) -> str:
+def _check_backend(backend: str, fn: Any, opt: Optimizer, starts: int, steps: int) -> str:
     if backend not in BACKENDS:
         raise DomainError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
-    if backend == "cuda" or (backend == "auto" and _gpu_pays(fn, opt, work)):
+    if backend == "cuda" or (backend == "auto" and _gpu_pays(fn, opt, starts * steps)):
         return _check_cuda(fn, opt)
     fusable = fn.is_symbolic and _have_numba()
     if backend == "numba" and not fusable:
         why = "Numba is not installed" if not _have_numba() else \
             "f wraps Python code, not a formula"
         raise DomainError(f"backend 'numba' is not available here: {why}; use backend='numpy'")
+    if "residuals" in opt.needs:  # least squares reads R and J: the NumPy path only
+        if backend == "numba":
+            raise DomainError(f"{opt.name} runs on the NumPy path only; use backend='numpy'")
+        return "numpy"
     if backend == "auto":
-        return "numba" if fusable else "numpy"
+        return choose_backend(fn, opt, starts, steps)
     return backend
 
 

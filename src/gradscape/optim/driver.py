@@ -48,6 +48,7 @@ LIMIT2 = DIVERGE * DIVERGE  # compared with |x|² + |∇f|², so no square root 
 
 # Names bound per optimizer by gradscape.optim.fused; placeholders for readers.
 NSLOTS = 0  # state slots per coordinate of the optimizer chain
+HANDS_GRADIENT = False  # the per-start method leaves ∇f at its new point in w[:n]
 
 
 def update(u: Any, x: Any, s: Any, o: int, j: Any, c: Any, p: Any) -> Any:
@@ -363,7 +364,8 @@ def vector_loop(blk_lo: int, blk_hi: int, X: Any, rates: Any, steps: int, tol2: 
         fx = (value_point, grad_point, hess_point)
         load_block(X, lo, na, B, lanes, keep, slot_of)
         for step in range(steps + 1):
-            grad_block(B, G, na)
+            if step == 0 or not HANDS_GRADIENT:
+                grad_block(B, G, na)
             norms(B, G, GN, XN, na)
             record(B, GN, na, keep, step, paths, path_val, path_gn, xs, value_point)
             w = settle(B, GN, XN, V, xs, na, step, steps, tol2, lanes, EV, alive, codes, out,
@@ -381,6 +383,9 @@ def vector_loop(blk_lo: int, blk_hi: int, X: Any, rates: Any, steps: int, tol2: 
                 if code == 0:
                     for i in range(n):
                         B[i, j] = q[i]
+                    if HANDS_GRADIENT:
+                        for i in range(n):
+                            G[i, j] = W[j, i]
                 else:  # the method stops this start where it is, with its code
                     V[j] = value_at(B, j, xs, value_point)
                     finish(B, GN, V, j, step, code, lanes, EV, out)

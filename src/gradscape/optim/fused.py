@@ -38,13 +38,22 @@ from typing import Any
 
 import numpy as np
 
-from gradscape.optim import binding, driver, methods, oracle, transforms
+from gradscape.optim import (
+    binding,
+    driver,
+    linesearch,
+    methods,
+    oracle,
+    quasinewton,
+    transforms,
+    trust,
+)
 from gradscape.optim.driver import BLOCK
 from gradscape.optim.optimizers import OPTIMIZERS, Optimizer
 from gradscape.optim.result import Raw, empty_raw
 
 __all__ = ["fused_loop", "FusedLoop", "build_run", "formula_pieces", "method_loop",
-           "step_function", "chain_for", "step_signature", "FUSE_MIN_WORK"]
+           "step_function", "chain_for", "step_signature", "FUSE_MIN_WORK", "loop_ready"]
 
 _MAX_CACHED = 64  # compiled formulas kept in this process (least recently used dropped)
 _PIECES: OrderedDict[str, tuple[Any, ...]] = OrderedDict()
@@ -74,7 +83,8 @@ def _engine_digest() -> str:
 
         here = sys.modules[__name__]
         parts = [inspect.getsource(m) for m in (binding, driver, methods, oracle, transforms,
-                                                adjoint, codegen, lanes, here)]
+                                                linesearch, quasinewton, trust, adjoint,
+                                                codegen, lanes, here)]
         _ENGINE.append(hashlib.sha256("\0".join(parts).encode()).hexdigest())
     return _ENGINE[0]
 
@@ -91,8 +101,7 @@ def _formula_keys(f: Any) -> tuple[str, str]:
 
 
 def _hessian_upper(f: Any) -> list[Any]:
-    n = len(f.symbols)
-    return [f.hessian[i, j] for i in range(n) for j in range(i, n)]
+    return list(f.hessian_entries())  # untidied: tidying a big Hessian takes seconds
 
 
 def formula_pieces(f: Any, hess: bool) -> tuple[Any, ...]:
@@ -192,7 +201,8 @@ def build_run(namespace: dict[str, Any], name: str, *, cache: bool) -> Any:
         namespace["no_step"] = njit(step_signature(name), **_OPTS)(_no_step)
         loop = driver.coordinate_loop
     else:
-        pieces = {"method": binding.bind(opt.method.update, {}, jit=inner)}
+        pieces = {"method": binding.bind(opt.method.update, {}, jit=inner),
+                  "HANDS_GRADIENT": opt.method.hands_gradient}
         loop = driver.vector_loop
     top = njit(_signature(opt), nogil=True, cache=cache, **_OPTS)
     return binding.bind(loop, pieces, jit=inner, top=top, filename=namespace.get("__file__"))
@@ -202,6 +212,29 @@ def _no_step(B: Any, S: Any, na: int, rates: Any, t0: int, t1: int, hp: Any) -> 
     """Stands in for ``step_block`` where no fused step was compiled (never called then)."""
 
 
+def _loop_name(opt: Optimizer) -> str:
+    digest = hashlib.sha256(repr((_engine_digest(), BLOCK, opt.name)).encode())
+    return f"gsm_{digest.hexdigest()[:32]}"
+
+
+def loop_ready(opt: Optimizer) -> bool:
+    """True when ``opt``'s compiled loop is loaded in this process or its machine code is in
+    the disk cache (so a run waits for no JIT of the loop, only the formula's small pieces)."""
+    with _LOCK:
+        if opt.name in _METHODS:
+            return True
+    from gradscape.compile.cache import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return False
+    cached = folder / "kernels" / "__pycache__"
+    try:
+        return any(p.suffix == ".nbi" for p in cached.glob(f"{_loop_name(opt)}.*"))
+    except OSError:
+        return False
+
+
 def method_loop(opt: Optimizer) -> tuple[Any, Any]:
     """The compiled loop of optimizer row ``opt`` and its stand-in step (built once per
     process, cached on disk)."""
@@ -209,8 +242,7 @@ def method_loop(opt: Optimizer) -> tuple[Any, Any]:
 
     with _LOCK:
         if opt.name not in _METHODS:
-            digest = hashlib.sha256(repr((_engine_digest(), BLOCK, opt.name)).encode())
-            module = load_module(f"gsm_{digest.hexdigest()[:32]}",
+            module = load_module(_loop_name(opt),
                                  lambda on_disk: _METHOD_MODULE.format(method=opt.name,
                                                                        cache=on_disk),
                                  cache_dir())
@@ -287,15 +319,16 @@ class FusedLoop:
         slot = np.full(m if len(keep) else 0, -1, dtype=np.int64)  # empty: no path kept
         slot[keep] = np.arange(len(keep))
         out = (raw.final, raw.value, raw.steps, raw.code, raw.grad_norm, raw.evals)
+        params = self.opt.params({**self.opt.defaults(), **hyper})
         if self.opt.method is not None:
-            extra: tuple[Any, ...] = (self.opt.method.width(n), *self._pieces)
+            extra: tuple[Any, ...] = (self.opt.method.width(n, params), *self._pieces)
         else:
             fused = tol2 < 0 and not len(keep) and m * steps >= FUSE_MIN_WORK
             step = step_function(self.f, self.opt) if fused else self._no_step
             extra = (fused, step, *self._pieces[:3])
         args = (np.ascontiguousarray(starts, dtype=np.float64),
                 np.ascontiguousarray(rates, dtype=np.float64), int(steps), float(tol2),
-                self.opt.params({**self.opt.defaults(), **hyper}), slot, out, raw.paths,
+                params, slot, out, raw.paths,
                 raw.path_values, raw.path_grad_norms, *extra)
         blocks = -(-m // BLOCK)
         run_split(lambda lo, hi: self._run(lo, hi, *args), blocks, min_items=1)

@@ -26,12 +26,30 @@ import numpy as np
 
 from gradscape.optim.binding import lane
 from gradscape.optim.hyper import Hyper
+from gradscape.optim.leastsquares import LmParams, levenberg_marquardt, lm_width
+from gradscape.optim.linesearch import wolfe_search
+from gradscape.optim.quasinewton import (
+    HEAD,
+    BfgsParams,
+    CgParams,
+    LbfgsParams,
+    begin,
+    bfgs,
+    bfgs_width,
+    cg,
+    cg_width,
+    dot,
+    hand_over,
+    lbfgs,
+    lbfgs_width,
+)
+from gradscape.optim.trust import TrustParams, trust_newton, trust_width
 
-__all__ = ["Method", "NEWTON", "ARMIJO", "NewtonParams", "ArmijoParams", "saddle_free",
-           "saddle_free_into"]
+__all__ = ["Method", "NEWTON", "ARMIJO", "BFGS", "LBFGS", "CG", "TRUST_NEWTON", "LM",
+           "NewtonParams", "ArmijoParams", "saddle_free", "saddle_free_into"]
 
 
-def _no_workspace(n: int) -> int:
+def _no_workspace(n: int, p: Any) -> int:
     return 0
 
 
@@ -43,7 +61,9 @@ class Method(NamedTuple):
     hyper: tuple[Hyper, ...]
     update: Callable[..., int]
     needs: frozenset[str] = frozenset({"grad"})
-    width: Callable[[int], int] = _no_workspace
+    width: Callable[[int, Any], int] = _no_workspace  # (n, params) -> workspace floats
+    # True when update leaves ∇f at the new point in w[:n], so the loop need not evaluate it
+    hands_gradient: bool = False
 
 
 # ---- saddle-free Newton -------------------------------------------------------------------
@@ -138,23 +158,41 @@ def _rotate(a: Any, v: Any, p: int, q: int) -> None:
 @lane
 def newton(x: Any, g: Any, q: Any, w: Any, ev: Any, lr: float, p: NewtonParams,
            fx: Any) -> int:
-    """x ← x − lr·|H|⁻¹∇f: |H| flips negative curvature and floors tiny eigenvalues, so every
-    step descends (saddle-free Newton)."""
+    """x ← x − α·|H|⁻¹∇f: |H| flips negative curvature and floors tiny eigenvalues, so the
+    direction always descends (a positive-definite modification of H, saddle-free Newton);
+    α from a strong-Wolfe line search tried first at lr, so badly scaled problems do not
+    throw the iterate away."""
     hess_point = fx[2]
     n = len(x)
     h = np.empty((n, n))
     hess_point(x, h)
     ev[2] += 1
+    f0, _first = begin(x, g, w, ev, fx)
     d = saddle_free(h, g, p.floor)
     for i in range(n):
-        q[i] = x[i] - lr * d[i]
+        d[i] = -d[i]
+    dg = dot(d, g)
+    if not np.isfinite(dg):  # the Hessian is undefined here: the next point is too
+        for i in range(n):
+            q[i] = np.nan
+            w[i] = np.nan
+        return 0
+    gq = np.empty(n)
+    code, _alpha, fq = wolfe_search(x, d, f0, dg, lr, 1e-4, 0.9, q, gq, ev, fx)
+    if code != 0:
+        return code
+    hand_over(gq, fq, f0, w, ev)
     return 0
+
+
+def _head_width(n: int, p: Any) -> int:
+    return n + HEAD
 
 
 NEWTON = Method("newton", NewtonParams, (
     Hyper("floor", 1e-6, "positive", "smallest |eigenvalue| used"),), newton,
-    needs=frozenset({"grad", "hess"}))
-"""Saddle-free Newton: steps along |H|⁻¹∇f with the exact Hessian."""
+    frozenset({"grad", "hess", "value"}), _head_width, hands_gradient=True)
+"""Saddle-free Newton with a line search: steps along |H|⁻¹∇f with the exact Hessian."""
 
 
 # ---- gradient descent with Armijo's backtracking line search --------------------------------
@@ -196,3 +234,33 @@ ARMIJO = Method("armijo", ArmijoParams, (
     Hyper("max_backtracks", 40, "count", "trials before taking the smallest"),
 ), armijo, needs=frozenset({"grad", "value"}))
 """Gradient descent with Armijo's backtracking line search."""
+
+
+# ---- quasi-Newton and conjugate gradients (gradscape.optim.quasinewton) ---------------------
+_C1 = Hyper("c1", 1e-4, "open-unit", "sufficient-decrease constant of the Wolfe conditions")
+
+
+def _c2(default: float) -> Hyper:
+    return Hyper("c2", default, "open-unit", "curvature constant of the strong Wolfe conditions")
+
+
+_LINE = frozenset({"grad", "value"})
+BFGS = Method("bfgs", BfgsParams, (_C1, _c2(0.9)), bfgs, _LINE, bfgs_width,
+              hands_gradient=True)
+"""BFGS with a strong-Wolfe line search (n² floats per start)."""
+LBFGS = Method("lbfgs", LbfgsParams, (
+    Hyper("memory", 10, "count", "pairs (s, y) remembered"), _C1, _c2(0.9)), lbfgs, _LINE,
+    lbfgs_width, hands_gradient=True)
+"""L-BFGS with a strong-Wolfe line search (2mn floats per start)."""
+CG = Method("cg", CgParams, (_C1, _c2(0.1)), cg, _LINE, cg_width, hands_gradient=True)
+"""Nonlinear conjugate gradients, Polak–Ribière+, with a strong-Wolfe line search."""
+TRUST_NEWTON = Method("trust-newton", TrustParams, (
+    Hyper("radius", 1.0, "positive", "first trust-region radius"),
+    Hyper("eta", 0.15, "unit", "least ratio of actual to predicted decrease accepted")),
+    trust_newton, frozenset({"grad", "hess", "value"}), trust_width, hands_gradient=True)
+"""Trust-region Newton with the exact Hessian and Steihaug-CG (gradscape.optim.trust)."""
+LM = Method("lm", LmParams, (
+    Hyper("damping", 1e-3, "positive", "first damping μ relative to max diag(JᵀJ)"),),
+    levenberg_marquardt, frozenset({"grad", "value", "residuals"}), lm_width,
+    hands_gradient=True)
+"""Levenberg–Marquardt for sums of squares (gradscape.optim.leastsquares)."""

@@ -30,7 +30,7 @@ from typing import Any
 
 from gradscape.errors import DomainError
 from gradscape.optim.hyper import RULES, Hyper, check_value
-from gradscape.optim.methods import ARMIJO, NEWTON, Method
+from gradscape.optim.methods import ARMIJO, BFGS, CG, LBFGS, LM, NEWTON, TRUST_NEWTON, Method
 from gradscape.optim.transforms import ADAM, DECAY, LION, RMS, RSS, TRACE, Chain, Piece, chain
 
 __all__ = ["Hyper", "Optimizer", "OPTIMIZERS", "FIRST_ORDER", "lookup"]
@@ -48,6 +48,8 @@ class Optimizer:
     pieces: tuple[Piece, ...] = ()  # a coordinate-wise chain (empty: plain gradient descent)
     method: Method | None = None  # or a per-start method
     fixed: Mapping[str, Any] = field(default_factory=dict)  # presets (nesterov: True)
+    uses_lr: bool = True  # False where a line search chooses every step
+
 
     @property
     def hyper(self) -> tuple[Hyper, ...]:
@@ -129,15 +131,41 @@ _ROWS = (
               "exactly lr, plus decoupled weight decay as in AdamW.",
               0.01, "Chen et al. (2023), Symbolic discovery of optimization algorithms, "
               "NeurIPS, Alg. 2", (LION, DECAY)),
-    Optimizer("newton", "Newton (saddle-free)",
-              "x ← x − lr·|H|⁻¹∇f with the exact Hessian; |H| flips negative curvature and "
-              "floors tiny eigenvalues, so every step descends.",
+    Optimizer("newton", "Newton (saddle-free, line search)",
+              "x ← x − α·|H|⁻¹∇f with the exact Hessian; |H| flips negative curvature and "
+              "floors tiny eigenvalues, so every step descends; α from a strong-Wolfe line "
+              "search tried first at lr.",
               1.0, "Nocedal & Wright (2006), Numerical Optimization, §3.4; Dauphin et al. (2014)",
               method=NEWTON),
     Optimizer("armijo", "Gradient descent + Armijo line search",
               "tries lr, lr·shrink, … until f drops by at least c·rate·|∇f|².",
               1.0, "Armijo (1966), Pacific J. Math. 16(1):1-3; Nocedal & Wright, Alg. 3.1",
               method=ARMIJO),
+    Optimizer("bfgs", "BFGS (quasi-Newton)",
+              "x ← x + α·d, d = −H∇f with H the BFGS inverse-Hessian estimate and α from a "
+              "strong-Wolfe line search: no learning rate.",
+              1.0, "Nocedal & Wright (2006), Numerical Optimization, Alg. 6.1 and 3.5",
+              method=BFGS, uses_lr=False),
+    Optimizer("lbfgs", "L-BFGS (limited-memory quasi-Newton)",
+              "BFGS from the last m steps only (two-loop recursion): O(mn) per step, for "
+              "many variables; strong-Wolfe line search, no learning rate.",
+              1.0, "Liu & Nocedal (1989), Math. Programming 45:503-528; Nocedal & Wright "
+              "Alg. 7.4", method=LBFGS, uses_lr=False),
+    Optimizer("cg", "Conjugate gradients (Polak–Ribière+)",
+              "d = −∇f + β·d_prev, β = max(0, PR), restarted every n steps; strong-Wolfe "
+              "line search, no learning rate.",
+              1.0, "Polak & Ribière (1969); Nocedal & Wright (2006) §5.2, eq. 5.45",
+              method=CG, uses_lr=False),
+    Optimizer("trust-newton", "Trust-region Newton (Steihaug-CG)",
+              "the exact Hessian's quadratic model minimised inside a radius Δ by truncated "
+              "CG; Δ grows after good steps and shrinks after bad ones: no learning rate.",
+              1.0, "Steihaug (1983), SIAM J. Numer. Anal. 20(3):626-637; Nocedal & Wright "
+              "Alg. 4.1 and 7.2", method=TRUST_NEWTON, uses_lr=False),
+    Optimizer("lm", "Levenberg–Marquardt (least squares)",
+              "for f = Σ cᵢ·rᵢ²: solves (JᵀJ + μ·diag JᵀJ)s = −JᵀR with the residuals' "
+              "Jacobian; μ shrinks after good steps and grows after bad ones. NumPy path.",
+              1.0, "Levenberg (1944); Marquardt (1963), SIAM J. Appl. Math. 11(2):431-441; "
+              "Nielsen (1999), IMM-REP-1999-05", method=LM, uses_lr=False),
 )
 
 OPTIMIZERS: dict[str, Optimizer] = {row.name: row for row in _ROWS}

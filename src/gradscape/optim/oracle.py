@@ -8,7 +8,7 @@ read the formula.
 
 >>> import numpy as np
 >>> bowl = Problem(grad=lambda x: 2 * x, value=lambda x: (x * x).sum(1))
->>> grad_block, value_block, value_point, grad_point, hess_point = numpy_pieces(bowl)
+>>> grad_block, value_block, value_point, grad_point, hess_point, *_ = numpy_pieces(bowl)
 >>> value_point(np.array([1.0, 2.0]))
 5.0
 """
@@ -31,10 +31,14 @@ class Problem(NamedTuple):
     grad: Callable[[np.ndarray], np.ndarray]
     value: Callable[[np.ndarray], np.ndarray]
     hess: Callable[[np.ndarray], np.ndarray] | None = None
+    # f = |R|²: the residuals R (m, count) and their Jacobian (m, count, n), when known
+    residuals: Callable[[np.ndarray], np.ndarray] | None = None
+    jacobian: Callable[[np.ndarray], np.ndarray] | None = None
 
 
 def numpy_pieces(problem: Problem) -> tuple[Callable[..., Any], ...]:
-    """``(grad_block, value_block, value_point, grad_point, hess_point)`` from ``problem``."""
+    """``(grad_block, value_block, value_point, grad_point, hess_point, residual_point,
+    jacobian_point)`` from ``problem``; the last two (for least squares) only here."""
 
     def grad_block(B: Any, G: Any, na: int) -> None:
         G[:, :na] = problem.grad(np.ascontiguousarray(B[:, :na].T)).T
@@ -53,4 +57,15 @@ def numpy_pieces(problem: Problem) -> tuple[Callable[..., Any], ...]:
             raise DomainError("this method needs the Hessian, and the problem has none")
         h[:, :] = problem.hess(np.asarray(x, dtype=float)[None, :])[0]
 
-    return grad_block, value_block, value_point, grad_point, hess_point
+    def residual_point(x: Any) -> np.ndarray:
+        if problem.residuals is None:
+            raise DomainError("this method needs f as a sum of squares, and it is not one")
+        return problem.residuals(np.asarray(x, dtype=float)[None, :])[0]
+
+    def jacobian_point(x: Any) -> np.ndarray:
+        if problem.jacobian is None:
+            raise DomainError("this method needs f as a sum of squares, and it is not one")
+        return problem.jacobian(np.asarray(x, dtype=float)[None, :])[0]
+
+    return (grad_block, value_block, value_point, grad_point, hess_point, residual_point,
+            jacobian_point)

@@ -64,11 +64,13 @@ def run_reference(problem: Problem, opt: Optimizer, hyper: Mapping[str, Any],
     else:
         step_fn = opt.method.update  # plain Python, reading f through NumPy
         fx = numpy_pieces(problem)[2:]  # value_point, grad_point, hess_point
-        state = np.zeros((m, opt.method.width(n)))
+        state = np.zeros((m, opt.method.width(n, params)))
+    hands = opt.method is not None and opt.method.hands_gradient
     counts = np.zeros((m, 3), dtype=np.int64)  # evaluations of f, ∇f and H by the method
     with np.errstate(all="ignore"):
         for t in range(steps + 1):
-            g = problem.grad(x)
+            # a method that hands over ∇f at its new point left it in its workspace
+            g = state[idx, :n].copy() if hands and t else problem.grad(x)
             gn2 = _sum_squares(g)
             bad = ~(gn2 + _sum_squares(x) <= LIMIT2)
             conv = ~bad & (gn2 < tol2)

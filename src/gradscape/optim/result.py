@@ -24,10 +24,26 @@ import numpy as np
 
 from gradscape.errors import DomainError
 
-__all__ = ["Trajectory", "BatchResult", "Raw", "STATUSES", "empty_raw"]
+__all__ = ["Trajectory", "BatchResult", "Raw", "STATUSES", "STATUS_TEXT", "empty_raw"]
 
-# status code (int8 in the loops) -> name; the index is the code
-STATUSES = ("max-steps", "converged", "diverged")
+# status code (int8 in the loops) -> name; the index is the code (linesearch.py names 3, 4)
+STATUSES = ("max-steps", "converged", "diverged", "line-search-failed", "unbounded-below",
+            "not-a-minimum", "stalled")
+"""Status names by code: "converged" passed the scaled first-order test (and, where the
+Hessian is checked, is not a saddle or maximum); "not-a-minimum" is a stationary point with
+negative curvature; "stalled" is a point where ∇f is exactly zero on a flat plateau (every
+exponential underflowed, say) rather than at a minimum; "unbounded-below" is f falling
+without bound; "line-search-failed" is a line search that found no acceptable step."""
+STATUS_TEXT = {
+    "max-steps": "stopped after the most steps",
+    "converged": "converged",
+    "diverged": "diverged",
+    "line-search-failed": "line search failed (no step lowers f enough)",
+    "unbounded-below": "unbounded below (f falls without limit)",
+    "not-a-minimum": "stationary, not a minimum (a saddle or maximum)",
+    "stalled": "stalled: ∇f underflowed to 0 on a flat region, not a minimum",
+}
+"""Each status said in words, for tables and messages."""
 
 
 class Raw(NamedTuple):
@@ -79,6 +95,7 @@ class Trajectory:
     hyper: dict[str, Any] = field(default_factory=dict)
     schedule: str = "constant()"
     evaluations: tuple[int, int, int] = (0, 0, 0)  # of f, ∇f and the Hessian (nfev, njev, nhev)
+    note: str = ""  # how the method was chosen, when method="auto" chose it
 
     @property
     def steps(self) -> int:
@@ -128,6 +145,7 @@ class Trajectory:
             "points": [[_num(v) for v in self.points[r]] for r in rows],
             "values": [_num(self.values[r]) for r in rows],
             "grad_norms": [_num(self.grad_norms[r]) for r in rows],
+            **({"note": self.note} if self.note else {}),
         }
 
     def rows(self, count: int = 6) -> list[int]:
@@ -178,6 +196,7 @@ class BatchResult:
     hyper: dict[str, Any] = field(default_factory=dict)
     schedule: str = "constant()"
     evaluations: np.ndarray | None = None  # (M, 3): of f, ∇f and the Hessian per start
+    note: str = ""  # how the method was chosen, when method="auto" chose it
 
     @property
     def status(self) -> np.ndarray:
@@ -195,8 +214,11 @@ class BatchResult:
         {'converged': 0, 'max-steps': 3, 'diverged': 0}
         """
         c = np.bincount(self.status_codes, minlength=len(STATUSES))
-        return {name: int(c[STATUSES.index(name)]) for name in ("converged", "max-steps",
+        main = {name: int(c[STATUSES.index(name)]) for name in ("converged", "max-steps",
                                                                 "diverged")}
+        rare = {name: int(c[code]) for code, name in enumerate(STATUSES)
+                if name not in main and c[code]}
+        return {**main, **rare}
 
     def trajectory(self, i: int) -> Trajectory:
         """Start ``i``'s whole path; it must be among the kept ones (``keep_paths``)."""
@@ -212,7 +234,8 @@ class BatchResult:
             status=STATUSES[self.status_codes[i]], method=self.method, lr=self.lr,
             variables=self.variables, hyper=dict(self.hyper), schedule=self.schedule,
             evaluations=(0, 0, 0) if self.evaluations is None  # else a row of 3 counts
-            else cast(tuple[int, int, int], tuple(int(v) for v in self.evaluations[i])))
+            else cast(tuple[int, int, int], tuple(int(v) for v in self.evaluations[i])),
+            note=self.note)
 
     def to_dict(self, max_starts: int = 1000) -> dict[str, Any]:
         """JSON-ready summary and the first ``max_starts`` starts' final points."""
@@ -225,6 +248,7 @@ class BatchResult:
             "values": [_num(v) for v in self.values[:m]],
             "steps": self.steps[:m].tolist(),
             "status": [STATUSES[c] for c in self.status_codes[:m]],
+            **({"note": self.note} if self.note else {}),
         }
 
     def _repr_html_(self) -> str:
