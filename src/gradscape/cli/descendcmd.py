@@ -17,14 +17,14 @@ def _add(p: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from gradscape.cli.common import load_function
+    from gradscape.cli.common import held_lines, held_payload, load_function
     from gradscape.optim.descend import descend
 
     f = load_function(args)
     t = descend(f, options.start(args.start, f), args.method, lr=args.lr, steps=args.steps,
                 tol=options.tol(args.tol), schedule=args.schedule,
                 **options.hyper(args.set, [args.method]))
-    payload = {"function": f.text, **t.to_dict(max_points=args.rows)}
+    payload = {"function": f.text, **held_payload(f), **t.to_dict(max_points=args.rows)}
     if args.json:
         return emit(args, payload, [])
     from gradscape.cli.console import console, coords, number, table
@@ -32,6 +32,8 @@ def _run(args: argparse.Namespace) -> int:
     out = console()
     out.print(f"{t.method} on {f.signature()} = {f.text}, lr {t.lr:g}, {t.schedule}",
               soft_wrap=True)
+    for line in held_lines(f):
+        out.print(line, soft_wrap=True)
     headers = [(name, "right") for name in ("step", *f.variables, f.name, "|∇f|")]
     rows = [[str(r), *(number(v, 8) for v in t.points[r]), number(t.values[r], 8),
              number(t.grad_norms[r], 3)] for r in t.rows(max(args.rows, 2))]

@@ -15,6 +15,8 @@ from gradscape.cli.common import (
     add_json,
     add_point,
     emit,
+    held_lines,
+    held_payload,
     load_function,
     point,
 )
@@ -45,7 +47,7 @@ def _steps_flag(p: argparse.ArgumentParser) -> None:
 
 
 def _add_diff(p: argparse.ArgumentParser) -> None:
-    add_formula(p)
+    add_formula(p, wrt=False)
     p.add_argument(
         "--wrt",
         metavar="VAR",
@@ -70,6 +72,7 @@ def _run_diff(args: argparse.Namespace) -> int:
     payload = {
         "function": f.text,
         "variables": list(f.variables),
+        **held_payload(f),
         "wrt": var.name,
         "order": args.order,
         "derivative": display.json_str(d),
@@ -110,6 +113,7 @@ def _run_grad(args: argparse.Namespace) -> int:
     payload = {
         "function": f.text,
         "variables": list(f.variables),
+        **held_payload(f),
         "gradient": [display.json_str(g) for g in f.gradient],
         "latex": [display.latex(g) for g in f.gradient],
     }
@@ -143,6 +147,7 @@ def _run_hessian(args: argparse.Namespace) -> int:
     payload = {
         "function": f.text,
         "variables": list(f.variables),
+        **held_payload(f),
         "hessian": [[display.json_str(h) for h in row] for row in rows],
         "latex": display.latex(f.hessian),
     }
@@ -181,6 +186,7 @@ def _run_eval(args: argparse.Namespace) -> int:
     payload = {
         "function": f.text,
         "variables": list(f.variables),
+        **held_payload(f),
         "at": list(at),
         "value": value,
     }
@@ -188,7 +194,7 @@ def _run_eval(args: argparse.Namespace) -> int:
 
 
 def _notes(f: object) -> list[str]:
-    return [f"note: {n}" for n in getattr(f, "notes", ())]
+    return [*(f"note: {n}" for n in getattr(f, "notes", ())), *held_lines(f)]
 
 
 def _matrix_lines(cells: list[list[str]]) -> list[str]:
