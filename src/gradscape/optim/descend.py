@@ -64,14 +64,17 @@ def problem_of(f: Any) -> Problem:
 
         return Problem(lambda x: grad_k.rows(x).T, lambda x: value_k.rows(x)[0], hess_rows)
 
+    # A loss over data (calculus.datafunction) reduces its rows with a compiled kernel.
+    backend = "auto" if hasattr(f, "reduction") else "numpy"
+
     def grad(x: np.ndarray) -> np.ndarray:
-        return np.asarray(f.grad(*x.T, backend="numpy")).T
+        return np.asarray(f.grad(*x.T, backend=backend)).T
 
     def value(x: np.ndarray) -> np.ndarray:
-        return np.broadcast_to(f(*x.T, backend="numpy"), (len(x),))
+        return np.broadcast_to(f(*x.T, backend=backend), (len(x),))
 
     def hess(x: np.ndarray) -> np.ndarray:
-        return np.asarray(f.hess(*x.T, backend="numpy")).transpose(2, 0, 1)
+        return np.asarray(f.hess(*x.T, backend=backend)).transpose(2, 0, 1)
 
     return Problem(grad, value, hess)
 
