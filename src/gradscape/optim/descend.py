@@ -85,14 +85,14 @@ def descend(
     f: Any, start: Sequence[float], method: str = ..., lr: float | None = ..., steps: int = ...,
     tol: float | None = ..., *, schedule: Schedule | str | None = ...,
     keep_paths: bool | int | Sequence[int] | np.ndarray | None = ..., backend: str = ...,
-    **hyper: Any,
+    batch: int | None = ..., epochs: int | None = ..., seed: int | None = ..., **hyper: Any,
 ) -> Trajectory: ...
 @overload
 def descend(
     f: Any, start: Sequence[float] | np.ndarray, method: str = ..., lr: float | None = ...,
     steps: int = ..., tol: float | None = ..., *, schedule: Schedule | str | None = ...,
     keep_paths: bool | int | Sequence[int] | np.ndarray | None = ..., backend: str = ...,
-    **hyper: Any,
+    batch: int | None = ..., epochs: int | None = ..., seed: int | None = ..., **hyper: Any,
 ) -> Trajectory | BatchResult: ...
 def descend(
     f: Any,
@@ -105,6 +105,9 @@ def descend(
     schedule: Schedule | str | None = None,
     keep_paths: bool | int | Sequence[int] | np.ndarray | None = None,
     backend: str = "auto",
+    batch: int | None = None,
+    epochs: int | None = None,
+    seed: int | None = None,
     **hyper: Any,
 ) -> Trajectory | BatchResult:
     """Run ``method`` on ``f`` from ``start``: shape (n,) gives a Trajectory, (M, n) a BatchResult.
@@ -123,6 +126,10 @@ def descend(
             first K) or an index array. One start always keeps its path.
         backend: "numba" (the fused compiled loop), "numpy" (the reference loop) or "auto"
             (numba when f is a formula and the method has a fused loop).
+        batch, epochs, seed: for a loss over data, minibatch descent: ``batch`` rows per
+            step, ``epochs`` passes over the shuffled rows (10 by default), shuffled by
+            ``seed`` (0 by default); ``steps`` is then not used (see
+            :mod:`gradscape.optim.minibatch`). Without them every step sees all the rows.
         **hyper: the method's hyper-parameters (b1=0.9, beta=0.5, weight_decay=0.01, ...).
 
     >>> t = descend("himmelblau", [0.0, 0.0], "adam", lr=0.1, steps=2000, tol=1e-6,
@@ -131,6 +138,15 @@ def descend(
     ('converged', [3.0, 2.0])
     """
     fn = as_function(f)
+    if batch is not None or epochs is not None or seed is not None:
+        from gradscape.optim.minibatch import descend_minibatch
+
+        if np.ndim(start) != 1 and not (np.ndim(start) == 0 and len(fn.variables) == 1):
+            raise DomainError("minibatch descent runs from one start point")
+        return descend_minibatch(
+            fn, start, method, lr, batch=getattr(fn, "n_rows", 1) if batch is None else batch,
+            epochs=10 if epochs is None else epochs, seed=0 if seed is None else seed,
+            tol=tol, schedule=schedule, **hyper)
     opt = lookup(method)
     lr, hp = opt.check(lr, hyper)
     steps = _check_steps(steps)
