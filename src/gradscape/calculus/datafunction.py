@@ -256,6 +256,29 @@ class DataFunction(Function):
         out = np.array([red(list(p), cols, backend=backend)[0] for p in pts]) * self._scale()
         return out.reshape(shape)
 
+    def restrict(self, keep: Sequence[str], values: Sequence[float]) -> DataFunction:
+        """The loss as a function of the parameters ``keep`` alone, the others held at
+        ``values`` (one per parameter of f, in order; those of ``keep`` are ignored).
+
+        >>> f = Function("(a*x + b*x^2 + c - y)^2", "a,b,c", data={"x": [1.0], "y": [3.0]})
+        >>> g = f.restrict(["a", "c"], [0.0, 2.0, 0.0])
+        >>> g.variables, float(g(1.0, 0.0)), g.held_text()
+        (('a', 'c'), 0.0, 'held constant: b = 2')
+        """
+        keep_t = sources.variable_names(list(keep))
+        bad = [k for k in keep_t if k not in self.variables]
+        if bad or len(values) != len(self.variables):
+            raise DomainError(f"restrict keeps parameters of {self.signature()} and takes one "
+                              "value per parameter")
+        held = {v: float(x) for v, x in zip(self.variables, values) if v not in keep_t}
+        swap = {sp.Symbol(v, real=True): sp.Float(x, 17) for v, x in held.items()}
+        g = type(self)._create(self.expr.xreplace(swap), keep_t, self.name, self.text,
+                               self.columns, self.reduce, self.source, self.dropped)
+        # shown to 6 digits; the loss itself holds them at full precision
+        g.constants = {**self.constants, **{v: sp.Integer(int(x)) if x == int(x) else
+                                            sp.Float(x, 6) for v, x in held.items()}}
+        return g
+
     def with_data(self, columns: dict[str, np.ndarray]) -> DataFunction:
         """The same loss over other rows (a minibatch): ``columns`` has the same names."""
         return type(self)._create(self.expr, self.variables, self.name, self.text, columns,
