@@ -73,12 +73,13 @@ CELLS = [
              "seed=3)\nprint(sgd.final, sgd.epoch_values[-1])\n"
              "fig = plt.figure(figsize=(7, 4.5))\n"
              "make_figure(\"epochs\", loss, fig=fig, methods=(\"sgd\", \"momentum\", "
-             "\"adam\"), batch=16, epochs=20, seed=3)\nplt.show()"),
+             "\"adam\"),\n            batch=16, epochs=20, seed=3)\nplt.show()"),
     ("md", "## The loss landscape and the fit\nThe mean loss over $(w, b)$ with descent "
            "paths, and the data with the fitted line:"),
     ("code", "fig = plt.figure(figsize=(6, 5))\n"
-             "make_figure(\"landscape\", loss, fig=fig, x=(-1, 4), y=(-3, 3), n=50, "
-             "starts=np.array([[-0.5, 2.0]]), methods=(\"gd\", \"momentum\", \"adam\"))\n"
+             "make_figure(\"landscape\", loss, fig=fig, x=(-1, 4), y=(-3, 3), n=50,\n"
+             "            starts=np.array([[-0.5, 2.0]]), methods=(\"gd\", \"momentum\", "
+             "\"adam\"))\n"
              "plt.show()\n"
              "fig = plt.figure(figsize=(6, 4.5))\nmake_figure(\"fit\", loss, fig=fig)\n"
              "plt.show()"),

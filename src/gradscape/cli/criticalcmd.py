@@ -20,7 +20,7 @@ def _add(p: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from gradscape.cli.common import load_function
+    from gradscape.cli.common import held_lines, held_payload, load_function
     from gradscape.errors import DomainError
     from gradscape.optim.critical import critical_points
 
@@ -36,7 +36,7 @@ def _run(args: argparse.Namespace) -> int:
         box = tuple(axis_range(given[i] if i < 3 else None, tuple(domain[i]), "xyz"[min(i, 2)])
                     for i in range(n))
     points = critical_points(f, box, symbolic_budget=args.budget)
-    payload = {"function": f.text, "variables": list(f.variables),
+    payload = {"function": f.text, "variables": list(f.variables), **held_payload(f),
                "points": [p.to_dict() for p in points],
                "complete": points.complete, "truncated": points.truncated,
                "notes": list(points.notes)}
@@ -46,6 +46,8 @@ def _run(args: argparse.Namespace) -> int:
 
     out = console()
     out.print(f"critical points of {f.signature()} = {f.text}", soft_wrap=True)
+    for line in held_lines(f):
+        out.print(line, soft_wrap=True)
     headers = [(name, "left") for name in ("kind", "point", f.name, "Hessian eigenvalues")]
     rows = [[p.kind, coords(p.point, 8), number(p.value, 8),
              ", ".join(f"{e:.4g}" for e in p.eigenvalues) or "(undefined)"] for p in points]

@@ -153,7 +153,9 @@ def _run_hessian(args: argparse.Namespace) -> int:
     }
     lines = [
         *_notes(f),
-        f"Hessian of {f.signature()}:",
+        f"Hessian of {f.signature()}" + (" per row (at a point: the "
+                                         f"{getattr(f, 'reduce', '')} over the rows):"
+                                         if hasattr(f, "reduction") else ":"),
         *_matrix_lines([[display.text(h) for h in r] for r in rows]),
     ]
     at = point(args.at, f)
