@@ -133,3 +133,51 @@ def test_cli_grad_over_csv_json(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert out["data"]["rows"] == 3
     assert sp.simplify(sp.sympify(out["gradient"][1], locals={"w": w, "b": b, "x": x, "y": y})
                        - 2 * (w * x + b - y)) == 0
+
+
+class _FakeFrame:
+    """The two things load_data reads of a pandas DataFrame: columns, and a column's
+    to_numpy (pandas is not a dependency)."""
+
+    def __init__(self, cols: dict[str, np.ndarray]) -> None:
+        self._cols = cols
+        self.columns = list(cols)
+
+    def __getitem__(self, name: str) -> object:
+        col = self._cols[name]
+
+        class _Series:
+            def to_numpy(self) -> np.ndarray:
+                return col
+
+        return _Series()
+
+    def to_numpy(self) -> np.ndarray:
+        return np.column_stack(list(self._cols.values()))
+
+
+def test_dataframe_like_input() -> None:
+    f = Function("(w*x - y)^2", "w", data=_FakeFrame({"x": X, "y": Y}))
+    assert f.source == "the DataFrame" and f.n_rows == len(X)
+    assert float(f(1.5)) == pytest.approx(np.mean((1.5 * X - Y) ** 2), rel=1e-13)
+
+
+def test_cli_drop_nan_and_sum(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "gaps.csv"
+    path.write_text("x,y\n1,2\nnan,5\n2,\n3,6\n")
+    assert main(["eval", "(w*x - y)^2", "--wrt", "w", "--data", str(path), "--at", "2",
+                 "--drop-nan", "--reduce", "sum", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["value"] == 0.0 and out["data"]["rows"] == 2 and out["data"]["dropped"] == 2
+    assert main(["eval", "w*x", "--wrt", "w", "--reduce", "sum", "--at", "1"]) == 2
+    assert "add --data" in capsys.readouterr().err
+
+
+def test_copies_keep_data_and_constants() -> None:
+    import copy
+    import pickle
+
+    f = Function("(w*x - y)^2 + c*w^2", "w", constants={"c": 0.5}, data={"x": X, "y": Y})
+    for g in (copy.deepcopy(f), pickle.loads(pickle.dumps(f))):
+        assert g.constants == f.constants and g.n_rows == f.n_rows
+        assert float(g(0.3)) == float(f(0.3))
