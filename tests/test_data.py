@@ -181,3 +181,22 @@ def test_copies_keep_data_and_constants() -> None:
     for g in (copy.deepcopy(f), pickle.loads(pickle.dumps(f))):
         assert g.constants == f.constants and g.n_rows == f.n_rows
         assert float(g(0.3)) == float(f(0.3))
+
+
+@pytest.mark.parametrize("formula", ["(w*x + b - y)^2", "softplus(-y*(w*x + b))",
+                                     "(sigmoid(w*x + b) - y)^2", "log(1 + (w*x - y)^2) + b^2*x"])
+def test_reduction_equals_the_mean_of_per_row_formulas(formula: str) -> None:
+    # each row as its own Function with the row's values held constant: another code path
+    # (exact substitution, the ordinary gradient kernel), then averaged here
+    rng = np.random.default_rng(len(formula))
+    xs, ys = rng.normal(size=7), rng.normal(size=7)
+    f = Function(formula, "w,b", data={"x": xs, "y": ys})
+    for w, b in rng.normal(size=(3, 2)):
+        rows = [Function(formula, "w,b", constants={"x": float(x), "y": float(y)})
+                for x, y in zip(xs, ys)]
+        want_g = np.mean([r.grad(w, b) for r in rows], axis=0)
+        want_h = np.mean([r.hess(w, b) for r in rows], axis=0)
+        np.testing.assert_allclose(f.grad(w, b), want_g, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(f.hess(w, b), want_h, rtol=1e-12, atol=1e-14)
+        assert float(f(w, b)) == pytest.approx(np.mean([float(r(w, b)) for r in rows]),
+                                               rel=1e-13)
