@@ -50,7 +50,9 @@ TUNED = {
     ("newton", "himmelblau"): (1.0, 30, {}, 1e-7),
     ("armijo", "himmelblau"): (1.0, 200, {}, 1e-7),
     ("lion", "himmelblau"): (0.01, 2000, {"schedule": "cosine", "weight_decay": 0.0}, 1e-6),
+    ("sgd", "himmelblau"): (0.01, 300, {}, 1e-7),  # without data: gradient descent
     ("gd", "rosenbrock"): (0.001, 20000, {}, 1e-3),
+    ("sgd", "rosenbrock"): (0.001, 20000, {}, 1e-3),
     ("momentum", "rosenbrock"): (0.001, 4000, {}, 1e-5),
     ("nesterov", "rosenbrock"): (0.001, 4000, {}, 1e-5),
     ("adagrad", "rosenbrock"): (0.5, 20000, {}, 1e-5),

@@ -27,3 +27,4 @@ def test_tutorial_notebook_executes(tmp_path: Path) -> None:
     assert {"text/latex", "text/html", "image/png"} <= mimes
     text = "".join(o.get("text", "") for o in outputs)
     assert "∇f(x, y) = (2x, 2y)" in text and "minimum" in text
+    assert "mean over the 200 rows of ∇ℓ" in text  # the loss over data section ran

@@ -67,7 +67,7 @@ def test_animations_write_gifs(tmp_path: Path) -> None:
     (("paths", "x^2 + y^2", "--start", "1,2,3", "-o", "p.png"), "2 number(s) per point"),
     (("contour", "x^2 + y^2", "--x", "2:1", "-o", "c.png"), "lo < hi"),
     (("derivative", "x*y", "-o", "d.png"), "1 variable"),
-    (("paths", "x^2 + y^2", "--methods", "sgd", "-o", "p.png"), "sgd"),
+    (("paths", "x^2 + y^2", "--methods", "nosuch", "-o", "p.png"), "nosuch"),
     (("loss", "x^2 + y^2", "--steps", "0", "-o", "l.png"), "--steps"),
 ])
 def test_mistakes_exit_2_with_one_message(tmp_path, capsys, args, message) -> None:

@@ -46,6 +46,43 @@ CELLS = [
            "the Hessian's eigenvalues:"),
     ("code", "for p in gs.critical_points(h):\n"
              "    print(p.kind.ljust(8), np.round(p.point, 6), round(p.value, 6))"),
+    ("md", "## Training a model: a loss over data\n"
+           "Gradients train machine-learning models. Write the model's loss for one row as a "
+           "formula, name the parameters, and point it at a CSV: the names that match its "
+           "columns are data, and the function is the mean loss over the rows. Here 200 "
+           "points scattered around $y = 1.7x - 0.4$ (the recipe of "
+           "`examples/data/make_datasets.py`):"),
+    ("code", "rng = np.random.default_rng(1)\n"
+             "x = rng.uniform(-3, 3, 200)\n"
+             "y = 1.7 * x - 0.4 + rng.normal(scale=0.5, size=200)\n"
+             "np.savetxt(\"linear.csv\", np.c_[x, y], delimiter=\",\", header=\"x,y\", "
+             "comments=\"\")\n\n"
+             "loss = gs.Function(\"(w*x + b - y)^2\", \"w, b\", data=\"linear.csv\")\n"
+             "print(loss.data_text())\nprint(loss.gradient_text())\n"
+             "loss.grad(0.0, 0.0)"),
+    ("md", "Newton's method on the mean loss lands on the least-squares fit in one step; "
+           "`numpy.linalg.lstsq` agrees:"),
+    ("code", "fit = descend(loss, (0.0, 0.0), method=\"newton\", steps=20, tol=1e-12)\n"
+             "lstsq = np.linalg.lstsq(np.c_[x, np.ones_like(x)], y, rcond=None)[0]\n"
+             "print(fit.final, lstsq)\nassert np.allclose(fit.final, lstsq, atol=1e-8)"),
+    ("md", "## Stochastic gradient descent\nEach step sees one shuffled minibatch of rows; "
+           "the seed makes the run repeatable. The thin lines are the loss on each step's "
+           "batch (SGD's noise), the markers the loss on all rows after each epoch:"),
+    ("code", "from gradscape.plot.figures import make_figure\n\n"
+             "sgd = descend(loss, (0.0, 0.0), method=\"sgd\", lr=0.05, batch=16, epochs=20, "
+             "seed=3)\nprint(sgd.final, sgd.epoch_values[-1])\n"
+             "fig = plt.figure(figsize=(7, 4.5))\n"
+             "make_figure(\"epochs\", loss, fig=fig, methods=(\"sgd\", \"momentum\", "
+             "\"adam\"),\n            batch=16, epochs=20, seed=3)\nplt.show()"),
+    ("md", "## The loss landscape and the fit\nThe mean loss over $(w, b)$ with descent "
+           "paths, and the data with the fitted line:"),
+    ("code", "fig = plt.figure(figsize=(6, 5))\n"
+             "make_figure(\"landscape\", loss, fig=fig, x=(-1, 4), y=(-3, 3), n=50,\n"
+             "            starts=np.array([[-0.5, 2.0]]), methods=(\"gd\", \"momentum\", "
+             "\"adam\"))\n"
+             "plt.show()\n"
+             "fig = plt.figure(figsize=(6, 4.5))\nmake_figure(\"fit\", loss, fig=fig)\n"
+             "plt.show()"),
 ]
 
 

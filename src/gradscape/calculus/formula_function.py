@@ -63,23 +63,34 @@ class FormulaFunction(Evaluation, Function):
     guards: tuple[sp.Expr, ...] = ()
 
     def __new__(
-        cls, source: Source, variables: Sequence[str] | str | None = None, *, name: str = "f"
+        cls, source: Source, variables: Sequence[str] | str | None = None, *, name: str = "f",
+        constants: Any = None,
     ) -> FormulaFunction:
         wanted = sources.variable_names(variables)
+        held = sources.constant_values(constants)
         if isinstance(source, str):
             library = lookup(source)
-            parsed = parse(library.formula if library else source, wanted or ())
-            if library is not None and wanted is None:
+            parsed = parse(library.formula if library else source,
+                           (*(wanted or ()), *held))  # declared names are never typos
+            if library is not None and wanted is None and not held:
                 wanted = library.variables
-            names = sources.check_variables(wanted, parsed.variables)
-            self = cls._create(parsed.expr, names, name, parsed.text)
-            self.notes, self.library = parsed.notes, library
-            self.guards = tuple(sources.realify(g) for g in parsed.guards)
+            expr, found = _hold(parsed.expr, parsed.variables, held, wanted)
+            names = sources.check_variables(wanted, found)
+            self = cls._create(expr, names, name, parsed.text)
+            self.notes, self.library, self.constants = parsed.notes, library, held
+            swap = {sp.Symbol(n, real=True): v for n, v in held.items()}
+            self.guards = tuple(sources.realify(g).xreplace(swap) for g in parsed.guards)
             return self
         if isinstance(source, sp.Expr):
             found = tuple(sorted(s.name for s in source.free_symbols))
+            expr, found = _hold(sources.realify(source), found, held, wanted)
             names = sources.check_variables(wanted, found)
-            return cls._create(source, names, name, display.text(source))
+            self = cls._create(expr, names, name, display.text(source))
+            self.constants = held
+            return self
+        if held:
+            raise DomainError("constants= needs a formula (text or SymPy expression); a Python "
+                              "function can take them as default arguments")
         if callable(source):
             names, expr = sources.read_callable(source, wanted)
             if expr is None:
@@ -322,6 +333,8 @@ class FormulaFunction(Evaluation, Function):
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
+        if self.constants:
+            out["constants"] = {n: display.json_str(v) for n, v in self.constants.items()}
         out["expression"] = display.json_str(self.expr)
         out["gradient"] = [display.json_str(g) for g in self.gradient]
         out["hessian"] = [[display.json_str(h) for h in row] for row in self.hessian.tolist()]
@@ -331,6 +344,24 @@ class FormulaFunction(Evaluation, Function):
 
     def __str__(self) -> str:
         return f"{self.signature()} = {display.text(self.expr)}"
+
+
+def _hold(expr: sp.Expr, found: tuple[str, ...], held: dict[str, sp.Expr],
+          wanted: tuple[str, ...] | None) -> tuple[sp.Expr, tuple[str, ...]]:
+    """``expr`` with the held constants put in exactly, and the names still free."""
+    if not held:
+        return expr, found
+    unused = [n for n in held if n not in found]
+    if unused:
+        raise DomainError(
+            f"the formula does not use {', '.join(map(repr, unused))}, so there is nothing to "
+            f"hold constant; its names are {', '.join(found)}")
+    both = [n for n in held if wanted is not None and n in wanted]
+    if both:
+        raise DomainError(f"{', '.join(map(repr, both))} cannot be both a variable and a "
+                          "constant; list it in one place only")
+    swap = {sp.Symbol(n, real=True): v for n, v in held.items()}
+    return expr.xreplace(swap), tuple(n for n in found if n not in held)
 
 
 def jacobian(

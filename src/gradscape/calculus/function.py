@@ -52,6 +52,14 @@ class Function:
         variables: names in gradient order (a sequence, ``"x,y"`` or ``"x y"``); by default the
             formula's variables in alphabetical order, or a callable's parameters in order.
         name: the function's name in printed output (``f``).
+        constants: names held fixed, with their values (``{"x": 2, "y": 1}`` or
+            ``"x=2,y=1"``): put into the formula exactly, never differentiated or optimised.
+        data: columns of data (a CSV or ``.npz`` path, a mapping of name to 1-D array, a
+            pandas DataFrame): the formula's names that match columns are read per row, and
+            the Function is the loss over the rows (a
+            :class:`~gradscape.calculus.datafunction.DataFunction`).
+        reduce: ``"mean"`` (default) or ``"sum"`` of the per-row values, with ``data``.
+        drop_nan: with ``data``, drop rows holding NaN instead of refusing them.
 
     Attributes shared by both kinds: ``name``, ``variables``, ``text`` (how f prints),
     ``notes`` (what the parser read differently from the text), ``library`` (the test
@@ -61,6 +69,9 @@ class Function:
     (x + y**2 - 7)**2 + (x**2 + y - 11)**2
     >>> Function(lambda x, y: x * y).gradient
     (y, x)
+    >>> g = Function("(w*x + b - y)^2", "w, b", constants={"x": 2, "y": 1})
+    >>> g.gradient, g.held_text()
+    ((4*b + 8*w - 4, 2*b + 4*w - 2), 'held constant: x = 2, y = 1')
     """
 
     is_symbolic: ClassVar[bool] = False
@@ -69,6 +80,7 @@ class Function:
     text: str
     notes: tuple[str, ...]
     library: TestFunction | None
+    constants: dict[str, sp.Expr]  # names held fixed, with their exact values
     _lock: threading.RLock
     _cache: dict[str, Any]
     _create: ClassVar[Callable[..., Function]]  # each kind's builder from its parts
@@ -78,12 +90,27 @@ class Function:
 
     def __new__(
         cls, source: Source | Function, variables: Sequence[str] | str | None = None, *,
-        name: str = "f",
+        name: str = "f", constants: Any = None, data: Any = None, reduce: str = "mean",
+        drop_nan: bool = False,
     ) -> Function:
         # Subclasses define their own __new__; this one only chooses the kind. (The callable
         # kind loads NumPy: imported only when needed, so formulas stay symbolic-only.)
         from gradscape.calculus.formula_function import FormulaFunction
 
+        if data is not None:
+            from gradscape.calculus.datafunction import DataFunction
+
+            if isinstance(source, Function):
+                raise DomainError("data= needs formula text or a SymPy expression")
+            return DataFunction(source, variables, name=name, constants=constants, data=data,
+                                reduce=reduce, drop_nan=drop_nan)
+        if constants is not None:
+            if isinstance(source, FormulaFunction):
+                source = source.expr
+            if isinstance(source, str | sp.Expr):
+                return FormulaFunction(source, variables, name=name, constants=constants)
+            raise DomainError("constants= needs a formula (text or SymPy expression); a "
+                              "Python function can take them as default arguments")
         if isinstance(source, Function):
             names = variables or source.variables
             if isinstance(source, FormulaFunction):
@@ -115,12 +142,14 @@ class Function:
         self.text = text
         self.notes = ()
         self.library = None
+        self.constants = {}
         self._lock = threading.RLock()
         self._cache = {}
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Copies and pickles are rebuilt from the parts, with a lock and caches of their own.
-        return (type(self)._create, self._parts(), {"notes": self.notes, "library": self.library})
+        return (type(self)._create, self._parts(),
+                {"notes": self.notes, "library": self.library, "constants": self.constants})
 
     def _parts(self) -> tuple[Any, ...]:
         raise NotImplementedError
@@ -177,6 +206,19 @@ class Function:
             )
 
     # ---- display ----------------------------------------------------------------------
+    def held_text(self) -> str:
+        """``held constant: x = 2, y = 1``, or "" when no name is held constant.
+
+        >>> Function("a x^2", "x", constants="a=0.5").held_text()
+        'held constant: a = 1/2'
+        """
+        if not self.constants:
+            return ""
+        from gradscape.calculus.display import text
+
+        return "held constant: " + ", ".join(f"{n} = {text(v)}"
+                                             for n, v in self.constants.items())
+
     def signature(self) -> str:
         """``f(x, y)``: the name and the variables in order.
 

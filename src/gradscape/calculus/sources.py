@@ -21,7 +21,7 @@ import sympy as sp
 from gradscape.errors import DomainError, FormulaError
 
 __all__ = ["variable_names", "check_variables", "read_callable", "signature_names",
-           "callable_label", "realify", "exact", "Number"]
+           "callable_label", "realify", "exact", "constant_values", "Number"]
 
 Number: TypeAlias = float | int | sp.Expr
 """A coordinate as users give it: a Python number or a SymPy one."""
@@ -51,12 +51,54 @@ def check_variables(wanted: tuple[str, ...] | None, found: tuple[str, ...]) -> t
         return found
     extra = [v for v in found if v not in wanted]
     if extra:
+        names = ", ".join(map(repr, extra))
+        listed = ",".join((*wanted, *extra))
+        held = ",".join(f"{v}=VALUE" for v in extra)
+        it, verb = ("it", "is") if len(extra) == 1 else ("them", "are")
         raise FormulaError(
-            f"the formula uses {', '.join(map(repr, extra))}, which is not among the variables "
+            f"the formula uses {names}, which {verb} not among the variables "
             f"({', '.join(wanted)})",
-            hint="add it to the variables, or write a product with * (x*y)",
+            hint=f"differentiate by {it} too (--wrt {listed}, or variables=...), or hold {it} "
+            f"fixed (--const {held}, or constants={{...}}); or write a product with * (x*y)",
         )
     return wanted
+
+
+def constant_values(constants: Any) -> dict[str, sp.Expr]:
+    """``{"x": 2, "y": 0.1}`` (or ``"x=2,y=0.1"``) as exact values by name: the decimals
+    typed, not their binary floats.
+
+    >>> constant_values({"x": 2, "y": 0.1})
+    {'x': 2, 'y': 1/10}
+    >>> constant_values("a=1.5, b=-2")
+    {'a': 3/2, 'b': -2}
+    """
+    if constants is None:
+        return {}
+    if isinstance(constants, str):
+        pairs: list[tuple[str, Any]] = []
+        for item in constants.split(","):
+            name, eq, value = item.partition("=")
+            if not eq or not value.strip():
+                raise DomainError(f"constants take NAME=VALUE pairs like x=2,y=1; got {item!r}")
+            pairs.append((name.strip(), _number_text(value.strip())))
+    else:
+        try:
+            pairs = list(dict(constants).items())
+        except (TypeError, ValueError) as err:
+            raise DomainError("constants must be a mapping of name to number, like "
+                              "{'x': 2}") from err
+    names = variable_names([n for n, _ in pairs])
+    return {n: exact(v) for n, (_, v) in zip(names, pairs)}
+
+
+def _number_text(text: str) -> sp.Expr:
+    from gradscape.formula.parser import parse_number_list
+
+    values = parse_number_list(text)
+    if len(values) != 1:
+        raise DomainError(f"a constant takes one number, got {text!r}")
+    return exact(values[0])
 
 
 def read_callable(

@@ -19,6 +19,8 @@ __all__ = [
     "add_point",
     "add_json",
     "load_function",
+    "held_lines",
+    "held_payload",
     "point",
     "emit",
     "axis_range",
@@ -49,12 +51,27 @@ class CommandSpec:
         return list(self.examples() if callable(self.examples) else self.examples)
 
 
-def add_formula(p: argparse.ArgumentParser) -> None:
-    """The formula argument and ``--vars``."""
+def add_formula(p: argparse.ArgumentParser, *, wrt: bool = True) -> None:
+    """The formula argument, ``--vars``, ``--wrt`` (unless the command has its own), and the
+    options that hold names fixed or bind them to data: ``--const``, ``--data``,
+    ``--reduce``, ``--drop-nan``."""
     p.add_argument("formula", help="formula text (quote it), or a library name like himmelblau")
     p.add_argument(
         "--vars", metavar="x,y", help="variables in gradient order (default: alphabetical)"
     )
+    if wrt:
+        p.add_argument("--wrt", dest="params", metavar="w,b",
+                       help="the parameters: the names differentiated and optimised, in order "
+                       "(the same as --vars)")
+    p.add_argument("--const", action="append", default=[], metavar="x=2,y=1",
+                   help="hold names fixed at these values (exact decimals)")
+    p.add_argument("--data", metavar="FILE",
+                   help="a CSV file with a header row, or .npz: names that match its columns "
+                   "are read per row, and the function is the loss over the rows")
+    p.add_argument("--reduce", choices=("mean", "sum"), default="mean",
+                   help="with --data: the mean (default) or the sum of the rows' values")
+    p.add_argument("--drop-nan", action="store_true",
+                   help="with --data: drop rows with empty or NaN cells instead of refusing")
 
 
 def add_point(p: argparse.ArgumentParser, help_text: str = "evaluate at this point") -> None:
@@ -72,10 +89,43 @@ def add_json(p: argparse.ArgumentParser) -> None:
 
 
 def load_function(args: argparse.Namespace) -> Any:
-    """The Function that the formula argument and ``--vars`` name."""
+    """The Function that the formula argument, ``--vars``/``--wrt``, ``--const`` and
+    ``--data`` name."""
     from gradscape.calculus.function import Function
+    from gradscape.errors import DomainError
 
-    return Function(args.formula, args.vars)
+    params = getattr(args, "params", None)
+    if params is not None and args.vars is not None:
+        raise DomainError("--wrt and --vars say the same thing; give one of them")
+    consts = ",".join(getattr(args, "const", None) or []) or None
+    data = getattr(args, "data", None)
+    if data is None and (getattr(args, "drop_nan", False)
+                         or getattr(args, "reduce", "mean") != "mean"):
+        raise DomainError("--reduce and --drop-nan apply to --data; add --data FILE")
+    if data is not None:
+        return Function(args.formula, params or args.vars, constants=consts, data=data,
+                        reduce=args.reduce, drop_nan=args.drop_nan)
+    return Function(args.formula, params or args.vars, constants=consts)
+
+
+def held_lines(f: Any) -> list[str]:
+    """What the printed results say about names not differentiated: held constants, data."""
+    lines = [f.held_text()] if getattr(f, "constants", None) else []
+    describe = getattr(f, "data_text", None)
+    return lines + ([describe()] if describe is not None else [])
+
+
+def held_payload(f: Any) -> dict[str, Any]:
+    """The same for JSON: ``constants`` (name → value as text) and ``data`` when present."""
+    out: dict[str, Any] = {}
+    if getattr(f, "constants", None):
+        from gradscape.calculus.display import json_str
+
+        out["constants"] = {n: json_str(v) for n, v in f.constants.items()}
+    info = getattr(f, "data_info", None)
+    if info is not None:
+        out["data"] = info()
+    return out
 
 
 def point(text: str | None, f: Any) -> tuple[float, ...] | None:

@@ -18,7 +18,7 @@ def _add(p: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from gradscape.cli.common import load_function
+    from gradscape.cli.common import held_lines, held_payload, load_function
     from gradscape.errors import DomainError
     from gradscape.optim.auto import choose_method
     from gradscape.optim.descend import descend
@@ -52,7 +52,8 @@ def _run(args: argparse.Namespace) -> int:
         else:
             runs.append(descend(f, start, m, lr=args.lr, steps=args.steps, tol=tol,
                                 schedule=args.schedule, **own))
-    payload = {"function": f.text, "variables": list(f.variables), "start": start,
+    payload = {"function": f.text, "variables": list(f.variables), **held_payload(f),
+               "start": start,
                "tol": tol, "tuned": tune, "runs": [
                    {"method": t.method, "lr": t.lr if lookup(t.method).uses_lr else None,
                     "status": t.status, "steps": t.steps,
@@ -67,6 +68,8 @@ def _run(args: argparse.Namespace) -> int:
 
     out = console()
     out.print(f"{f.signature()} = {f.text} from {coords(start)}", soft_wrap=True)
+    for line in held_lines(f):
+        out.print(line, soft_wrap=True)
     headers = [("method", "left"), ("lr", "right"), ("status", "left"), ("steps", "right"),
                ("∇f evals", "right"), ("final point", "left"), (f.name, "right"),
                ("|∇f|", "right")]

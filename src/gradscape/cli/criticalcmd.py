@@ -22,7 +22,7 @@ def _add(p: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from gradscape.cli.common import load_function
+    from gradscape.cli.common import held_lines, held_payload, load_function
     from gradscape.errors import DomainError
     from gradscape.optim.critical import critical_points
 
@@ -44,7 +44,7 @@ def _run(args: argparse.Namespace) -> int:
     bounds.check("--budget", args.budget, bounds.MAX_BUDGET, "seconds (the exact stage "
                  "rarely finishes later if it has not by then; the numeric search follows)")
     points = critical_points(f, box, symbolic_budget=args.budget)
-    payload = {"function": f.text, "variables": list(f.variables),
+    payload = {"function": f.text, "variables": list(f.variables), **held_payload(f),
                "box": {v: list(r) for v, r in zip(f.variables, points.box, strict=True)},
                "points": [p.to_dict() for p in points],
                "complete": points.complete, "truncated": points.truncated,
@@ -59,6 +59,8 @@ def _run(args: argparse.Namespace) -> int:
                        for v, (a, b) in zip(f.variables, points.box, strict=True))
     proof = "all of them (proven)" if points.complete else "those found (not proven complete)"
     out.print(f"box searched: {ranges}; listed: {proof}", soft_wrap=True)
+    for line in held_lines(f):
+        out.print(line, soft_wrap=True)
     headers = [(name, "left") for name in ("kind", "point", f.name, "Hessian eigenvalues")]
     rows = [[p.kind, coords(p.point, 8), number(p.value, 8),
              ", ".join(f"{e:.4g}" for e in p.eigenvalues) or "(undefined)"]

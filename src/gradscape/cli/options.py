@@ -41,6 +41,15 @@ def add_run_options(p: argparse.ArgumentParser, *, several: bool) -> None:
                        help=f"auto (the default: BFGS, or L-BFGS for many variables; no "
                        f"learning rate to tune), {method_names()}")
         p.add_argument("--lr", type=float, help="learning rate (default: the method's own)")
+        p.add_argument("--batch", type=int, metavar="B",
+                       help="with --data: minibatch descent, B shuffled rows per step "
+                       "(sgd, momentum, adam, ...)")
+        p.add_argument("--epochs", type=int, metavar="E",
+                       help="with --batch: passes over the data (default 10); --steps is "
+                       "then not used")
+        p.add_argument("--seed", type=int, metavar="S",
+                       help="with --batch: the shuffling seed (default 0): the same seed "
+                       "gives the same run")
     p.add_argument("--steps", type=int, default=1000, metavar="N",
                    help="most steps to take (default 1000)")
     p.add_argument("--tol", default="1e-8", metavar="TOL", help="stop when |∇f| < TOL "

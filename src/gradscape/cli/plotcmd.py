@@ -58,6 +58,13 @@ _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any], str]] = {
     "backend": (("--backend",), {"choices": ("auto", "numba", "numpy", "cuda")},
                 "where descent runs: numba (the CPU), numpy, cuda (an NVIDIA GPU, else the "
                 "CPU with a note) or auto ({default})"),
+    "batch": (("--batch",), {"type": int, "metavar": "B"},
+              "rows per minibatch step ({default})"),
+    "epochs": (("--epochs",), {"type": int, "metavar": "E"},
+               "passes over the data ({default})"),
+    "seed": (("--seed",), {"type": int, "metavar": "S"},
+             "the shuffling seed: the same seed, the same runs ({default})"),
+    "three_d": (("--3d",), {"action": "store_true"}, "draw a 3-D surface instead of contours"),
 }
 # Words for defaults the plot layer computes when the option is not given.
 _COMPUTED = {
@@ -66,7 +73,8 @@ _COMPUTED = {
     "lr": "each method's own; cut 10× where it leaves starts unsettled",
     "starts": "one start in the upper left of the window",
 }
-_POSITIVE = ("n", "steps", "frames", "fps", "dpi")  # integer options that must be >= 1
+# integer options that must be >= 1
+_POSITIVE = ("n", "steps", "frames", "fps", "dpi", "batch", "epochs")
 
 
 def _kind_examples() -> list[str]:

@@ -15,6 +15,8 @@ from gradscape.cli.common import (
     add_json,
     add_point,
     emit,
+    held_lines,
+    held_payload,
     load_function,
     point,
 )
@@ -45,7 +47,7 @@ def _steps_flag(p: argparse.ArgumentParser) -> None:
 
 
 def _add_diff(p: argparse.ArgumentParser) -> None:
-    add_formula(p)
+    add_formula(p, wrt=False)
     p.add_argument(
         "--wrt",
         metavar="VAR",
@@ -70,6 +72,7 @@ def _run_diff(args: argparse.Namespace) -> int:
     payload = {
         "function": f.text,
         "variables": list(f.variables),
+        **held_payload(f),
         "wrt": var.name,
         "order": args.order,
         "derivative": display.json_str(d),
@@ -117,6 +120,7 @@ def _run_grad(args: argparse.Namespace) -> int:
     payload = {
         "function": f.text,
         "variables": list(f.variables),
+        **held_payload(f),
         "gradient": [display.json_str(g) for g in f.gradient],
         "latex": [display.latex(g) for g in f.gradient],
     }
@@ -156,12 +160,15 @@ def _run_hessian(args: argparse.Namespace) -> int:
     payload = {
         "function": f.text,
         "variables": list(f.variables),
+        **held_payload(f),
         "hessian": [[display.json_str(h) for h in row] for row in rows],
         "latex": display.latex(f.hessian),
     }
     lines = [
         *_notes(f),
-        f"Hessian of {f.signature()}:",
+        f"Hessian of {f.signature()}" + (" per row (at a point: the "
+                                         f"{getattr(f, 'reduce', '')} over the rows):"
+                                         if hasattr(f, "reduction") else ":"),
         *_matrix_lines([[display.text(h) for h in r] for r in rows]),
     ]
     at = point(args.at, f)
@@ -205,6 +212,7 @@ def _run_eval(args: argparse.Namespace) -> int:
     payload = {
         "function": f.text,
         "variables": list(f.variables),
+        **held_payload(f),
         "at": list(at),
         "value": value,
     }
@@ -221,7 +229,7 @@ def _derivative_name(f: Any, var: str, order: int) -> str:
 
 
 def _notes(f: object) -> list[str]:
-    return [f"note: {n}" for n in getattr(f, "notes", ())]
+    return [*(f"note: {n}" for n in getattr(f, "notes", ())), *held_lines(f)]
 
 
 def _matrix_lines(cells: list[list[str]]) -> list[str]:

@@ -98,14 +98,17 @@ def problem_of(f: Any) -> Problem:
         return Problem(lambda x: grad_k.rows(x).T, lambda x: value_k.rows(x)[0], hess_rows,
                        residual_rows, jacobian_rows)
 
+    # A loss over data (calculus.datafunction) reduces its rows with a compiled kernel.
+    backend = "auto" if hasattr(f, "reduction") else "numpy"
+
     def grad(x: np.ndarray) -> np.ndarray:
-        return np.asarray(f.grad(*x.T, backend="numpy")).T
+        return np.asarray(f.grad(*x.T, backend=backend)).T
 
     def value(x: np.ndarray) -> np.ndarray:
-        return np.broadcast_to(f(*x.T, backend="numpy"), (len(x),))
+        return np.broadcast_to(f(*x.T, backend=backend), (len(x),))
 
     def hess(x: np.ndarray) -> np.ndarray:
-        return np.asarray(f.hess(*x.T, backend="numpy")).transpose(2, 0, 1)
+        return np.asarray(f.hess(*x.T, backend=backend)).transpose(2, 0, 1)
 
     return Problem(grad, value, hess)
 
@@ -116,14 +119,16 @@ def descend(
     f: Any, start: Sequence[float], method: str = ..., lr: float | None = ..., steps: int = ...,
     tol: float | None = ..., *, schedule: Schedule | str | None = ...,
     keep_paths: bool | int | Sequence[int] | np.ndarray | None = ..., backend: str = ...,
-    dtype: Any = ..., **hyper: Any,
+    dtype: Any = ..., batch: int | None = ..., epochs: int | None = ..., seed: int | None = ...,
+    **hyper: Any,
 ) -> Trajectory: ...
 @overload
 def descend(
     f: Any, start: Sequence[float] | np.ndarray, method: str = ..., lr: float | None = ...,
     steps: int = ..., tol: float | None = ..., *, schedule: Schedule | str | None = ...,
     keep_paths: bool | int | Sequence[int] | np.ndarray | None = ..., backend: str = ...,
-    dtype: Any = ..., **hyper: Any,
+    dtype: Any = ..., batch: int | None = ..., epochs: int | None = ..., seed: int | None = ...,
+    **hyper: Any,
 ) -> Trajectory | BatchResult: ...
 def descend(
     f: Any,
@@ -137,6 +142,9 @@ def descend(
     keep_paths: bool | int | Sequence[int] | np.ndarray | None = None,
     backend: str = "auto",
     dtype: Any = np.float64,
+    batch: int | None = None,
+    epochs: int | None = None,
+    seed: int | None = None,
     **hyper: Any,
 ) -> Trajectory | BatchResult:
     """Run ``method`` on ``f`` from ``start``: shape (n,) gives a Trajectory, (M, n) a BatchResult.
@@ -161,6 +169,11 @@ def descend(
             when one is present and starts × steps reach ``CUDA_AUTO_WORK``; else numpy for
             small work and numba for large: :mod:`gradscape.optim.auto`).
         dtype: np.float64, or np.float32 with backend "cuda".
+        batch, epochs, seed: for a loss over data, minibatch descent: ``batch`` rows per
+            step, ``epochs`` passes over the shuffled rows (10 by default), shuffled by
+            ``seed`` (0 by default); ``steps`` is then not used (see
+            :mod:`gradscape.optim.minibatch`). Without them every step sees all the rows.
+            With minibatches, ``method="auto"`` is ``"sgd"``.
         **hyper: the method's hyper-parameters (b1=0.9, beta=0.5, weight_decay=0.01, ...).
 
     >>> t = descend("himmelblau", [0.0, 0.0], "adam", lr=0.1, steps=2000, tol=1e-6,
@@ -169,6 +182,17 @@ def descend(
     ('converged', [3.0, 2.0])
     """
     fn = as_function(f)
+    if batch is not None or epochs is not None or seed is not None:
+        from gradscape.optim.minibatch import descend_minibatch
+
+        if np.ndim(start) != 1 and not (np.ndim(start) == 0 and len(fn.variables) == 1):
+            raise DomainError("minibatch descent runs from one start point")
+        if isinstance(method, str) and method.strip().lower() == "auto":
+            method = "sgd"
+        return descend_minibatch(
+            fn, start, method, lr, batch=getattr(fn, "n_rows", 1) if batch is None else batch,
+            epochs=10 if epochs is None else epochs, seed=0 if seed is None else seed,
+            tol=tol, schedule=schedule, **hyper)
     note = ""
     if isinstance(method, str) and method.strip().lower() == "auto":
         method, why = choose_method(fn)

@@ -112,6 +112,11 @@ _KB = "Kingma & Ba (2015), Adam: A method for stochastic optimization, ICLR"
 _ROWS = (
     Optimizer("gd", "Gradient descent", "x ← x − lr·∇f(x): a step along the steepest descent.",
               0.01, "Cauchy (1847); the tutorial's method"),
+    Optimizer("sgd", "Stochastic gradient descent",
+              "gradient descent on minibatches of the data: descend(..., batch=32, epochs=10, "
+              "seed=0) or --batch; each step sees one shuffled batch. Without batches (or "
+              "without data) every step sees the whole loss: plain gradient descent.",
+              0.01, "Robbins & Monro (1951), Ann. Math. Statist. 22(3):400-407"),
     Optimizer("momentum", "Momentum (heavy ball)",
               "v ← β·v + ∇f; x ← x − lr·v: velocity carries through narrow valleys.",
               0.01, "Polyak (1964), USSR Comput. Math. & Math. Phys. 4(5):1-17", (TRACE,)),

@@ -64,6 +64,10 @@ class Request:
     frames: int = 60
     color: str = "blue"
     moving: bool = False  # an animation, for kinds that can move (secant)
+    batch: int = 16  # minibatch rows per step (epochs)
+    epochs: int = 30
+    seed: int = 0
+    three_d: bool = False  # the landscape as a 3-D surface
     progress: Progress | None = None
     backend: str = "auto"  # where descent runs: auto, numba, numpy or cuda
 
@@ -320,6 +324,63 @@ def _animate(req: Request, fig: Figure, pic: Picture) -> None:
 
 
 _AROUND = 3.0  # half-width of the default window around --at (secants, tangent lines)
+
+
+def _data_loss(req: Request, kind: str) -> Any:
+    if not hasattr(req.f, "reduction"):
+        raise DomainError(f"'{kind}' draws a loss over data: add --data FILE (or data=...)")
+    return req.f
+
+
+def _landscape(req: Request, fig: Figure, pic: Picture) -> None:
+    from gradscape.fields.field import field
+    from gradscape.plot.datafigs import landscape_of
+
+    g, notes = landscape_of(req.f, req.at)
+    pic.notes += notes
+    fld = field(g, x=req.window[0], y=req.window[1], n=req.n)
+    runs = None
+    if req.starts is not None:
+        starts = req.starts[:, :2] if req.starts.shape[1] > 2 else req.starts
+        runs = paths.run_paths(g, starts, req.methods, req.lr, req.steps, notes=pic.notes)
+        pic.summary["paths"] = [
+            {"method": t.method, "start": [float(v) for v in t.points[0]],
+             "final": [float(v) for v in t.final], "value": _num(t.value),
+             "steps": int(t.steps), "status": str(t.status), "lr": _num(t.lr)} for t in runs]
+    if req.three_d:
+        pic.notes += surface.surface(_ax(fig, True), fld, path=runs[0] if runs else None).notes
+    elif runs:
+        pic.notes += paths.paths(_ax(fig), fld, runs).notes
+    else:
+        pic.notes += planar.contour(_ax(fig), fld).notes
+
+
+def _epochs(req: Request, fig: Figure, pic: Picture) -> None:
+    from gradscape.optim.minibatch import descend_minibatch
+    from gradscape.plot.datafigs import epochs
+
+    f = _data_loss(req, "epochs")
+    start = req.starts[0] if req.starts is not None else np.zeros(len(f.variables))
+    runs = [descend_minibatch(f, start, m, req.lr, batch=min(req.batch, f.n_rows),
+                              epochs=req.epochs, seed=req.seed) for m in req.methods]
+    pic.notes += epochs(_ax(fig), runs, f)
+    pic.summary["runs"] = [{"method": r.method, "lr": r.lr, "batch": r.batch, "seed": r.seed,
+                            "final": [float(v) for v in r.final],
+                            "epoch_values": [_num(v) for v in r.epoch_values]} for r in runs]
+
+
+def _fit(req: Request, fig: Figure, pic: Picture) -> None:
+    from gradscape.plot.datafigs import fit, fitted
+
+    f = _data_loss(req, "fit")
+    start = req.starts[0] if req.starts is not None else None
+    t = fitted(f, req.methods[0], start, req.steps)
+    pic.notes += fit(_ax(fig), f, t.final)
+    pic.summary["fit"] = {"method": t.method, "status": t.status,
+                          "parameters": dict(zip(f.variables, map(float, t.final))),
+                          "value": _num(t.value)}
+
+
 _DESCENT = ("starts", "methods", "lr", "steps")  # the fields of a descent run
 _CENTRE = {"at": "the middle of the window"}
 
@@ -389,6 +450,30 @@ FIGURES: dict[str, Kind] = {
         ("x", "y", "n", *_DESCENT, "frames"),
         "gradscape plot animate himmelblau --start '-4,4;1,-4' -o descent.gif",
         n=120, grid="grid points per axis of the contours", animated=True, shaped=True),
+    "landscape": Kind(
+        "the loss surface over two parameters (the others held at --at, default the fit), "
+        "with descent paths from --start; --3d for a surface", (2, 3, 4, 5, 6, 7, 8),
+        _landscape, ("x", "y", "n", "at", *_DESCENT, "three_d"),
+        'gradscape plot landscape "(w*x + b - y)^2" --wrt w,b --data examples/data/linear.csv '
+        "--x -1:4 --y -3:3 --start -0.5,2 --methods gd,momentum,adam,newton -o landscape.png",
+        n=60, grid="grid points per axis",
+        computed={"at": "the fitted parameters (Newton)",
+                  "starts": "none: the landscape alone"}),
+    "epochs": Kind(
+        "minibatch descent on a loss over data: loss against epoch, each batch's loss "
+        "showing SGD's noise", (1, 2, 3, 4, 5, 6, 7, 8), _epochs,
+        ("starts", "methods", "lr", "batch", "epochs", "seed"),
+        'gradscape plot epochs "(w*x + b - y)^2" --wrt w,b --data examples/data/linear.csv '
+        "--methods sgd,momentum,adam --batch 16 --epochs 30 -o epochs.png",
+        defaults={"methods": ("sgd", "momentum", "adam")}, size=(7.0, 4.8),
+        computed={"starts": "the origin"}),
+    "fit": Kind(
+        "the data with the fitted model: the regression curve, or the decision boundary of "
+        "two features", (1, 2, 3, 4, 5, 6, 7, 8), _fit, ("starts", "methods", "steps"),
+        'gradscape plot fit "softplus(-t*(w1*x1 + w2*x2 + b))" --wrt w1,w2,b '
+        "--data examples/data/logistic.csv -o fit.png",
+        defaults={"methods": ("newton",), "steps": 200},
+        hints={"methods": "the first one fits"}, computed={"starts": "the origin"}),
 }
 KINDS = tuple(FIGURES)
 """The picture kinds, in the table's order."""
