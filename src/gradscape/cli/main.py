@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "compare": "comparecmd",
     "critical": "criticalcmd",
     "functions": "functionscmd",
+    "serve": "servecmd",
 }
 
 # An item starting with this (invisible) character is positional to argparse; the formula
