@@ -34,7 +34,14 @@ from gradscape import __version__
 from gradscape.web import models as m
 from gradscape.web.cache import ReplyCache, key
 from gradscape.web.errors import body
-from gradscape.web.pool import Busy, Lane, LaneConfig, TaskFailed, TimeLimit, WorkerCrashed
+from gradscape.web.pool import (
+    BusyError,
+    Lane,
+    LaneConfig,
+    TaskError,
+    TimeLimitError,
+    WorkerCrashError,
+)
 
 __all__ = ["create_app", "ServerConfig", "STATIC", "plotly_js", "CSP"]
 
@@ -48,15 +55,17 @@ _DESCRIPTION = """The gradscape explorer's JSON API. Every request is bounded (f
 grid size, starts, steps, finite numbers); bad input gets a 4xx whose body is
 `{"error": {"type", "message", "column", "width", "hint", ...}}` — for a formula the parser
 refuses, the 1-based column and width of the culprit. A full queue answers 503 with
-Retry-After; a request over its time budget answers 422 with type TimeLimit."""
+Retry-After; a request over its time budget answers 422 with type TimeLimitError."""
 
 
 @dataclass(frozen=True)
 class ServerConfig:
     """Lanes of workers, the reply cache, the body limit and the hosts the server answers to."""
 
-    light: LaneConfig = LaneConfig(workers=2, queue=48, budget=10.0)
-    heavy: LaneConfig = LaneConfig(workers=1, queue=8, budget=20.0)
+    light: LaneConfig = field(default_factory=lambda: LaneConfig(workers=2, queue=48,
+                                                                 budget=10.0))
+    heavy: LaneConfig = field(default_factory=lambda: LaneConfig(workers=1, queue=8,
+                                                                 budget=20.0))
     cache_entries: int = 512
     cache_bytes: int = 64 << 20
     max_body: int = 64 * 1024
@@ -123,7 +132,7 @@ class _Guards:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body:
-                    raise _TooLarge
+                    raise _TooLargeError
             return message
 
         started = False
@@ -137,12 +146,12 @@ class _Guards:
 
         try:
             await self.app(scope, counted, secured)
-        except _TooLarge:
+        except _TooLargeError:
             if not started:
                 await _secure(too_big)(scope, receive, send)
 
 
-class _TooLarge(Exception):
+class _TooLargeError(Exception):
     pass
 
 
@@ -227,16 +236,16 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         lane = lanes["heavy" if name in _HEAVY else "light"]
         try:
             return 200, await lane.submit(name, payload), True
-        except TaskFailed as err:
+        except TaskError as err:
             return err.status, json.dumps(err.body).encode(), True
-        except Busy as err:
+        except BusyError as err:
             return 503, json.dumps(body("Busy", f"the server is busy ({err}); try again in "
                                         "a moment")).encode(), False
-        except TimeLimit as err:
+        except TimeLimitError as err:
             return 422, json.dumps(body("TimeLimit", f"this request ran {err} and was "
                                         "stopped; simplify the formula or ask for less "
                                         "work")).encode(), True
-        except WorkerCrashed as err:
+        except WorkerCrashError as err:
             return 422, json.dumps(body("WorkerCrashed", f"{err} (out of memory, or a crash "
                                         "in native code); the worker was replaced")).encode(), \
                 False

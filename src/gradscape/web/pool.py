@@ -2,10 +2,10 @@
 
 SymPy can run for minutes on an unlucky formula and NumPy can ask for gigabytes, so no maths
 runs in the server's process. A :class:`Lane` is a few worker processes fed by one bounded
-queue: a full queue refuses at once (:class:`Busy`, a 503); a request that runs past its
+queue: a full queue refuses at once (:class:`BusyError`, a 503); a request that runs past its
 budget has its worker's whole process group killed (it may have forked an exact solver) and
-the worker replaced (:class:`TimeLimit`); a worker that dies is replaced too
-(:class:`WorkerCrashed`). Each worker caps its address space with ``RLIMIT_AS``, keeps its
+the worker replaced (:class:`TimeLimitError`); a worker that dies is replaced too
+(:class:`WorkerCrashError`). Each worker caps its address space with ``RLIMIT_AS``, keeps its
 BLAS to one thread, and warms up (imports, first kernels) before it takes work.
 
 Pebble's pool was the first choice; it was not used because its workers are daemonic (so the
@@ -33,24 +33,24 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-__all__ = ["Lane", "Busy", "TimeLimit", "WorkerCrashed", "TaskFailed", "LaneConfig"]
+__all__ = ["Lane", "BusyError", "TimeLimitError", "WorkerCrashError", "TaskError", "LaneConfig"]
 
 _READY_TIMEOUT = 180.0  # seconds a new worker may take to import and warm up (a busy machine)
 
 
-class Busy(Exception):
+class BusyError(Exception):
     """The queue is full: the server sheds this request instead of letting it wait."""
 
 
-class TimeLimit(Exception):
+class TimeLimitError(Exception):
     """The request ran past its time budget; its worker was killed and replaced."""
 
 
-class WorkerCrashed(Exception):
+class WorkerCrashError(Exception):
     """The worker died while computing (out of memory, a crash in native code)."""
 
 
-class TaskFailed(Exception):
+class TaskError(Exception):
     """The task refused its input: an HTTP status and a structured error body."""
 
     def __init__(self, status: int, body: dict[str, Any]) -> None:
@@ -131,7 +131,7 @@ class Lane:
     # ---- work -------------------------------------------------------------------------------
     async def submit(self, name: str, payload: dict[str, Any],
                      budget: float | None = None) -> bytes:
-        """Queue a task; its JSON reply, or Busy / TimeLimit / WorkerCrashed / TaskFailed."""
+        """Queue a task; its JSON reply, or one of this module's exceptions."""
         if self._queue is None:
             raise RuntimeError("the lane is not started")
         future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
@@ -140,7 +140,8 @@ class Lane:
             self._queue.put_nowait(job)
         except asyncio.QueueFull:
             self.stats["shed"] += 1
-            raise Busy(f"the {self.name} queue is full ({self.config.queue} waiting)") from None
+            raise BusyError(f"the {self.name} queue is full ({self.config.queue} waiting)") \
+                from None
         return await future
 
     async def _serve(self, slot: _Slot) -> None:
@@ -158,8 +159,8 @@ class Lane:
                 continue
             try:
                 reply = await loop.run_in_executor(self._threads, self._call, slot, job)
-            except (TimeLimit, WorkerCrashed) as err:
-                self.stats["timeouts" if isinstance(err, TimeLimit) else "crashes"] += 1
+            except (TimeLimitError, WorkerCrashError) as err:
+                self.stats["timeouts" if isinstance(err, TimeLimitError) else "crashes"] += 1
                 await loop.run_in_executor(self._threads, self._stop, slot, False)
                 if not job.future.done():
                     job.future.set_exception(err)
@@ -173,7 +174,7 @@ class Lane:
             if reply[0] == "ok":
                 job.future.set_result(reply[1])
             else:
-                job.future.set_exception(TaskFailed(reply[1], reply[2]))
+                job.future.set_exception(TaskError(reply[1], reply[2]))
 
     def _spawn(self, slot: _Slot) -> None:
         # A fresh interpreter (not multiprocessing): nothing of the server's process, its
@@ -187,12 +188,12 @@ class Lane:
         parent = Connection(ours.detach())
         if not parent.poll(_READY_TIMEOUT):
             _kill(proc)
-            raise WorkerCrashed("a worker did not start in time")
+            raise WorkerCrashError("a worker did not start in time")
         try:
             parent.recv()
         except (EOFError, OSError) as err:
             _kill(proc)
-            raise WorkerCrashed("a worker stopped while starting") from err
+            raise WorkerCrashError("a worker stopped while starting") from err
         slot.process, slot.conn, slot.served = proc, parent, 0
         if self.stats["done"] or self.stats["timeouts"] or self.stats["crashes"]:
             self.stats["restarts"] += 1
@@ -203,10 +204,10 @@ class Lane:
         try:
             conn.send((job.name, job.payload))
             if not conn.poll(job.budget):
-                raise TimeLimit(f"over the time budget of {job.budget:g} s")
+                raise TimeLimitError(f"over the time budget of {job.budget:g} s")
             reply: tuple[Any, ...] = conn.recv()
         except (EOFError, OSError, BrokenPipeError) as err:
-            raise WorkerCrashed("the worker stopped while computing") from err
+            raise WorkerCrashError("the worker stopped while computing") from err
         slot.served += 1
         return reply
 
