@@ -8,19 +8,19 @@ import io
 import json
 import math
 import os
-from contextlib import redirect_stdout
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import redirect_stdout
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 pytest.importorskip("fastapi")
-import httpx  # noqa: E402
+import httpx
 
-from gradscape.web.app import STATIC, ServerConfig  # noqa: E402
-from gradscape.web.pool import LaneConfig  # noqa: E402
-from tests.web_support import live_server  # noqa: E402
+from gradscape.web.app import STATIC, ServerConfig
+from gradscape.web.pool import LaneConfig
+from tests.web_support import live_server
 
 
 @pytest.fixture(scope="module")
@@ -318,7 +318,7 @@ def test_concurrent_identical_requests_share_one_computation(api):
     assert sum(r.headers["x-gradscape-cache"] == "miss" for r in replies) == 1
 
 
-# ---- workers: budgets, shedding, memory ------------------------------------------------------------
+# ---- workers: budgets, shedding, memory ------------------------------------------------
 def test_over_budget_kills_and_replaces_the_worker():
     cfg = ServerConfig(light=LaneConfig(workers=1, queue=4, budget=0.002, warm=False),
                        heavy=LaneConfig(workers=1, queue=4, budget=0.002, warm=False))
@@ -368,3 +368,11 @@ def test_workers_cap_their_address_space(api):
         limits = Path(f"/proc/{pid}/limits").read_text()
         line = next(x for x in limits.splitlines() if x.startswith("Max address space"))
         assert line.split()[3] == str(2048 * 1024 * 1024)
+
+
+def test_parse_answers_a_refused_formula_with_its_caret(api):
+    good = ok(api, "parse", {"formula": "xy + x"})
+    assert good["valid"] and good["variables"] == ["x", "xy"] and good["notes"]
+    bad = ok(api, "parse", {"formula": "2 +* x"})
+    assert bad["valid"] is False and bad["error"]["column"] == 4
+    assert bad["error"]["message"].startswith("two operators in a row")

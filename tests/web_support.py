@@ -11,10 +11,10 @@ from collections.abc import Iterator
 import pytest
 
 pytest.importorskip("fastapi")
-import uvicorn  # noqa: E402
+import uvicorn
 
-from gradscape.web.app import ServerConfig, create_app  # noqa: E402
-from gradscape.web.pool import LaneConfig  # noqa: E402
+from gradscape.web.app import ServerConfig, create_app
+from gradscape.web.pool import LaneConfig
 
 
 def free_port() -> int:

@@ -87,10 +87,15 @@ class FormulaRequest(_Strict):
 
 
 class ParseResponse(BaseModel):
+    """The live check: a formula the parser refuses is an answer here (``valid`` false and
+    ``error`` with the message and caret), so a page can check as the user types."""
+
+    valid: bool
+    error: ErrorInfo | None = None
     formula: str
-    variables: list[str]
-    notes: list[str]
-    latex: str
+    variables: list[str] = []
+    notes: list[str] = []
+    latex: str = ""
     library: str | None = None
 
 

@@ -86,10 +86,16 @@ def _check_point(f: Any, at: list[float], what: str = "at") -> None:
 # ---- the tasks ------------------------------------------------------------------------------
 def parse_formula(req: m.FormulaRequest) -> m.ParseResponse:
     from gradscape.calculus import display
+    from gradscape.errors import FormulaError
+    from gradscape.web.errors import error_body
 
-    f = _symbolic(req)
-    return m.ParseResponse(formula=f.text, variables=list(f.variables), notes=list(f.notes),
-                           latex=display.latex(f.expr),
+    try:
+        f = _symbolic(req)
+    except FormulaError as err:
+        return m.ParseResponse(valid=False, formula=req.formula,
+                               error=m.ErrorInfo(**error_body(err, req.formula)[1]["error"]))
+    return m.ParseResponse(valid=True, formula=f.text, variables=list(f.variables),
+                           notes=list(f.notes), latex=display.latex(f.expr),
                            library=f.library.name if f.library else None)
 
 

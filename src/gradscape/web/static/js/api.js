@@ -10,7 +10,13 @@ export class ApiError extends Error {
 
 async function reply(r) {
   let data = null;
-  try { data = await r.json(); } catch { data = null; }
+  try { data = await r.json(); } catch (err) {
+    // A newer request aborted this one while its body was still arriving: say so, rather
+    // than hand back an empty answer as if it had succeeded.
+    if (err && err.name === 'AbortError') throw err;
+    data = null;
+  }
+  if (r.ok && data === null) throw new ApiError(r.status, { type: 'HTTPError', message: 'the server sent an empty answer' });
   if (!r.ok) {
     const info = (data && data.error) || { type: 'HTTPError', message: `HTTP ${r.status}` };
     throw new ApiError(r.status, info);

@@ -97,7 +97,9 @@ async function loadFormula(text, { fresh }) {
   const t0 = performance.now();
   let parsed, analyzed;
   try {
-    [parsed, analyzed] = await Promise.all([latest('parse', 'parse', { formula }), latest('analyze', 'analyze', { formula })]);
+    parsed = await latest('parse', 'parse', { formula });
+    if (!parsed.valid) { showError(parsed.error); status(''); return; }
+    analyzed = await latest('analyze', 'analyze', { formula });
   } catch (err) {
     if (isAbort(err)) return;
     if (err instanceof ApiError && err.info.type !== 'Busy') { showError(err.info); status(''); return; }
@@ -161,9 +163,11 @@ async function fetchCritical() {
   el.critical.innerHTML = '<p class="muted">looking…</p>';
   const box = [];
   for (let k = 0; k < dims(); k++) box.push(k === st.axes[0] ? st.x : k === st.axes[1] ? st.y : [-3, 3]);
+  let c;
   try {
-    info.critical = await latest('critical', 'critical', { formula: st.f, box: dims() ? box : null });
+    c = await latest('critical', 'critical', { formula: st.f, box: dims() ? box : null });
   } catch (err) {
+    if (isAbort(err)) return; // a newer request took over
     info.critical = null;
     el.critical.innerHTML = '';
     const p = document.createElement('p'); p.className = 'muted';
@@ -171,7 +175,7 @@ async function fetchCritical() {
     el.critical.appendChild(p);
     return;
   }
-  const c = info.critical;
+  info.critical = c;
   el.critical.replaceChildren();
   if (!c.points.length) {
     el.critical.innerHTML = '<p class="muted">none in the window</p>';
