@@ -22,13 +22,16 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check src tests bench examples
+	$(PY) -m mypy
 	$(PY) -m pytest -n 2 -q
 
 bench: $(STAMP)
 	$(PY) -m bench all
 
+# ruff, then mypy (strict on src/gradscape: see [tool.mypy] in pyproject.toml)
 lint: $(STAMP)
 	$(PY) -m ruff check src tests bench examples
+	$(PY) -m mypy
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -18,7 +18,10 @@ import codecs
 import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 __all__ = ["ascii_text", "install_ascii_fallback", "can_encode", "plain", "console", "table",
            "number", "coords"]
@@ -130,7 +133,8 @@ def table(out: Any, headers: Sequence[tuple[str, str]], rows: Sequence[Sequence[
     else:
         return _records([h for h, _ in heads], cells, out.width)
     for (head, side), width in zip(heads, widths):
-        t.add_column(head, justify=side, overflow="fold", width=width)
+        # side is "left" or "right", as the docstring says (rich types it as a Literal)
+        t.add_column(head, justify=cast("JustifyMethod", side), overflow="fold", width=width)
     for i, row in enumerate(cells):
         if i and show_lines and t.box is None:  # no rules without a box: a blank line
             t.add_row(*[""] * len(heads))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gradscape.cli.common import (
     STILL_FORMATS,
@@ -25,6 +25,9 @@ from gradscape.cli.common import (
     axis_range,
     emit,
 )
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 __all__ = ["SPECS", "parse_starts"]
 
@@ -291,7 +294,9 @@ class _progress:  # noqa: N801 - used like a function: `with _progress(...) as t
     """A transient rich progress bar on stderr; ``tick(done, total)`` advances it."""
 
     def __init__(self, enabled: bool, what: str) -> None:
-        self.enabled, self.what, self.bar, self.task = enabled, what, None, None
+        self.enabled, self.what = enabled, what
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
 
     def __enter__(self) -> Any:
         if not self.enabled:
@@ -310,13 +315,15 @@ class _progress:  # noqa: N801 - used like a function: `with _progress(...) as t
         return self._tick
 
     def _tick(self, done: int, total: int) -> None:
-        self.bar.update(self.task, completed=done, total=total)
+        if self.bar is not None and self.task is not None:  # both set before _tick is handed out
+            self.bar.update(self.task, completed=done, total=total)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
 
 
+# This module's commands by name, as cli.main.COMMANDS finds them.
 SPECS = {
     "field": CommandSpec(
         help="the tutorial's gradient-field figure for any formula (plot quiver, with its "

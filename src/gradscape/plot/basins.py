@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.axes import Axes
-from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.colors import BoundaryNorm, Colormap, ListedColormap
 
 from gradscape.errors import DomainError
 from gradscape.plot.drawn import Drawn
@@ -99,13 +99,11 @@ def basin_map(f: Any, box: Sequence[tuple[float, float]] | None = None, n: int =
     starts = np.column_stack([X.ravel(), Y.ravel()])
     finals = np.empty_like(starts)
     status = np.empty(len(starts), dtype=object)
-    rate = lr
     edges = np.linspace(0, len(starts), min(_BLOCKS, len(starts)) + 1).astype(int)
     for b0, b1 in itertools.pairwise(edges):
         res = descend(f, starts[b0:b1], method=method, lr=lr, steps=steps, tol=tol, **hyper)
         finals[b0:b1] = res.final
         status[b0:b1] = np.asarray(res.status)
-        rate = res.lr
         if progress is not None:
             progress(int(b1), len(starts))
     known = _known_minima(f, box) if minima is None else np.asarray(minima, float).reshape(-1, 2)
@@ -113,7 +111,8 @@ def basin_map(f: Any, box: Sequence[tuple[float, float]] | None = None, n: int =
     labels, centres = _assign(finals, status, known, _RADIUS * diag)
     kinds, counts = np.unique(status.astype(str), return_counts=True)
     return BasinMap(f, x, y, labels.reshape(X.shape), centres, len(known),
-                    dict(zip(kinds.tolist(), counts.tolist())), method, steps, float(rate))
+                    dict(zip(kinds.tolist(), counts.tolist())), method, steps,
+                    float(res.lr))  # the rate every block ran at
 
 
 def _assign(finals: np.ndarray, status: np.ndarray, known: np.ndarray,
@@ -159,7 +158,7 @@ def basins(ax: Axes, bm: BasinMap, *, contours: bool = True, title: str | None =
     few = k <= _FEW
     if few:
         colors = [_NONE, *LINE_COLORS[:k]]
-        cmap = ListedColormap(colors)
+        cmap: Colormap = ListedColormap(colors)
         norm: Any = BoundaryNorm(np.arange(-1.5, k + 0.5), cmap.N)
         image = bm.labels
     else:
