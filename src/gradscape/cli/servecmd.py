@@ -24,6 +24,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+# This module's commands by name, as cli.main.COMMANDS finds them.
 SPECS = {
     "serve": CommandSpec(
         help="the explorer in your browser: type a formula, click, descend (needs "

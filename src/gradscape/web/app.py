@@ -45,7 +45,8 @@ from gradscape.web.pool import (
 
 __all__ = ["create_app", "ServerConfig", "STATIC", "plotly_js", "CSP"]
 
-STATIC = Path(__file__).parent / "static"
+STATIC = Path(__file__).parent / "static"  # the page: HTML, CSS, JS and vendored KaTeX
+# The Content-Security-Policy header on every response.
 CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'")
 # style-src allows inline style *attributes*: KaTeX and Plotly position every glyph and

@@ -36,16 +36,19 @@ __all__ = [
 MAX_VARIABLES = 8  # a page shows two axes and a slider per other variable
 MAX_GRID = 200  # points per axis of a field: 40,000 points, about 1 MB of JSON
 MAX_CURVE = 2000  # points of a one-variable curve
-MAX_STARTS = 10
-MAX_METHODS = 8
-MAX_STEPS = 5000
+MAX_STARTS = 10  # start points per descend request (the page's limit too)
+MAX_METHODS = 8  # methods raced in one descend request
+MAX_STEPS = 5000  # iterations per run
 MAX_PATH_POINTS = 100_000  # starts x methods x (steps + 1) that one descend request may return
-MAX_BASIN_GRID = 80
+MAX_BASIN_GRID = 80  # starts per axis of a basin map: 6,400 descents
 MAX_COORD = 1e9  # |coordinate| anywhere: beyond this float64 arithmetic is mostly rounding
 
+# A finite float (no NaN or ±inf, which JSON cannot carry anyway).
 Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e300, le=1e300)]
+# A coordinate: finite and within ±MAX_COORD.
 Coord = Annotated[float, Field(allow_inf_nan=False, ge=-MAX_COORD, le=MAX_COORD)]
 Name = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+# A window's side, [lo, hi] with lo < hi.
 Range = Annotated[tuple[Coord, Coord], Field(description="[lo, hi] with lo < hi")]
 Number = float | None  # null where undefined (NaN, ±inf)
 
@@ -69,15 +72,22 @@ class ErrorInfo(BaseModel):
 
 
 class ErrorBody(BaseModel):
+    """Every 4xx/5xx body: ``{"error": {...}}``."""
+
     error: ErrorInfo
 
 
 class Health(BaseModel):
+    """``GET /api/health``: the server is up."""
+
     status: Literal["ok"]
 
 
 # ---- a formula ------------------------------------------------------------------------------
 class FormulaRequest(_Strict):
+    """A formula (or a library name such as ``himmelblau``), and optionally its variables'
+    order."""
+
     formula: str = Field(min_length=1, max_length=MAX_LENGTH,
                          description="formula text as people type it, or a library name",
                          examples=["x^2 + 3y^2"])
@@ -100,6 +110,8 @@ class ParseResponse(BaseModel):
 
 
 class AnalyzeResponse(BaseModel):
+    """``POST /api/analyze``: the gradient and Hessian as SymPy strings, and LaTeX for the page."""
+
     formula: str
     variables: list[str]
     expression: str
@@ -111,10 +123,14 @@ class AnalyzeResponse(BaseModel):
 
 
 class PointRequest(FormulaRequest):
+    """``POST /api/point``: the formula at one point, one coordinate per variable."""
+
     at: list[Coord] = Field(min_length=1, max_length=MAX_VARIABLES)
 
 
 class PointResponse(BaseModel):
+    """f, ∇f, |∇f|, the Hessian, its eigenvalues and the point's kind, at one point."""
+
     at: list[float]
     value: Number
     gradient: list[Number]
@@ -128,6 +144,8 @@ class PointResponse(BaseModel):
 
 
 class FieldRequest(FormulaRequest):
+    """``POST /api/field``: an n×n grid over the window [x] × [y] (bounded by ``MAX_GRID``)."""
+
     x: Range
     y: Range
     n: int = Field(60, ge=2, le=MAX_GRID, description="points per axis")
@@ -147,6 +165,8 @@ class FieldRequest(FormulaRequest):
 
 
 class FieldResponse(BaseModel):
+    """f and ∇f on the grid, each n rows (one per y) of n values, null where undefined."""
+
     x: list[float]
     y: list[float]
     z: list[list[Number]] = Field(description="n rows (one per y) of n values, null where "
@@ -160,6 +180,8 @@ class FieldResponse(BaseModel):
 
 
 class CurveRequest(FormulaRequest):
+    """``POST /api/curve``: a one-variable formula sampled at n points of [x]."""
+
     x: Range
     n: int = Field(400, ge=2, le=MAX_CURVE)
 
@@ -170,6 +192,8 @@ class CurveRequest(FormulaRequest):
 
 
 class CurveResponse(BaseModel):
+    """f and f′ along the curve, null where undefined, and f′ as text and LaTeX."""
+
     x: list[float]
     f: list[Number]
     df: list[Number]
@@ -183,7 +207,7 @@ class MethodSpec(BaseModel):
     (``{"name": "adam", "lr": 0.1, "b1": 0.8}``)."""
 
     model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, Finite | bool]  # type: ignore[assignment]
+    __pydantic_extra__: dict[str, Finite | bool]
 
     name: Name
     lr: float | None = Field(None, gt=0, le=1e6, allow_inf_nan=False)
@@ -194,6 +218,9 @@ class MethodSpec(BaseModel):
 
 
 class DescendRequest(FormulaRequest):
+    """``POST /api/descend``: every method from every start, in one request (bounded by
+    ``MAX_PATH_POINTS``)."""
+
     starts: list[Annotated[list[Coord], Field(min_length=1, max_length=MAX_VARIABLES)]] = Field(
         min_length=1, max_length=MAX_STARTS)
     methods: list[MethodSpec] = Field(min_length=1, max_length=MAX_METHODS)
@@ -215,6 +242,8 @@ class DescendRequest(FormulaRequest):
 
 
 class Run(BaseModel):
+    """One method from one start: the whole path (start first), f along it, and how it ended."""
+
     method: str
     lr: float
     hyper: dict[str, Any]
@@ -230,10 +259,15 @@ class Run(BaseModel):
 
 
 class DescendResponse(BaseModel):
+    """One run per start and method, methods in the order asked, starts within each."""
+
     runs: list[Run]
 
 
 class CriticalRequest(FormulaRequest):
+    """``POST /api/critical``: critical points in a box, exact where SymPy solves in ``budget``
+    seconds."""
+
     box: list[Range] | None = Field(None, max_length=MAX_VARIABLES,
                                     description="[lo, hi] per variable (default: the library "
                                     "domain, else [-3, 3])")
@@ -247,6 +281,8 @@ class CriticalRequest(FormulaRequest):
 
 
 class CriticalPointOut(BaseModel):
+    """One critical point: where, f there, its kind and the Hessian's eigenvalues."""
+
     point: list[float]
     value: Number
     kind: str
@@ -255,6 +291,8 @@ class CriticalPointOut(BaseModel):
 
 
 class CriticalResponse(BaseModel):
+    """The same object as ``gradscape critical --json``."""
+
     function: str
     variables: list[str]
     points: list[CriticalPointOut]
@@ -264,10 +302,14 @@ class CriticalResponse(BaseModel):
 
 
 class StepsRequest(FormulaRequest):
+    """``POST /api/steps``: the step-by-step derivation, for one variable or all."""
+
     wrt: Name | None = Field(None, description="the variable (default: every variable)")
 
 
 class StepsResponse(BaseModel):
+    """The steps engine's HTML per variable, its result, and whether it was checked."""
+
     html: dict[str, str] = Field(description="per variable: the working as HTML, maths as "
                                  "\\( \\) LaTeX")
     results: dict[str, str]
@@ -275,6 +317,8 @@ class StepsResponse(BaseModel):
 
 
 class BasinsRequest(FormulaRequest):
+    """``POST /api/basins``: which minimum each start of an n×n grid descends to."""
+
     x: Range
     y: Range
     n: int = Field(40, ge=2, le=MAX_BASIN_GRID)
@@ -289,6 +333,8 @@ class BasinsRequest(FormulaRequest):
 
 
 class BasinsResponse(BaseModel):
+    """The basin label of each grid start, the minima found and each one's share."""
+
     x: list[float]
     y: list[float]
     labels: list[list[int]] = Field(description="index into minima, -1 for none reached")
@@ -300,12 +346,16 @@ class BasinsResponse(BaseModel):
 
 
 class TuneRequest(FormulaRequest):
+    """``POST /api/tune``: a learning rate for one method from one start (``tune_lr``)."""
+
     start: list[Coord] = Field(min_length=1, max_length=MAX_VARIABLES)
     method: Name
     steps: int = Field(500, ge=1, le=2000)
 
 
 class TuneResponse(BaseModel):
+    """The learning rate chosen, how the run with it ended, and the rates tried."""
+
     method: str
     lr: float
     status: str
@@ -314,6 +364,8 @@ class TuneResponse(BaseModel):
 
 
 class HyperOut(BaseModel):
+    """One hyper-parameter of an optimizer: its default, its rule and a help line."""
+
     name: str
     default: Any
     rule: str
@@ -321,6 +373,8 @@ class HyperOut(BaseModel):
 
 
 class OptimizerOut(BaseModel):
+    """One row of the optimizer table, as the page lists it."""
+
     name: str
     title: str
     summary: str
@@ -330,10 +384,14 @@ class OptimizerOut(BaseModel):
 
 
 class OptimizersResponse(BaseModel):
+    """``GET /api/optimizers``: every optimizer the descent panel offers."""
+
     optimizers: list[OptimizerOut]
 
 
 class LibraryEntry(BaseModel):
+    """One test function of the library: formula, domain and published minima."""
+
     name: str
     title: str
     formula: str
@@ -344,6 +402,8 @@ class LibraryEntry(BaseModel):
 
 
 class LibraryResponse(BaseModel):
+    """``GET /api/library``: the test-function library for the page's dropdown."""
+
     functions: list[LibraryEntry]
 
 

@@ -65,7 +65,7 @@ def _nums(a: Any) -> list[Any]:
     arr = np.asarray(a, dtype=float)
     out = arr.astype(object)
     out[~np.isfinite(arr)] = None
-    return out.tolist()  # type: ignore[no-any-return]
+    return out.tolist()
 
 
 def _rounded(a: np.ndarray) -> np.ndarray:
@@ -191,6 +191,7 @@ def curve(req: m.CurveRequest) -> m.CurveResponse:
 
 def descend_task(req: m.DescendRequest) -> m.DescendResponse:
     from gradscape.optim.descend import descend
+    from gradscape.optim.result import BatchResult
 
     f = _symbolic(req)
     starts = np.array(req.starts, dtype=float)
@@ -202,7 +203,8 @@ def descend_task(req: m.DescendRequest) -> m.DescendResponse:
         r = descend(f, starts, spec.name, lr=spec.lr, steps=req.steps, tol=req.tol,
                     schedule=spec.schedule, keep_paths=True, backend="numpy", **spec.hyper())
         for k in range(len(starts)):
-            t = r.trajectory(k)
+            # several starts give a BatchResult; one start may come back as its Trajectory
+            t = r.trajectory(k) if isinstance(r, BatchResult) else r
             runs.append(m.Run(method=t.method, lr=t.lr, hyper=dict(t.hyper),
                               start=starts[k].tolist(), path=_nums(t.points),
                               values=_nums(t.values), grad_norms=_nums(t.grad_norms),
@@ -217,7 +219,7 @@ def critical(req: m.CriticalRequest) -> m.CriticalResponse:
     from gradscape.optim.critical import critical_points
 
     f = _symbolic(req)
-    box = tuple(tuple(b) for b in req.box) if req.box else None
+    box = tuple((float(b[0]), float(b[1])) for b in req.box) if req.box else None
     pts = critical_points(f, box, symbolic_budget=req.budget)
     return m.CriticalResponse(
         function=f.text, variables=list(f.variables),
@@ -283,7 +285,7 @@ TASKS: dict[str, tuple[type[m.FormulaRequest], Callable[[Any], Any]]] = {
 def run_task(name: str, payload: dict[str, Any]) -> bytes:
     """Run task ``name`` on a request given as a dict; the response as JSON bytes."""
     model, task = TASKS[name]
-    return task(model.model_validate(payload)).model_dump_json().encode()  # type: ignore[no-any-return]
+    return task(model.model_validate(payload)).model_dump_json().encode()
 
 
 def warm() -> None:

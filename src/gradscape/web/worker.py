@@ -19,6 +19,8 @@ __all__ = ["main"]
 
 
 def main(argv: list[str]) -> None:
+    """Answer tasks on the socket ``argv[0]`` until told to stop or the socket closes, with the
+    address space capped at ``argv[1]`` MiB (0: no cap), warming up first if ``argv[2]`` is 1."""
     fd, memory_mb, warm = int(argv[0]), int(argv[1]), argv[2] == "1"
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
                 "NUMBA_NUM_THREADS"):
