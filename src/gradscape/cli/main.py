@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "critical": "criticalcmd",
     "functions": "functionscmd",
     "serve": "servecmd",
+    "explore": "servecmd",
 }
 
 # An item starting with this (invisible) character is positional to argparse; the formula

@@ -1,4 +1,5 @@
-"""``gradscape serve``: the browser explorer, on this computer, offline."""
+"""``gradscape serve`` (or ``gradscape explore``): the browser explorer, on this computer,
+offline. Both names run the same thing: "explore" is the word people reach for first."""
 
 from __future__ import annotations
 
@@ -30,6 +31,12 @@ SPECS = {
         help="the explorer in your browser: type a formula, click, descend (needs "
              "pip install 'gradscape[web]')",
         examples=("gradscape serve", "gradscape serve --port 9000 --no-open"),
+        add_arguments=_add,
+        run=_run,
+    ),
+    "explore": CommandSpec(
+        help="the same as serve: open the explorer in your browser",
+        examples=("gradscape explore", "gradscape explore --no-open"),
         add_arguments=_add,
         run=_run,
     ),

@@ -83,6 +83,7 @@ class _Slot:
     """One worker process and the parent's end of its pipe."""
 
     process: subprocess.Popen[bytes] | None = None
+    starting: subprocess.Popen[bytes] | None = None  # a worker still warming up
     conn: Connection | None = None
     served: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -99,6 +100,7 @@ class Lane:
         self._threads = ThreadPoolExecutor(max_workers=len(self._slots) * 2,
                                            thread_name_prefix=f"gradscape-{name}")
         self._runners: list[asyncio.Task[None]] = []
+        self._closing = threading.Event()
         self.stats = {"done": 0, "shed": 0, "timeouts": 0, "crashes": 0, "restarts": 0}
 
     # ---- life cycle -------------------------------------------------------------------------
@@ -110,6 +112,8 @@ class Lane:
             self._runners.append(loop.create_task(self._serve(slot)))
 
     async def close(self) -> None:
+        """Stop the dispatchers and every worker, those still warming up included."""
+        self._closing.set()
         for task in self._runners:
             task.cancel()
         for task in self._runners:
@@ -117,6 +121,8 @@ class Lane:
                 await task
         for slot in self._slots:
             self._stop(slot, polite=True)
+            if slot.starting is not None:  # its own session: nothing else would stop it
+                _kill(slot.starting)
         self._threads.shutdown(wait=False, cancel_futures=True)
 
     def pids(self) -> list[int]:
@@ -186,13 +192,24 @@ class Lane:
             pass_fds=(theirs.fileno(),), start_new_session=True, stdin=subprocess.DEVNULL)
         theirs.close()
         parent = Connection(ours.detach())
-        if not parent.poll(_READY_TIMEOUT):
-            _kill(proc)
-            raise WorkerCrashError("a worker did not start in time")
+        slot.starting = proc
+        try:
+            # wait in short polls, so that a server shutting down is not held up by a worker
+            # that is still importing
+            waited = 0.0
+            while not parent.poll(0.25):
+                waited += 0.25
+                if self._closing.is_set() or waited >= _READY_TIMEOUT or proc.poll() is not None:
+                    _kill(proc)
+                    parent.close()
+                    raise WorkerCrashError("a worker did not start in time")
+        finally:
+            slot.starting = None
         try:
             parent.recv()
         except (EOFError, OSError) as err:
             _kill(proc)
+            parent.close()
             raise WorkerCrashError("a worker stopped while starting") from err
         slot.process, slot.conn, slot.served = proc, parent, 0
         if self.stats["done"] or self.stats["timeouts"] or self.stats["crashes"]:

@@ -6,11 +6,14 @@ other address serves anyone who can reach it, so that prints a warning.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import socket
 import sys
 import threading
 import webbrowser
 from collections.abc import Callable
+from types import FrameType
 from typing import TextIO
 
 from gradscape.errors import DomainError
@@ -65,9 +68,17 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
                          "it to this computer.\n")
     extra = () if is_loopback(host) else ("*",)
     app = create_app(ServerConfig(extra_hosts=extra))
+    class _Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            super().handle_exit(sig, frame)
+            # uvicorn re-raises a caught signal after its graceful shutdown, so the process
+            # would die by SIGTERM (or a KeyboardInterrupt) just after stopping cleanly.
+            # A stop that was asked for is a normal exit: say so and return 0.
+            getattr(self, "_captured_signals", []).clear()
+
     config = uvicorn.Config(app, host=host.strip("[]"), port=port, log_level="warning",
                             access_log=False, lifespan="on")
-    server = uvicorn.Server(config)
+    server = _Server(config)
 
     def announce() -> None:
         # Wait for the socket, then say where it is (and open it): a URL printed earlier
@@ -83,13 +94,36 @@ def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = Tru
         if open_browser:
             webbrowser.open(url)
 
+    # Bind here, not in uvicorn: a port in use is then one clear error (exit 2), where uvicorn
+    # would log it and exit 3.
+    sock = _listen(host, port)
     threading.Thread(target=announce, daemon=True).start()
     try:
-        server.run()  # uvicorn turns SIGINT and SIGTERM into a graceful shutdown
-    except OSError as err:
-        raise DomainError(f"cannot listen on {host}:{port} ({err.strerror or err}); choose "
-                          "another --port") from None
+        server.run(sockets=[sock])  # uvicorn turns SIGINT and SIGTERM into a graceful shutdown
+    finally:
+        sock.close()
     if not server.started:
-        raise DomainError(f"cannot listen on {host}:{port}; is another server using it? "
-                          "Choose another --port")
+        raise DomainError(f"the explorer did not start on {host}:{port}; choose another --port")
     out.write("gradscape explorer stopped\n")
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port``, or a DomainError saying how to fix it."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host.strip("[]") or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        sock = socket.socket(family, kind, proto)
+    except (OSError, UnicodeError) as err:
+        raise DomainError(f"cannot listen on {host}: not an address of this computer ({err}); "
+                          "leave --host out to use 127.0.0.1") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as err:
+        sock.close()
+        reason = "the port is in use" if err.errno == errno.EADDRINUSE else (err.strerror or err)
+        raise DomainError(f"cannot listen on {host}:{port} ({reason}); choose another --port, "
+                          f"e.g. --port {port + 1 if port < 65535 else 8766}") from None
+    sock.set_inheritable(True)
+    return sock

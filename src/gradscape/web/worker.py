@@ -38,7 +38,10 @@ def main(argv: list[str]) -> None:
     if warm:
         with contextlib.suppress(Exception):
             tasks.warm()
-    conn.send(("ready", os.getpid()))
+    try:
+        conn.send(("ready", os.getpid()))
+    except OSError:  # the server stopped while this worker warmed up
+        return
     while True:
         try:
             msg = conn.recv()
