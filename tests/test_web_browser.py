@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("fastapi")
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("fastapi", reason="the explorer needs the web extra: pip install -e '.[web]'")
+playwright_api = pytest.importorskip(
+    "playwright.sync_api", reason="the browser tests need playwright: pip install -e '.[test]'")
 
 from gradscape.calculus.function import Function  # noqa: E402
 from tests.web_support import live_server  # noqa: E402
@@ -26,7 +27,8 @@ ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-net
 SHOTS = Path(__file__).resolve().parents[1] / "out" / "web-screens"
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                 reason="needs Debian's chromium (make test installs it)")]
+                                 reason=f"no browser at {CHROMIUM}: `make chromium` (run by "
+                                 "make test) installs Debian's chromium with apt")]
 
 
 @pytest.fixture(scope="module")
