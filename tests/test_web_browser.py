@@ -226,6 +226,8 @@ def test_two_methods_race_animate_and_fill_the_table(page, server):
     fps = page.evaluate("() => window.__gs.fps")
     assert fps > 0
     record("race_fps_2x2_methods_starts", fps)
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1]  # the loss plot and the table fit the laptop window
     shot(page, "descent-race")
 
 
@@ -295,3 +297,72 @@ def test_the_keyboard_reaches_every_control(page, server):
         page.keyboard.press("Tab")
         seen.add(page.evaluate("() => document.activeElement.id"))
     assert {"library", "copy-link", "tab-2d", "start-mode", "run", "at-0", "lr-gd"} <= seen
+
+
+def test_zooming_recomputes_the_field_for_the_new_window(page, server):
+    open_page(page, server, "#f=x%5E2%20%2B%203y%5E2")
+    before = renders(page)
+    # what a scroll-zoom ends in: Plotly's relayout of both axes
+    page.evaluate("() => Plotly.relayout('plot', {'xaxis.range': [0.5, 1.5], "
+                  "'yaxis.range': [-0.25, 0.25]})")
+    wait_render(page, before)
+    grid = wait_until(page, "() => { const t = document.getElementById('plot').data[0]; "
+                      "return t.x[0] === 0.5 && [t.x[0], t.x[t.x.length - 1], t.y[0], "
+                      "t.y[t.y.length - 1], t.z[0][0], t.x.length]; }")
+    assert grid[:4] == pytest.approx([0.5, 1.5, -0.25, 0.25])
+    assert grid[4] == pytest.approx(0.5**2 + 3 * 0.25**2)  # f at the window's corner
+    assert grid[5] == 80  # the resolution stays bounded: the same grid, a smaller window
+    assert "x=0.5%2C1.5" in page.url  # and the link keeps the window
+
+
+def test_the_code_dialog_gives_a_command_and_python_that_run(page, server, tmp_path):
+    import shlex
+    import subprocess
+    import sys
+
+    open_page(page, server, "#f=himmelblau&s=%5B%5B-1%2C1%5D%5D&m=%5B%7B%22name%22%3A%22gd%22"
+              "%2C%22lr%22%3A0.01%7D%5D")
+    page.wait_for_selector("#results tbody tr")
+    page.click("#show-code")
+    boxes = page.eval_on_selector_all("#dialog-body textarea", "ts => ts.map(t => t.value)")
+    assert len(boxes) == 2
+    cli, python = boxes
+    assert cli.startswith("gradscape plot paths 'himmelblau'") and "--methods gd" in cli
+    shot(page, "code-dialog")
+    page.keyboard.press("Escape")
+    argv = shlex.split(cli)
+    r = subprocess.run([sys.executable, "-m", "gradscape", *argv[1:]], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "paths.png").stat().st_size > 10_000
+    r = subprocess.run([sys.executable, "-c", python], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr
+    # the run printed by the code is the run in the page's table: the same final point
+    final = page.inner_text("#results tbody tr td:nth-child(3)").strip("()").split(",")
+    printed = r.stdout.strip().splitlines()[-1]
+    assert printed.startswith("gd ")
+    got = [float(v) for v in printed.split("[[")[1].split("]]")[0].split(",")]
+    assert got == pytest.approx([float(v) for v in final], rel=1e-4)
+
+
+def test_steps_and_basins(page, server):
+    open_page(page, server, "#f=himmelblau")
+    page.click("#steps-button")
+    page.wait_for_selector("#dialog-body section[data-variable=x] .katex")
+    assert page.eval_on_selector_all("#dialog-body section", "s => s.length") == 2
+    text = page.inner_text("#dialog-body")
+    assert "chain" in text.lower()  # (x + y² − 7)² is worked by the chain rule
+    shot(page, "steps-dialog")
+    page.keyboard.press("Escape")
+    before = renders(page)
+    page.click("#basins")
+    wait_render(page, before)
+    wait_until(page, "() => document.getElementById('plot').data.some(t => t.name === 'basins')")
+    status = page.inner_text("#status")
+    # Himmelblau's four published minima each draw a share of the window
+    assert status.startswith("basins by gd") and status.count("%") == 4
+    # Plotly draws heatmaps under contours: f must be lines only, or the basins are hidden
+    assert page.evaluate("() => document.getElementById('plot').data[0].contours.coloring") \
+        == "none"
+    shot(page, "basins")

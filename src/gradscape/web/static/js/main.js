@@ -499,8 +499,8 @@ function renderResults() {
   el.results.replaceChildren();
   for (const r of info.runs) {
     const tr = document.createElement('tr');
-    const cells = [r.method, `(${r.start.map((v) => fmt(v, 3)).join(', ')})`, `(${r.final.map((v) => fmt(v, 6)).join(', ')})`,
-      fmt(r.value, 6), String(r.steps), r.status];
+    const cells = [r.method, `(${r.start.map((v) => fmt(v, 3)).join(', ')})`, `(${r.final.map((v) => fmt(v, 5)).join(', ')})`,
+      fmt(r.value, 5), String(r.steps), r.status];
     cells.forEach((c, k) => {
       const td = document.createElement('td'); td.textContent = c;
       if (k === 0) td.style.color = r.color;

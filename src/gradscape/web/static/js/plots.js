@@ -179,9 +179,13 @@ export function draw2d(el, st, info, opts = {}) {
   };
   if (field) {
     const cs = colourScale(field);
+    // Plotly draws every heatmap below every contour, so with basins shown f is drawn as
+    // contour lines only: the basin colours show through, f's level sets stay on top.
+    const basins = !!info.basins;
     traces.push({ type: 'contour', x: field.x, y: field.y, z: cs.z, colorscale: 'Viridis', ncontours: 24,
-      contours: { coloring: 'fill', showlines: true }, line: { width: 0.4, color: 'rgba(255,255,255,0.5)' },
-      connectgaps: false, showscale: true, name: 'f', showlegend: false,
+      contours: { coloring: basins ? 'none' : 'fill', showlines: true },
+      line: basins ? { width: 0.8, color: 'rgba(20,30,50,0.6)' } : { width: 0.4, color: 'rgba(255,255,255,0.5)' },
+      connectgaps: false, showscale: !basins, name: 'f', showlegend: false,
       colorbar: { thickness: 12, len: 0.9, title: { text: cs.log ? 'log f' : 'f', side: 'right' } },
       customdata: field.z, hovertemplate: '(%{x:.4g}, %{y:.4g})  f = %{customdata:.5g}<extra></extra>' });
     if (st.arrows === 'quiver') traces.push(arrowsTrace(field));
@@ -194,7 +198,7 @@ export function draw2d(el, st, info, opts = {}) {
     const scale = b.minima.length <= 7
       ? Array.from({ length: k }, (_, t) => [[t / k, COLORS[t]], [(t + 1) / k, COLORS[t]]]).flat()
       : 'Viridis';
-    traces.push({ type: 'heatmap', x: b.x, y: b.y, z, zmin: -0.5, zmax: k - 0.5, colorscale: scale, opacity: 0.55,
+    traces.push({ type: 'heatmap', x: b.x, y: b.y, z, zmin: -0.5, zmax: k - 0.5, colorscale: scale, opacity: 0.7,
       showscale: false, hovertemplate: 'basin %{z}<extra></extra>', name: 'basins', showlegend: false });
     traces.push({ type: 'scatter', mode: 'markers', name: 'minima reached', x: b.minima.map((p) => p[0]),
       y: b.minima.map((p) => p[1]), marker: { symbol: 'x', size: 10, color: '#000' } });
@@ -306,7 +310,7 @@ export function drawLoss(el, runs, upto) {
     y: r.values, line: { color: r.color, width: 2 } }));
   const positive = runs.every((r) => r.values.every((v) => v === null || v > 0));
   const layout = { margin: { l: 48, r: 8, t: 6, b: 32 }, showlegend: false,
-    xaxis: { title: { text: 'step' } }, yaxis: { title: { text: 'f' }, type: positive ? 'log' : 'linear' },
+    xaxis: { title: { text: 'step' } }, yaxis: { title: { text: 'f' }, type: positive ? 'log' : 'linear', exponentformat: 'power' },
     shapes: Number.isFinite(upto) ? [{ type: 'line', x0: upto, x1: upto, yref: 'paper', y0: 0, y1: 1,
       line: { color: '#888', width: 1, dash: 'dot' } }] : [] };
   return Plotly.react(el, traces, layout, { displaylogo: false, responsive: true, displayModeBar: false });
