@@ -137,17 +137,18 @@ function pointMarks(st, info, axes) {
   if (st.point && info.point) {
     const p = st.point, g = info.point.gradient;
     traces.push({ type: 'scatter', mode: 'markers', name: 'selected', x: [p[i]], y: [p[j]],
-      marker: { size: 11, color: '#fff', line: { color: '#D55E00', width: 3 } }, hoverinfo: 'skip' });
+      marker: { size: 11, color: '#fff', line: { color: '#A50026', width: 3 } }, hoverinfo: 'skip' });
     if (g[i] !== null && g[j] !== null && (g[i] || g[j])) {
       const span = Math.min(st.x[1] - st.x[0], st.y[1] - st.y[0]) * 0.18;
       const m = Math.hypot(g[i], g[j]);
       const u = g[i] / m * span, v = g[j] / m * span;
       const sx = (st.x[1] - st.x[0]) / 4, sy = (st.y[1] - st.y[0]) / 4;
-      for (const [sgn, name, color] of [[1, '∇f', '#D55E00'], [-1, '−∇f', '#0072B2']]) {
+      // crimson, a colour no optimizer uses (they take the Okabe-Ito palette); −∇f dashed
+      for (const [sgn, name, dash] of [[1, '∇f', 'solid'], [-1, '−∇f', 'dot']]) {
         const xs = [], ys = [];
         arrow(xs, ys, p[i], p[j], sgn * u, sgn * v, sx, sy);
         traces.push({ type: 'scatter', mode: 'lines', x: xs, y: ys, name, hoverinfo: 'skip',
-          line: { color, width: 3.5 } });
+          line: { color: '#A50026', width: 3.5, dash } });
       }
     }
   }
