@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 # Two stamps: what the package needs to run (make demo), and that plus the test tools
-# (pytest, hypothesis, ruff, mypy, Jupyter for the notebook test: make test).
-RUNTIME := $(VENV)/.runtime
-STAMP   := $(VENV)/.installed
+# (pytest, hypothesis, ruff, mypy, Jupyter for the notebook test, the web extra: make test).
+RUNTIME  := $(VENV)/.runtime
+STAMP    := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test bench lint clean gallery
+.PHONY: demo test bench lint clean gallery chromium
 
 $(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +20,7 @@ $(RUNTIME): pyproject.toml
 	touch $(RUNTIME)
 
 $(STAMP): $(RUNTIME)
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,web]'
 	touch $(STAMP)
 
 # The tutorial's whole program: the gradient of x^2 + y^2 and its quiver plot.
@@ -27,10 +28,30 @@ demo: $(RUNTIME)
 	$(VENV)/bin/gradscape grad "x^2 + y^2" --at 1,2
 	$(VENV)/bin/gradscape field "x^2 + y^2" -o out/gradient-field.png
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(PY) -m ruff check src tests bench examples fuzz
 	$(PY) -m mypy
 	$(PY) -m pytest -n 2 -q
+
+# The browser tests drive Debian's chromium by path (`playwright install` downloads a browser
+# and cannot work offline). Installed with apt only when missing: as root, or through sudo
+# when it needs no password (CI). Where neither works this says so and goes on; the browser
+# tests then skip with that reason, and everything else still runs.
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	  else SUDO=none; fi; \
+	  if [ "$$SUDO" != none ] && command -v apt-get >/dev/null; then \
+	    echo "installing chromium with apt-get (for the browser tests)"; \
+	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
+	    || { $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive \
+	         apt-get install -y -qq --no-install-recommends chromium; } \
+	    || echo "could not install chromium: the browser tests will be skipped"; \
+	  else \
+	    echo "chromium is missing and apt-get cannot run here: the browser tests will be skipped"; \
+	  fi; \
+	fi
 
 bench: $(STAMP)
 	$(PY) -m bench all

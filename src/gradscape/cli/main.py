@@ -35,6 +35,8 @@ COMMANDS: dict[str, str] = {
     "compare": "comparecmd",
     "critical": "criticalcmd",
     "functions": "functionscmd",
+    "serve": "servecmd",
+    "explore": "servecmd",
 }
 
 # An item starting with this (invisible) character is positional to argparse; the formula

@@ -37,7 +37,7 @@ import sympy as sp
 from gradscape.errors import DomainError
 from gradscape.optim.exact import exact_stage
 
-__all__ = ["CriticalPoint", "CriticalPoints", "critical_points", "MAX_POINTS"]
+__all__ = ["CriticalPoint", "CriticalPoints", "critical_points", "point_kind", "MAX_POINTS"]
 
 MAX_POINTS = 1000  # longer lists are cut (lowest values kept) and flagged ``truncated``
 _MAX_STARTS = 100_000
@@ -346,6 +346,31 @@ def _kind(eig: np.ndarray, zero: float) -> str:
     if eig.size == 0 or np.any(np.abs(eig) <= zero):
         return "degenerate"
     return _KINDS[(bool(np.any(eig > 0)), bool(np.any(eig < 0)))]
+
+
+def point_kind(gradient: Any, hessian: Any) -> tuple[str, str, tuple[float, ...]]:
+    """What one point is, from ∇f and the Hessian there: (kind, curvature, eigenvalues).
+
+    ``kind`` is minimum, maximum, saddle or degenerate where ∇f ≈ 0 (|∇f| at most 1e-9 times
+    the Hessian's scale, or 1e-9), "regular" elsewhere and "undefined" where either is not
+    finite; ``curvature`` says the same of the Hessian alone (convex, concave, saddle-shaped,
+    degenerate). Eigenvalues ascending; () where the Hessian is undefined.
+
+    >>> point_kind([0.0, 0.0], [[2.0, 0.0], [0.0, -1.0]])
+    ('saddle', 'saddle-shaped', (-1.0, 2.0))
+    >>> point_kind([1.0, 0.0], [[2.0, 0.0], [0.0, 6.0]])[:2]
+    ('regular', 'convex')
+    """
+    g = np.asarray(gradient, dtype=float)
+    h = np.asarray(hessian, dtype=float)
+    if not (np.all(np.isfinite(h)) and np.all(np.isfinite(g))):
+        return "undefined", "undefined", ()
+    eig = np.linalg.eigvalsh(h) if h.size else np.array([])
+    own = float(np.abs(eig).max()) if eig.size else 0.0
+    kind = _kind(eig, 1e-9 * own)
+    shape = {"minimum": "convex", "maximum": "concave", "saddle": "saddle-shaped"}.get(kind, kind)
+    critical = float(np.linalg.norm(g)) <= 1e-9 * max(1.0, own)
+    return (kind if critical else "regular"), shape, tuple(map(float, eig))
 
 
 def _classify(
