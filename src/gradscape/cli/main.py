@@ -33,6 +33,8 @@ COMMANDS: dict[str, str] = {
     "descend": "descendcmd",
     "compare": "comparecmd",
     "critical": "criticalcmd",
+    "basins": "basinscmd",
+    "sweep": "sweepcmd",
     "functions": "functionscmd",
 }
 

@@ -50,6 +50,9 @@ _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any], str]] = {
     "frames": (("--frames",), {"type": int, "metavar": "N"},
                "animation frames ({default})"),
     "color": (("--color",), {}, "arrow colour ({default})"),
+    "lrs": (("--lr",), {"metavar": "a,b"}, "learning rates, comma-separated ({default})"),
+    "source": (("--from",), {"metavar": "FILE"},
+               "draw what FILE holds instead of computing it, with no formula ({default})"),
 }
 # Words for defaults the plot layer computes when the option is not given.
 _COMPUTED = {
@@ -57,8 +60,10 @@ _COMPUTED = {
     "y": "as for --x",
     "lr": "each method's own; cut 10× where it leaves starts unsettled",
     "starts": "one start in the upper left of the window",
+    "source": "none, computed here",
 }
 _POSITIVE = ("n", "steps", "frames", "fps", "dpi")  # integer options that must be >= 1
+_COMPUTING = ("basins", "sweep")  # kinds that descend from many starts: a progress bar
 
 
 def _kind_examples() -> list[str]:
@@ -89,7 +94,13 @@ def _add_field(p: argparse.ArgumentParser) -> None:
 def _add_kind(p: argparse.ArgumentParser, name: str, kind: Any,
               preset: Mapping[str, Any]) -> None:
     """The options of one kind, named ``name`` in messages, with ``preset`` defaults."""
-    add_formula(p)
+    if "source" in kind.uses:  # the formula may come from the file instead
+        p.add_argument("formula", nargs="?", help="formula text (quote it), or a library name "
+                       "like himmelblau; none with --from")
+        p.add_argument("--vars", metavar="x,y",
+                       help="variables in gradient order (default: alphabetical)")
+    else:
+        add_formula(p)
     files = ".png, .svg, .pdf" + ("; .gif or .mp4 for an animation" if kind.animated else "")
     p.add_argument("-o", "--output", metavar="FILE", help=f"write to FILE: {files}")
     p.add_argument("--show", action="store_true", help="open a window instead of writing a file")
@@ -191,8 +202,28 @@ def _options(args: argparse.Namespace, kind: Any, dims: int) -> dict[str, Any]:
         "direction": lambda v: _numbers(v, "direction"),
         "starts": lambda v: parse_starts(v, dims),
         "methods": _methods,
+        "lrs": lambda v: _numbers(v, "lr"),
     }
     return {field: read.get(field, lambda v: v)(getattr(args, field)) for field in kind.uses}
+
+
+def _function(args: argparse.Namespace, kind: Any) -> tuple[Any, Any]:
+    """The Function to draw and, for a stored result, its window."""
+    from gradscape.cli.common import load_function
+    from gradscape.errors import DomainError
+
+    source = getattr(args, "source", None)
+    if source is None:
+        if args.formula is None:
+            raise DomainError(f"give a formula to draw, or --from FILE (plot {args.picture} "
+                              "--help)")
+        return load_function(args), None
+    if args.formula is not None:
+        raise DomainError("--from draws the function its file records: drop the formula "
+                          f"'{args.formula}'")
+    from gradscape.plot.figures import source_function
+
+    return source_function(args.picture, source)
 
 
 def _target(args: argparse.Namespace, kind: Any) -> bool:
@@ -220,7 +251,6 @@ def _target(args: argparse.Namespace, kind: Any) -> bool:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from gradscape.cli.common import load_function
     from gradscape.errors import DomainError
     from gradscape.plot.figures import FIGURES, PRESETS, make_figure
 
@@ -232,8 +262,10 @@ def _run(args: argparse.Namespace) -> int:
         if value is not None and value < 1:
             raise DomainError(f"-{'-' * (len(name) > 1)}{name} must be a positive integer, "
                               f"got {value}")
-    f = load_function(args)
+    f, window = _function(args, kind)
     options = _options(args, kind, max(len(f.variables), min(kind.dims)))
+    if window is not None:  # a stored map's own window, unless --x/--y say otherwise
+        options["box"] = window
     import matplotlib
 
     if not args.show:
@@ -247,7 +279,9 @@ def _run(args: argparse.Namespace) -> int:
         import matplotlib.pyplot as plt
 
         fig = plt.figure(figsize=preset.size if preset else kind.size)
-    with _progress(args.picture == "basins", "descending from every start") as tick:
+    from gradscape.cli.console import progress_bar
+
+    with progress_bar(args.picture in _COMPUTING, "descending from every start") as tick:
         if preset:
             pic = preset.make(f, fig=fig, moving=moving, **options)
         else:
@@ -256,7 +290,7 @@ def _run(args: argparse.Namespace) -> int:
         from gradscape.plot.animate import save_animation
 
         frames = getattr(args, "frames", None) or kind.default("frames")
-        with _progress(True, f"writing {frames} frames") as tick:
+        with progress_bar(True, f"writing {frames} frames") as tick:
             save_animation(pic.animation, args.output, fps=args.fps, dpi=args.dpi, progress=tick)
         if args.show:
             import matplotlib.pyplot as plt
@@ -285,36 +319,6 @@ def _lines(output: str | None, pic: Any) -> list[str]:
             lines.append(f"{key.replace('_', ' ')}: {number(pic.summary[key])}")
     lines += [f"note: {n}" for n in pic.notes]
     return lines
-
-
-class _progress:  # noqa: N801 - used like a function: `with _progress(...) as tick`
-    """A transient rich progress bar on stderr; ``tick(done, total)`` advances it."""
-
-    def __init__(self, enabled: bool, what: str) -> None:
-        self.enabled, self.what, self.bar, self.task = enabled, what, None, None
-
-    def __enter__(self) -> Any:
-        if not self.enabled:
-            return None
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-        console = Console(stderr=True)
-        if not console.is_terminal:  # logs and pipes get no bar (nor a stray blank line)
-            return None
-        self.bar = Progress(TextColumn(self.what), BarColumn(), TextColumn("{task.completed}/"
-                            "{task.total}"), TimeRemainingColumn(), console=console,
-                            transient=True)
-        self.bar.start()
-        self.task = self.bar.add_task(self.what, total=None)
-        return self._tick
-
-    def _tick(self, done: int, total: int) -> None:
-        self.bar.update(self.task, completed=done, total=total)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 SPECS = {

@@ -152,7 +152,8 @@ class MapStore:
         if chunk != self.chunk:
             diff.append("chunk")
         if diff:
-            raise DomainError(f"'{self.path}' holds another map ({', '.join(diff)} differ); "
+            verb = "differs" if len(diff) == 1 else "differ"
+            raise DomainError(f"'{self.path}' holds another map ({', '.join(diff)} {verb}); "
                               "resume with the settings it was started with, or choose "
                               "another path")
 
