@@ -113,8 +113,11 @@ class MapSpec:
 
     def starts(self, rows: tuple[int, int], cols: tuple[int, int]) -> np.ndarray:
         """The starts of grid rows ``rows`` (y) and columns ``cols`` (x), row by row."""
-        X, Y = np.meshgrid(self.axis(0)[cols[0]:cols[1]], self.axis(1)[rows[0]:rows[1]])
-        return np.column_stack([X.ravel(), Y.ravel()])
+        xs, ys = self.axis(0)[cols[0]:cols[1]], self.axis(1)[rows[0]:rows[1]]
+        out = np.empty((len(ys), len(xs), 2))
+        out[:, :, 0] = xs[None, :]
+        out[:, :, 1] = ys[:, None]
+        return out.reshape(-1, 2)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (the store keeps it in its attributes)."""
@@ -260,10 +263,12 @@ def compute_tile(spec: MapSpec, rows: tuple[int, int], cols: tuple[int, int], *,
     else:
         raw = run_reference(problem_of(fn), opt, hp, starts, rates, spec.steps, tol2, keep)
     shape = (rows[1] - rows[0], cols[1] - cols[0])
-    jj, ii = np.divmod(np.arange(len(starts)), shape[1])
-    first = (jj + rows[0]) * spec.n + ii + cols[0]
+
+    def grid_index(k: int) -> int:  # start k of the tile, as an index into the whole grid
+        return (rows[0] + k // shape[1]) * spec.n + cols[0] + k % shape[1]
+
     labels, centres, firsts = label_tile(raw.final, raw.code, np.array(spec.minima, float),
-                                         spec.radius, first)
+                                         spec.radius, grid_index)
     with np.errstate(over="ignore", invalid="ignore"):  # beyond float32: inf, as f is
         values = raw.value.astype(np.float32)
     return Tile(rows, cols, labels.astype(np.int16).reshape(shape), values.reshape(shape),
@@ -272,22 +277,26 @@ def compute_tile(spec: MapSpec, rows: tuple[int, int], cols: tuple[int, int], *,
 
 
 def label_tile(finals: np.ndarray, codes: np.ndarray, known: np.ndarray, radius: float,
-               index: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               index: Callable[[int], int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Labels of one tile's starts: the nearest known minimum within ``radius``, a pending
     ``-2 - c`` for the tile's new centre c (converged elsewhere), or -1; the new centres and
-    the grid ``index`` of each one's first start."""
+    the grid ``index(k)`` of each one's first start k."""
     labels = np.full(len(finals), -1, dtype=np.int64)
     ok = np.isfinite(finals).all(axis=1) & (codes != STATUS_NAMES.index("diverged"))
     if len(known):  # one minimum at a time: memory stays O(starts) however many there are
-        best = np.full(len(finals), np.inf)
-        near = np.zeros(len(finals), dtype=np.int64)
+        x, y = np.ascontiguousarray(finals[:, 0]), np.ascontiguousarray(finals[:, 1])
+        best = np.full(len(finals), radius * radius)  # squared distances, none beyond radius
+        d2 = np.empty(len(finals))
+        dy = np.empty(len(finals))
         for k, point in enumerate(known):
-            d = np.hypot(finals[:, 0] - point[0], finals[:, 1] - point[1])
-            closer = d < best  # NaN never is: the first nearest wins, as argmin's would
-            best[closer] = d[closer]
-            near[closer] = k
-        hit = ok & (best <= radius)
-        labels[hit] = near[hit]
+            np.subtract(x, point[0], out=d2)
+            np.multiply(d2, d2, out=d2)
+            np.subtract(y, point[1], out=dy)
+            np.multiply(dy, dy, out=dy)
+            np.add(d2, dy, out=d2)
+            closer = (d2 < best) if k else (d2 <= best)  # NaN never is; the first nearest wins
+            np.copyto(best, d2, where=closer)
+            labels[closer & ok] = k
     rest = np.flatnonzero(ok & (labels < 0) & (codes == STATUS_NAMES.index("converged")))
     centres: list[np.ndarray] = []
     firsts: list[int] = []
@@ -296,7 +305,7 @@ def label_tile(finals: np.ndarray, codes: np.ndarray, known: np.ndarray, radius:
         close = np.linalg.norm(finals[rest] - centre, axis=1) <= radius
         labels[rest[close]] = -2 - len(centres)
         centres.append(centre)
-        firsts.append(int(index[rest[0]]))
+        firsts.append(int(index(int(rest[0]))))
         rest = rest[~close]
     return (labels, np.array(centres, dtype=float).reshape(-1, 2),
             np.array(firsts, dtype=np.int64))
@@ -350,7 +359,7 @@ def assign(finals: np.ndarray, status: np.ndarray, known: np.ndarray,
     codes = np.array([STATUS_NAMES.index(str(s)) for s in status], dtype=np.int8)
     known = np.asarray(known, dtype=float).reshape(-1, 2)
     labels, centres, firsts = label_tile(np.asarray(finals, float), codes, known, radius,
-                                         np.arange(len(finals)))
+                                         lambda k: k)
     found, maps = merge_centres(len(known), [(centres, firsts)], radius)
     return relabel(labels, maps[0]), np.concatenate([known, found])
 

@@ -188,7 +188,11 @@ def _on_dask(ms: MapStore, scheduler: Any, workers: int | None, progress: Progre
                               meta=np.empty((0, 0), dtype=np.int64))
         futures = futures_of(client.persist(tiles, optimize_graph=False))
         finished = 0
-        for future in as_completed(futures):
-            finished += int(np.asarray(future.result()).sum())
-            if progress is not None and todo:
-                progress(finished, total)
+        try:
+            for future in as_completed(futures):
+                finished += int(np.asarray(future.result()).sum())
+                if progress is not None and todo:
+                    progress(finished, total)
+        except BaseException:  # Ctrl-C, a failed tile: stop the rest (the store stays sound)
+            client.cancel(futures)
+            raise
