@@ -9,7 +9,8 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	@# The suite covers the Dask path too (a LocalCluster of worker processes): `dask` extra.
+	$(PY) -m pip install --quiet -e '.[test,dask]'
 	@# Byte-compile now: an editable install otherwise recompiles on every start wherever
 	@# PYTHONDONTWRITEBYTECODE is set, and the CLI's cold start is a figure we report.
 	$(PY) -m compileall -q src
@@ -22,13 +23,16 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check src tests bench examples
+	$(PY) -m mypy
 	$(PY) -m pytest -n 2 -q
 
 bench: $(STAMP)
 	$(PY) -m bench all
 
+# ruff, then mypy (strict on src/gradscape: see [tool.mypy] in pyproject.toml)
 lint: $(STAMP)
 	$(PY) -m ruff check src tests bench examples
+	$(PY) -m mypy
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -10,10 +10,17 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    # Kernels compiled by the tests must never land in (or come from) the user's cache.
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> None:
+    # Kernels compiled by the tests must never land in (or come from) the user's cache. The
+    # workers of one run share a cache (xdist gives them a common base directory), so each
+    # optimizer's loop is compiled once per run, not once per worker: the compile lock in
+    # gradscape.compile.cache makes the second worker load the first one's machine code.
     if "GRADSCAPE_CACHE_DIR" not in os.environ or os.environ.get("CI"):
-        os.environ["GRADSCAPE_CACHE_DIR"] = str(tmp_path_factory.mktemp("gradscape-cache"))
+        base = tmp_path_factory.getbasetemp()
+        root = base.parent if worker_id != "master" else base
+        cache = root / "gradscape-cache"
+        cache.mkdir(mode=0o700, exist_ok=True)
+        os.environ["GRADSCAPE_CACHE_DIR"] = str(cache)
 
 
 @pytest.fixture

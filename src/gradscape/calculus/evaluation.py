@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 __all__ = ["Evaluation", "KernelKind", "KERNEL_KINDS"]
 
 KernelKind = Literal["value", "grad", "value_grad", "hess"]
+"""What a kernel computes: f, ∇f, f with ∇f, or the Hessian."""
 KERNEL_KINDS: tuple[KernelKind, ...] = get_args(KernelKind)
+"""Every :data:`KernelKind`, in order."""
 
 
 class Evaluation:

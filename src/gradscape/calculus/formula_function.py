@@ -114,7 +114,7 @@ class FormulaFunction(Evaluation, Function):
         """
         key = var.name if isinstance(var, sp.Symbol) else var
         if not self.symbols:
-            return sp.Symbol(sources.variable_names([key or "x"])[0], real=True)  # type: ignore[index]
+            return sp.Symbol(sources.variable_names([key or "x"])[0], real=True)
         if key is None:
             if len(self.symbols) != 1:
                 raise DomainError(

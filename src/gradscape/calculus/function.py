@@ -24,9 +24,8 @@ derivatives, NaN wherever f is undefined. Only a formula has exact derivatives
 from __future__ import annotations
 
 import threading
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar, cast
 
 import sympy as sp
 
@@ -44,7 +43,7 @@ Source: TypeAlias = str | sp.Expr | Callable[..., Any]
 _T = TypeVar("_T")
 
 
-class Function(ABC):
+class Function:
     """A real function of named variables, from formula text, a SymPy expression or a callable.
 
     Args:
@@ -73,6 +72,9 @@ class Function(ABC):
     _lock: threading.RLock
     _cache: dict[str, Any]
     _create: ClassVar[Callable[..., Function]]  # each kind's builder from its parts
+    # Not an ABC: Function(...) is the factory users call, and type checkers refuse to call
+    # an abstract class even when __new__ returns a concrete kind (python/mypy#14106). Each
+    # kind overrides the four methods below that raise NotImplementedError.
 
     def __new__(
         cls, source: Source | Function, variables: Sequence[str] | str | None = None, *,
@@ -91,7 +93,8 @@ class Function(ABC):
                 return same
             from gradscape.calculus.callable_function import CallableFunction
 
-            return CallableFunction(source.callable, names, name=name)  # type: ignore[attr-defined]
+            code = cast(CallableFunction, source).callable  # the only other kind
+            return CallableFunction(code, names, name=name)
         if isinstance(source, str | sp.Expr):
             return FormulaFunction(source, variables, name=name)
         if callable(source):
@@ -119,9 +122,8 @@ class Function(ABC):
         # Copies and pickles are rebuilt from the parts, with a lock and caches of their own.
         return (type(self)._create, self._parts(), {"notes": self.notes, "library": self.library})
 
-    @abstractmethod
     def _parts(self) -> tuple[Any, ...]:
-        ...
+        raise NotImplementedError
 
     def _once(self, key: str, build: Callable[[], _T]) -> _T:
         """``build()`` the first time ``key`` is asked for, by one thread, then the same object."""
@@ -135,7 +137,6 @@ class Function(ABC):
             return self._cache[key]
 
     # ---- numbers: one interface for both kinds -------------------------------------------
-    @abstractmethod
     def __call__(self, *values: Any, backend: str = "auto", dtype: Any = None) -> np.ndarray:
         """f at points: one array (or number) per variable, broadcast together; NaN where
         f is undefined.
@@ -143,9 +144,8 @@ class Function(ABC):
         >>> Function("log(x) + y")([1.0, -1.0], 2.0).tolist()
         [2.0, nan]
         """
-        ...
+        raise NotImplementedError
 
-    @abstractmethod
     def grad(
         self, *values: Any, out: np.ndarray | None = None, backend: str = "auto", dtype: Any = None
     ) -> np.ndarray:
@@ -157,9 +157,8 @@ class Function(ABC):
         >>> Function("log(x)").grad([-1.0, 2.0]).tolist()  # log is undefined at -1
         [[nan, 0.5]]
         """
-        ...
+        raise NotImplementedError
 
-    @abstractmethod
     def hess(
         self, *values: Any, out: np.ndarray | None = None, backend: str = "auto", dtype: Any = None
     ) -> np.ndarray:
@@ -169,7 +168,7 @@ class Function(ABC):
         >>> Function("x^2 y").hess(1.0, 3.0).tolist()
         [[6.0, 2.0], [2.0, 0.0]]
         """
-        ...
+        raise NotImplementedError
 
     def _check_arity(self, values: tuple[Any, ...]) -> None:
         if len(values) != len(self.variables):

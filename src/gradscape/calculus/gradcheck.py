@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -28,7 +28,8 @@ class Location(NamedTuple):
     """Where an error sits: gradient component (0-based), grid index and coordinates."""
 
     component: int
-    index: tuple[int, ...]
+    # The field shadows tuple.index, which typeshed types as a method: deliberate, and public.
+    index: tuple[int, ...]  # type: ignore[assignment]
     point: tuple[float, ...]
 
 
@@ -146,8 +147,8 @@ def gradient_check(
         rel = np.where(nonzero & ~same, abs_err / np.where(nonzero, np.abs(expected), 1.0), 0.0)
     failed = score > 1
     flat = int(np.argmax(score)) if score.size else 0
-    component, *index = np.unravel_index(flat, score.shape) if score.size else (0,)
-    index = tuple(int(i) for i in index)
+    component, *grid = np.unravel_index(flat, score.shape) if score.size else (0,)
+    index = tuple(int(i) for i in grid)
     return GradCheckReport(
         ok=not failed.any(),
         max_abs_error=float(abs_err.max(initial=0.0)),
@@ -214,7 +215,7 @@ def _pointwise(g: Callable[..., object], xs: list[np.ndarray], who: str) -> np.n
     return out.reshape(n, *shape)
 
 
-def _components(value: object, n: int, shape: tuple[int, ...], who: str) -> np.ndarray:
+def _components(value: Any, n: int, shape: tuple[int, ...], who: str) -> np.ndarray:
     """n components, each broadcast to ``shape`` (constant ones may come back as scalars)."""
     parts: Sequence[object]
     if n == 1 and not isinstance(value, Sequence) and np.shape(value) != (1, *shape):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, overload
 
 import sympy as sp
 
@@ -24,8 +24,13 @@ __all__ = ["variable_names", "check_variables", "read_callable", "signature_name
            "callable_label", "realify", "exact", "Number"]
 
 Number: TypeAlias = float | int | sp.Expr
+"""A coordinate as users give it: a Python number or a SymPy one."""
 
 
+@overload
+def variable_names(variables: Sequence[str] | str) -> tuple[str, ...]: ...
+@overload
+def variable_names(variables: None) -> None: ...
 def variable_names(variables: Sequence[str] | str | None) -> tuple[str, ...] | None:
     """Names from ``("x", "y")``, ``"x,y"`` or ``"x y"``; None stays None (infer them)."""
     if variables is None:

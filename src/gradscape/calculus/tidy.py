@@ -61,8 +61,8 @@ def _rational_factor(expr: sp.Expr) -> sp.Expr | None:
     return sp.factor(sp.cancel(expr)) if expr.is_rational_function() else None
 
 
+# The rewrites tidy tries: (rewrite, largest input in operations, only with simplify=True).
 REWRITES: tuple[tuple[Callable[[sp.Expr], sp.Expr | None], int, bool], ...] = (
-    # rewrite, largest input in operations, only with simplify=True
     (sp.factor_terms, 400, False),  # common factors out of sums: linear-time
     (_rational_factor, 150, False),  # polynomial arithmetic on rational functions
     (simplified, SIMPLIFY_OPS, True),  # anything goes, so only on small inputs

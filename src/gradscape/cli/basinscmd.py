@@ -112,6 +112,7 @@ def _lines(out: str, p: dict[str, Any]) -> list[str]:
     return lines
 
 
+# This module's commands by name, as cli.main.COMMANDS finds them.
 SPECS = {
     "basins": CommandSpec(
         help="a basin map of any size into a Zarr store: here, or on a Dask cluster",

@@ -50,6 +50,7 @@ class CommandSpec:
 
 
 def add_formula(p: argparse.ArgumentParser) -> None:
+    """The formula argument and ``--vars``."""
     p.add_argument("formula", help="formula text (quote it), or a library name like himmelblau")
     p.add_argument(
         "--vars", metavar="x,y", help="variables in gradient order (default: alphabetical)"
@@ -57,6 +58,7 @@ def add_formula(p: argparse.ArgumentParser) -> None:
 
 
 def add_point(p: argparse.ArgumentParser, help_text: str = "evaluate at this point") -> None:
+    """The optional ``--at`` point."""
     p.add_argument(
         "--at",
         metavar="1,2",
@@ -65,10 +67,12 @@ def add_point(p: argparse.ArgumentParser, help_text: str = "evaluate at this poi
 
 
 def add_json(p: argparse.ArgumentParser) -> None:
+    """The ``--json`` flag."""
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def load_function(args: argparse.Namespace) -> Any:
+    """The Function that the formula argument and ``--vars`` name."""
     from gradscape.calculus.function import Function
 
     return Function(args.formula, args.vars)

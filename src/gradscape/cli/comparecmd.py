@@ -68,6 +68,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+# This module's commands by name, as cli.main.COMMANDS finds them.
 SPECS = {
     "compare": CommandSpec(
         help="several optimizers from the same start: steps to tolerance, final point, status",

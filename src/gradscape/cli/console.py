@@ -18,7 +18,11 @@ import codecs
 import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
+    from rich.progress import Progress, TaskID
 
 __all__ = ["ascii_text", "install_ascii_fallback", "can_encode", "plain", "console", "table",
            "number", "coords", "progress_bar"]
@@ -130,7 +134,8 @@ def table(out: Any, headers: Sequence[tuple[str, str]], rows: Sequence[Sequence[
     else:
         return _records([h for h, _ in heads], cells, out.width)
     for (head, side), width in zip(heads, widths):
-        t.add_column(head, justify=side, overflow="fold", width=width)
+        # side is "left" or "right", as the docstring says (rich types it as a Literal)
+        t.add_column(head, justify=cast("JustifyMethod", side), overflow="fold", width=width)
     for i, row in enumerate(cells):
         if i and show_lines and t.box is None:  # no rules without a box: a blank line
             t.add_row(*[""] * len(heads))
@@ -189,8 +194,8 @@ class progress_bar:  # noqa: N801 - used like a function: `with progress_bar(...
 
     def __init__(self, enabled: bool, what: str) -> None:
         self.enabled, self.what = enabled, what
-        self.bar: Any = None
-        self.task: Any = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
 
     def __enter__(self) -> Any:
         if not self.enabled:
@@ -209,7 +214,8 @@ class progress_bar:  # noqa: N801 - used like a function: `with progress_bar(...
         return self._tick
 
     def _tick(self, done: int, total: int) -> None:
-        self.bar.update(self.task, completed=done, total=total)
+        if self.bar is not None and self.task is not None:  # both set before _tick is handed out
+            self.bar.update(self.task, completed=done, total=total)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:

@@ -55,6 +55,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+# This module's commands by name, as cli.main.COMMANDS finds them.
 SPECS = {
     "critical": CommandSpec(
         help="critical points (minima, maxima, saddles) of a formula in a box",

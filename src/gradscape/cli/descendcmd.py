@@ -44,6 +44,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+# This module's commands by name, as cli.main.COMMANDS finds them.
 SPECS = {
     "descend": CommandSpec(
         help="run an optimizer from a start point: the path, final point, value and status",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from gradscape.cli.common import CommandSpec, add_json, emit
 
@@ -16,11 +17,12 @@ def _add(p: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     from gradscape.formula.library import LIBRARY
 
-    rows = [{"name": t.name, "title": t.title or t.name, "aliases": list(t.aliases),
-             "formula": t.formula, "variables": list(t.variables),
-             "domain": [list(d) for d in t.domain],
-             "minima": [{"point": list(m.point), "value": m.value} for m in t.minima],
-             "summary": t.summary, "source": t.source} for t in LIBRARY.values()]
+    rows: list[dict[str, Any]] = [
+        {"name": t.name, "title": t.title or t.name, "aliases": list(t.aliases),
+         "formula": t.formula, "variables": list(t.variables),
+         "domain": [list(d) for d in t.domain],
+         "minima": [{"point": list(m.point), "value": m.value} for m in t.minima],
+         "summary": t.summary, "source": t.source} for t in LIBRARY.values()]
     if args.json:
         return emit(args, {"functions": rows}, [])
     from gradscape.cli.console import console, coords, number, table
@@ -39,6 +41,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+# This module's commands by name, as cli.main.COMMANDS finds them.
 SPECS = {
     "functions": CommandSpec(
         help="the library of standard test functions: formula, domain, minima, source",

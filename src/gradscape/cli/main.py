@@ -18,6 +18,7 @@ import os
 import sys
 from collections.abc import Sequence
 from importlib import import_module
+from typing import NoReturn
 
 __all__ = ["main", "COMMANDS", "build_parser", "prepare_argv", "subcommands", "option_strings",
            "value_options"]
@@ -54,7 +55,7 @@ formulas: x^2 + 3y^2, 2x sin(y), exp(-(x^2+y^2)), log(x, 2), sigmoid(w1 x + b)
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage mistake in one line and exits 2."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         message = message.replace(_MARK, "").replace(ascii(_MARK)[1:-1], "")
         sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
         raise SystemExit(2)

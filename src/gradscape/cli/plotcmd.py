@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from gradscape.cli.common import (
@@ -195,7 +195,7 @@ def _methods(text: str | None) -> tuple[str, ...] | None:
 
 def _options(args: argparse.Namespace, kind: Any, dims: int) -> dict[str, Any]:
     """The Request fields the kind uses, read from the command line (None: its default)."""
-    read = {
+    read: dict[str, Callable[[Any], Any]] = {
         "x": lambda v: None if v is None else axis_range(v, (0.0, 1.0), "x"),
         "y": lambda v: None if v is None else axis_range(v, (0.0, 1.0), "y"),
         "at": lambda v: _numbers(v, "at"),
@@ -321,6 +321,7 @@ def _lines(output: str | None, pic: Any) -> list[str]:
     return lines
 
 
+# This module's commands by name, as cli.main.COMMANDS finds them.
 SPECS = {
     "field": CommandSpec(
         help="the tutorial's gradient-field figure for any formula (plot quiver, with its "

@@ -84,6 +84,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+# This module's commands by name, as cli.main.COMMANDS finds them.
 SPECS = {
     "sweep": CommandSpec(
         help="every method × learning rate from the same starts: converged share, median "

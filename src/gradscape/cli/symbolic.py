@@ -7,7 +7,7 @@ the time ``import sympy`` takes; ``--at`` adds NumPy, whose kernels compute ever
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import Any, cast
 
 from gradscape.cli.common import (
     CommandSpec,
@@ -176,7 +176,7 @@ def _add_eval(p: argparse.ArgumentParser) -> None:
 
 def _run_eval(args: argparse.Namespace) -> int:
     f = load_function(args)
-    at = point(args.at, f)
+    at = cast(tuple[float, ...], point(args.at, f))  # eval's --at is required: never None
     value = float(f(*at, backend="numpy"))
     payload = {
         "function": f.text,
@@ -196,6 +196,7 @@ def _matrix_lines(cells: list[list[str]]) -> list[str]:
     return ["  [ " + "  ".join(c.rjust(w) for c, w in zip(row, widths)) + " ]" for row in cells]
 
 
+# This module's commands by name, as cli.main.COMMANDS finds them.
 SPECS = {
     "diff": CommandSpec(
         help="derivative of a formula (any order, any variable)",

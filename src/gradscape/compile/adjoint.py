@@ -72,7 +72,7 @@ def _restricted(node: sp.Basic) -> bool:
     return row is None or not row.domain.everywhere
 
 
-def _partials(node: sp.Basic, args: Sequence[sp.Basic], value: sp.Symbol,
+def _partials(node: sp.Basic, args: list[sp.Basic], value: sp.Symbol,
               live: Sequence[bool]) -> list[sp.Expr | None]:
     """∂node/∂arg_k in terms of the arguments' symbols ``args`` and the node's own ``value``,
     for the arguments that depend on a variable (None for the others)."""

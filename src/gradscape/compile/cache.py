@@ -5,11 +5,10 @@ then keeps the machine code beside it (``__pycache__``), so a second process ski
 The directory is ``$GRADSCAPE_CACHE_DIR``, else ``$XDG_CACHE_HOME/gradscape``, else
 ``~/.cache/gradscape``; ``GRADSCAPE_CACHE_DIR=off`` (or ``0``, ``none``) turns it off.
 
->>> import os
->>> os.environ["GRADSCAPE_CACHE_DIR"] = "off"
->>> cache_dir() is None
+>>> from unittest import mock
+>>> with mock.patch.dict("os.environ", {"GRADSCAPE_CACHE_DIR": "off"}):
+...     cache_dir() is None
 True
->>> del os.environ["GRADSCAPE_CACHE_DIR"]
 >>> import sympy as sp
 >>> x = sp.Symbol("x", real=True)
 >>> formula_key([x**2], [x]) == formula_key([x**3], [x])
@@ -18,16 +17,20 @@ False
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.abc import Loader
 
 __all__ = ["CODEGEN_VERSION", "cache_dir", "formula_key", "load_module"]
 
@@ -89,27 +92,58 @@ def load_module(
         path = None
         if directory is not None:
             path = _write_once(directory / "kernels", name, make_source(True))
+        loader: Loader | None = None
         if path is None:
             module = ModuleType(name)
             module.__file__ = f"<gradscape kernel {name}>"
             code = compile(make_source(False), module.__file__, "exec")
         else:
             spec = importlib.util.spec_from_file_location(name, path)
+            if spec is None or spec.loader is None:  # never for a .py file: say so if it were
+                raise ImportError(f"Python cannot load {path}")
             module = importlib.util.module_from_spec(spec)
-            code = None
+            loader, code = spec.loader, None
         # Numba finds a function's module through sys.modules, also when it reloads machine
         # code from its cache; an unregistered module would make every cache load fail.
         sys.modules[name] = module
         try:
-            if code is None:
-                spec.loader.exec_module(module)
-            else:
+            if code is not None:
                 exec(code, module.__dict__)
+            elif loader is not None and path is not None:
+                with _compiling(path):  # one process compiles; the others then load its code
+                    loader.exec_module(module)
         except BaseException:
             del sys.modules[name]
             raise
         _LOADED[slot] = module
         return module
+
+
+@contextlib.contextmanager
+def _compiling(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside ``path`` while its module is imported (and compiled).
+
+    Processes that import the same new module at once (test workers, Dask workers, a web
+    server's pool) would each pay the JIT; with the lock the first compiles and writes
+    Numba's cache, and the others find the machine code there. Without fcntl (Windows) or
+    a writable lock file, no lock: every process compiles, as before.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX
+        yield
+        return
+    try:
+        handle = open(path.with_suffix(".lock"), "a")  # noqa: SIM115 - held across the yield
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _write_once(folder: Path, name: str, source: str) -> Path | None:

@@ -65,7 +65,7 @@ class Rendered:
     """Code for one backend: assignment lines, one code string per output, helpers used."""
 
     lines: list[str]
-    outputs: list[str]
+    outputs: list[str | tuple[str, ...]]  # NumPy may give (ufunc, operands...), see render
     helpers: set[str]
 
 

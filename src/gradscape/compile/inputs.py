@@ -12,16 +12,21 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from numbers import Real
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from gradscape.errors import DomainError
 
+if TYPE_CHECKING:
+    import sympy as sp
+
 __all__ = ["check_formula", "as_arrays", "broadcast_shape", "check_out", "prepare"]
 
 
-def check_formula(exprs: Any, symbols: Any) -> tuple[tuple, tuple]:
+def check_formula(
+    exprs: Any, symbols: Any
+) -> tuple[tuple[sp.Expr, ...], tuple[sp.Symbol, ...]]:
     """Validate SymPy expressions and input symbols; numbers become SymPy numbers."""
     import sympy as sp
 
@@ -77,8 +82,8 @@ def broadcast_shape(arrays: Sequence[np.ndarray]) -> tuple[int, ...]:
     try:
         return np.broadcast_shapes(*shapes)
     except ValueError:
-        shapes = ", ".join(str(a.shape) for a in arrays)
-        raise DomainError(f"inputs of shapes {shapes} do not broadcast together; use a "
+        shown = ", ".join(str(a.shape) for a in arrays)
+        raise DomainError(f"inputs of shapes {shown} do not broadcast together; use a "
                           "meshgrid or axes such as x[None, :] and y[:, None]") from None
 
 

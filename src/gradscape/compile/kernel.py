@@ -109,7 +109,8 @@ class Kernel:
            [1.  , 1.25, 2.  ]])
     """
 
-    def __init__(self, formula: _Formula, exprs: tuple, symbols: tuple, backend: str,
+    def __init__(self, formula: _Formula, exprs: tuple[sp.Expr, ...],
+                 symbols: tuple[sp.Symbol, ...], backend: str,
                  dtype: np.dtype) -> None:
         self._formula = formula
         self.exprs = exprs
@@ -236,8 +237,8 @@ def _gradient_tag(with_value: bool) -> Any:
     return sp.Symbol("__gradient_with_value__" if with_value else "__gradient__")
 
 
-def _kernel(key: str, make_program: Callable[[], Any], exprs: tuple, symbols: tuple,
-            backend: str, dtype: Any) -> Kernel:
+def _kernel(key: str, make_program: Callable[[], Any], exprs: tuple[sp.Expr, ...],
+            symbols: tuple[sp.Symbol, ...], backend: str, dtype: Any) -> Kernel:
     backend = _check_backend(backend)
     dt = _check_dtype(dtype)
     with _LOCK:

@@ -27,6 +27,7 @@ _FOLDABLE = (sp.Add, sp.Mul, sp.Pow, sp.Number, sp.NumberSymbol, sp.core.numbers
 
 
 def is_constant(node: sp.Basic) -> bool:
+    """Whether ``node`` is arithmetic on numbers only, which prints as one literal."""
     # Only arithmetic on numbers is folded (2*pi, E + 20, sqrt(2)); a function of a constant,
     # such as asin(2), is left to run time, where it gets the real semantics (NaN) it would
     # get on a grid, rather than SymPy's complex value.
@@ -115,6 +116,7 @@ def _round_quotient(p: int, q: int, quantum: int) -> int:
 
 
 def add_terms(node: sp.Basic) -> list[sp.Basic]:
+    """A sum's terms, its constant terms added into one."""
     # E + 20 stays symbolic in SymPy; one literal saves a runtime addition per point.
     consts = [t for t in node.args if is_constant(t)]
     if len(consts) < 2:
@@ -123,6 +125,7 @@ def add_terms(node: sp.Basic) -> list[sp.Basic]:
 
 
 def abs_term(term: sp.Basic) -> tuple[sp.Basic, bool]:
+    """``term`` without a negative numeric coefficient, and whether it had one (for a - b)."""
     coeff, _ = term.as_coeff_Mul()
     if coeff.is_Number and coeff.is_negative:
         return -term, True
@@ -130,6 +133,7 @@ def abs_term(term: sp.Basic) -> tuple[sp.Basic, bool]:
 
 
 def split_mul(node: sp.Basic) -> tuple[sp.Rational, list[sp.Basic], list[sp.Basic]]:
+    """A product as (rational coefficient, factors above the line, factors below it)."""
     coeff, factors = node.as_coeff_mul()
     num: list[sp.Basic] = []
     den: list[sp.Basic] = []
@@ -146,6 +150,7 @@ def split_mul(node: sp.Basic) -> tuple[sp.Rational, list[sp.Basic], list[sp.Basi
 
 
 def int_value(exp: sp.Basic) -> int | None:
+    """An exponent's value when it is a whole number (2 or 2.0), else None."""
     if exp.is_Integer:
         return int(exp)
     if exp.is_Float and math.isfinite(float(exp)) and float(exp).is_integer():
@@ -154,6 +159,8 @@ def int_value(exp: sp.Basic) -> int | None:
 
 
 def pow_kind(exp: sp.Basic) -> tuple[str, int]:
+    """How a power with exponent ``exp`` prints: ("recip", 0), ("int", n), ("sqrt", 0),
+    ("halfint", n) for (2n + 1)/2, or ("pow", 0)."""
     if exp.is_Number and exp.is_negative:
         return "recip", 0
     n = int_value(exp)
@@ -167,6 +174,7 @@ def pow_kind(exp: sp.Basic) -> tuple[str, int]:
 
 
 def pow_operands(node: sp.Basic) -> tuple[list[sp.Basic], bool]:
+    """The operands a power's printed form uses, and whether it is repeated multiplication."""
     base, exp = node.args
     kind, n = pow_kind(exp)
     if kind == "recip":
@@ -193,6 +201,7 @@ def supported_heads() -> list[str]:
 
 
 def refusal(node: sp.Basic) -> DomainError:
+    """The error for a node no kernel compiles: a complex number, or a head not in the table."""
     head = type(node).__name__
     if node.has(sp.I):
         return DomainError(f"cannot compile {node}: complex numbers are not supported")

@@ -45,8 +45,8 @@ import functools
 import inspect
 import math
 import re
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, cast
 
 from gradscape.compile import scalar
 from gradscape.compile.codegen import Rendered
@@ -116,7 +116,7 @@ def _module(rendered: Rendered, dtype: str, cache: bool) -> list[str]:
 def point_source(rendered: Rendered, n_in: int, *, cache: bool) -> str:
     """Module text with ``point(a0, ..., a{n-1})`` returning the float64 component(s)."""
     args = ", ".join(f"a{n}" for n in range(n_in))
-    outs = rendered.outputs
+    outs = cast(list[str], rendered.outputs)  # Numba code has no NumPy (ufunc, ...) triples
     value = outs[0] if len(outs) == 1 else "(" + ", ".join(outs) + ",)"
     body = [*rendered.lines, f"return {value}"]
     func = "\n@njit(**OPTS)\ndef point({}):\n    {}\n".format(args, "\n    ".join(body))
@@ -168,8 +168,8 @@ def _stages(rendered: Rendered, n_out: int, modes: str, grid: bool) -> dict[str,
     """Sort assignments by where they vary: once, per row (col), per column (row), per point."""
     varies: dict[str, frozenset[str]] = {f"a{n}": frozenset(m) - {"s"} for n, m in
                                          enumerate(modes)}
-    items = [line.split(" = ", 1) for line in rendered.lines]
-    items += [(f"o{c}", rendered.outputs[c]) for c in range(n_out)]
+    items: list[Sequence[str]] = [line.split(" = ", 1) for line in rendered.lines]
+    items += [(f"o{c}", cast(str, rendered.outputs[c])) for c in range(n_out)]
     stages: dict[str, list[str]] = {"once": [], "row": [], "col": [], "point": [], "tables": []}
     where: dict[str, str] = {}
     for name, code in items:

@@ -17,6 +17,7 @@ def kernel(a0, a1, out):
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from gradscape.compile.codegen import Rendered
 from gradscape.compile.npfuncs import NAMESPACE
@@ -40,6 +41,6 @@ def numpy_source(rendered: Rendered, n_in: int) -> str:
 
 def numpy_function(rendered: Rendered, n_in: int, name: str) -> Callable[..., object]:
     """Compile the generated source (built from SymPy trees only, never from user text)."""
-    namespace = dict(NAMESPACE)
+    namespace: dict[str, Any] = dict(NAMESPACE)
     exec(compile(numpy_source(rendered, n_in), f"<gradscape kernel {name}>", "exec"), namespace)
     return namespace["kernel"]

@@ -16,6 +16,8 @@ too (tests compare them with their compiled forms):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -100,7 +102,7 @@ def _cbrt(x: float) -> float:
     return math.copysign(r, x)
 
 
-HELPERS: dict[str, object] = {
+HELPERS: dict[str, Callable[..., Any]] = {
     name: fn for name, fn in sorted(globals().items())
     if name.startswith("_") and not name.startswith("__") and callable(fn)
 }

@@ -27,12 +27,15 @@ __all__ = [
 ]
 
 WHITESPACE = frozenset(" \t")
+"""The spaces allowed between tokens."""
 DIGITS = frozenset("0123456789")
+"""The digits of a number literal."""
 _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 # Greek letters people use as variables; π is the constant (a token of its own), and the
 # capitals and omicron that look like Latin letters are refused as look-alikes.
 _GREEK = frozenset("αβγδεζηθικλμνξρςστυφχψωΓΔΘΛΞΠΣΦΨΩϑϕϵ")
 
+# Every way to type an operator -> the ASCII operator it means.
 OPERATOR_SPELLINGS: dict[str, str] = {
     "+": "+",
     "-": "-",
@@ -47,6 +50,7 @@ OPERATOR_SPELLINGS: dict[str, str] = {
     "÷": "/",  # U+00F7 DIVISION SIGN
 }
 
+# A superscript character -> what it stands for (x² is x^2).
 SUPERSCRIPTS: dict[str, str] = {
     "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4",
     "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9",

@@ -143,9 +143,10 @@ def _split(name: str, others: set[str]) -> list[str] | None:
     best: list[tuple[int, bool, list[str]] | None] = [None] * (len(name) + 1)
     best[0] = (0, False, [])
     for i in range(len(name)):
-        if best[i] is None:
+        entry = best[i]
+        if entry is None:
             continue
-        count, anchored, parts = best[i]
+        count, anchored, parts = entry
         for j in range(i + 1, len(name) + 1):
             part = name[i:j]
             anchor = part in others or part == "pi"

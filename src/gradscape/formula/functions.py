@@ -24,5 +24,7 @@ FunctionSpec = Row | Spelling
 """One typed name: ``name``, ``arity``, ``build``, ``summary`` and ``growth``."""
 
 FUNCTIONS: dict[str, FunctionSpec] = TYPED
+"""The functions a formula may call, by the name typed."""
 
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "π": sp.pi, "e": sp.E}
+"""The constants a formula may name."""

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NoReturn
+from fractions import Fraction
+from typing import Any, NoReturn, cast
 
 import sympy as sp
 
@@ -89,7 +90,9 @@ class Grammar:
         what = f"{shown} is not a real number" if problem == "complex value" else shown
         self.fail(f"{problem}: {what}", piece.start, hint, piece.end)
 
-    def sympy(self, first: Piece | Token, last: Piece | Token, build: Callable, *args: object):
+    def sympy(
+        self, first: Piece | Token, last: Piece | Token, build: Callable[..., Any], *args: object
+    ) -> sp.Expr:
         """build(*args), with SymPy's own failures (rare, on odd numbers) as FormulaError."""
         try:
             return build(*args)
@@ -125,7 +128,7 @@ class Grammar:
     def sum(self) -> Piece:
         first = last = self.product()
         terms = [first.expr]
-        while self.peek().kind == "op" and self.peek().value in "+-":
+        while self.peek().kind == "op" and self.peek().value in ("+", "-"):
             sign = self.take().value
             last = self.product()
             terms.append(-last.expr if sign == "-" else last.expr)
@@ -139,7 +142,7 @@ class Grammar:
         divided: tuple[int, Piece] | None = None  # ('/' position, divisor) for the 1/2x note
         while True:
             tok = self.peek()
-            if tok.kind == "op" and tok.value in "*/":
+            if tok.kind == "op" and tok.value in ("*", "/"):
                 self.take()
                 last = self.signed()
                 if tok.value == "/":  # its span starts at the dividend, to show '1/0' whole
@@ -166,7 +169,7 @@ class Grammar:
 
     def signed(self) -> Piece:
         tok = self.peek()
-        if not (tok.kind == "op" and tok.value in "+-"):
+        if not (tok.kind == "op" and tok.value in ("+", "-")):
             return self.power()
         self.take()
         self.deeper(tok)
@@ -197,7 +200,8 @@ class Grammar:
         tok = self.peek()
         if tok.kind == "num":
             self.take()
-            value = sp.Rational(tok.value.numerator, tok.value.denominator)
+            number = cast(Fraction, tok.value)  # a num token's value
+            value = sp.Rational(number.numerator, number.denominator)
             return self.piece(value, tok.start, tok.end, literal=True)
         if tok.kind == "name":
             return self.name()
@@ -290,7 +294,8 @@ class Grammar:
             power, skip = self.peek(1), 2
         else:
             return None
-        value = power.value if power.kind in ("num", "sup") else None
+        # A num token's value is a Fraction, a sup token's an int.
+        value = cast(Fraction | int, power.value) if power.kind in ("num", "sup") else None
         if power.kind == "op" and power.value == "-":
             value = -1  # sin^-1(x): only the sign matters for the hint
         if value is not None and value == int(value) and value >= 1 and self.peek(skip).kind == "(":

@@ -30,7 +30,7 @@ class Token:
     text: str
     start: int
     end: int
-    value: object = None  # Fraction for num, int for sup, the ASCII operator for op
+    value: Fraction | int | str | None = None  # Fraction for num, int for sup, ASCII op
 
 
 def tokenize(text: str) -> list[Token]:

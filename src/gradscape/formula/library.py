@@ -210,6 +210,7 @@ _ROWS = (
 )
 
 LIBRARY: dict[str, TestFunction] = {row.name: row for row in _ROWS}
+"""The test functions by name (:func:`lookup` also reads aliases and other spellings)."""
 
 
 def _normal(name: str) -> str:

@@ -70,7 +70,8 @@ def power_problem(base: sp.Expr, exp: sp.Expr) -> str | None:
                 f"{MAX_SYMBOLIC_EXPONENT}"
             )
         return None
-    if exp.is_Rational and base.is_Rational and size > MAX_NUMBER_EXPONENT:
+    # (size is a float here: a Rational always evaluates, to inf when it overflows.)
+    if exp.is_Rational and base.is_Rational and (size or 0) > MAX_NUMBER_EXPONENT:
         return f"the exponent {_short(exp)} is larger than {MAX_NUMBER_EXPONENT}"
     if not (exp.is_Integer or (base.is_Integer and base in (0, 1, -1))):
         digits = max((_digits(r) for r in base.atoms(sp.Rational)), default=0)

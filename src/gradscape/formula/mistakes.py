@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import keyword
+from fractions import Fraction
 from typing import NoReturn
 
 from gradscape.errors import FormulaError
@@ -66,7 +67,9 @@ def unknown_function(text: str, tok: Token) -> NoReturn:
     _fail(text, f"unknown function '{name}'", tok, hint)
 
 
-def bad_function_power(text: str, tok: Token, exponent: float | None) -> NoReturn:
+def bad_function_power(
+    text: str, tok: Token, exponent: Fraction | float | None
+) -> NoReturn:
     """sin^2 x, sin^-1(x), sin^(2)(x): the argument must follow the name in parentheses."""
     name = tok.text
     hint = f"write {name}(x)^2 for the square of {name}(x)"

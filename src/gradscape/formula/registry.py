@@ -69,6 +69,7 @@ def _compare(op: str) -> Code:
     return same(f"({{0}} {op} {{1}})")
 
 
+# THE registry: one Row per SymPy head, one Spelling per typed name that builds other heads.
 ROWS: tuple[Row | Spelling, ...] = (
     # --- trigonometric ---------------------------------------------------------------------
     Row("sin", sp.sin, "sine (radians)", REALS, PLAIN,

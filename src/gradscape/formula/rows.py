@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import sympy as sp
 
@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 Growth = Literal["exp", "plain"]
+"""How fast a function grows with its argument, which says which size bound applies."""
 EXP: Growth = "exp"  # the value, or SymPy's evaluation of it, involves e^|a|: tighter bound
 PLAIN: Growth = "plain"  # any argument up to limits.MAX_ARGUMENT is cheap to evaluate
 
@@ -63,6 +64,7 @@ class Domain:
 
 
 REALS = Domain(((-math.inf, math.inf),))
+"""The domain of a function that is real everywhere."""
 
 
 def between(lo: float, hi: float = math.inf) -> Domain:
@@ -112,9 +114,9 @@ def helper(name: str) -> Code:
     return Code(template, template, template)
 
 
-def same(template: str, **options: object) -> Code:
+def same(template: str, **options: Any) -> Code:
     """One template for every backend (operators, and calls that read alike everywhere)."""
-    return Code(template, template, template, **options)  # type: ignore[arg-type]
+    return Code(template, template, template, **options)
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ class Row:
     rule: Derivative | None
     code: Code
     arity: tuple[int, ...] = (1,)  # argument counts accepted when typed
+    # None means the head itself: __post_init__ fills it in, so readers always get a callable.
     build: Callable[..., sp.Basic] = field(default=None)  # type: ignore[assignment]
     aliases: tuple[str, ...] = ()  # other spellings of the same call (arcsin for asin)
     typeable: bool = True  # False: appears only in derivatives, rewrites or conditions

@@ -18,7 +18,6 @@ sigmoid(x)
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import ClassVar
 
 import sympy as sp
@@ -35,7 +34,7 @@ class RealFunction(sp.Function):
 
     nargs = 1
     tex: ClassVar[str]
-    value: ClassVar[Callable[[sp.Expr], sp.Expr]]  # a staticmethod in each subclass
+    value: ClassVar[staticmethod[[sp.Expr], sp.Expr]]  # a staticmethod in each subclass
 
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
@@ -179,6 +178,7 @@ class defined(sp.Function):  # noqa: N801 - an internal head, never typed
         return True
 
 
+# The functions defined here, by name.
 SPECIAL_FUNCTIONS: dict[str, type[RealFunction]] = {
     "sigmoid": sigmoid,
     "softplus": softplus,

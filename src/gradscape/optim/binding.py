@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 __all__ = ["lane", "is_lane", "bind"]
 
@@ -41,7 +41,7 @@ def lane(fn: F) -> F:
     return fn
 
 
-def is_lane(obj: object) -> bool:
+def is_lane(obj: object) -> TypeGuard[types.FunctionType]:
     """True for a function marked with :func:`lane`."""
     return isinstance(obj, types.FunctionType) and getattr(obj, _MARK, False)
 

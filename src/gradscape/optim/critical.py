@@ -67,7 +67,7 @@ class CriticalPoint:
         }
 
 
-class CriticalPoints(list):
+class CriticalPoints(list[CriticalPoint]):
     """A list of CriticalPoint sorted by value, with how it was found.
 
     ``truncated``: more than MAX_POINTS were found; ``complete``: the exact stage proved the

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -32,7 +32,9 @@ from gradscape.optim.schedules import Schedule, resolve_schedule
 __all__ = ["descend", "as_function", "problem_of", "BACKENDS", "MAX_STEPS"]
 
 BACKENDS = ("auto", "numba", "numpy")
+"""The values ``backend=`` takes."""
 MAX_STEPS = 10_000_000
+"""The most steps one run may take."""
 _MAX_PATH_FLOATS = 1 << 28  # 2 GiB of kept paths: beyond this, ask for fewer
 
 
@@ -74,6 +76,21 @@ def problem_of(f: Any) -> Problem:
     return Problem(grad, value, hess)
 
 
+# One start as numbers gives a Trajectory; an array may hold one start or many.
+@overload
+def descend(
+    f: Any, start: Sequence[float], method: str = ..., lr: float | None = ..., steps: int = ...,
+    tol: float | None = ..., *, schedule: Schedule | str | None = ...,
+    keep_paths: bool | int | Sequence[int] | np.ndarray | None = ..., backend: str = ...,
+    **hyper: Any,
+) -> Trajectory: ...
+@overload
+def descend(
+    f: Any, start: Sequence[float] | np.ndarray, method: str = ..., lr: float | None = ...,
+    steps: int = ..., tol: float | None = ..., *, schedule: Schedule | str | None = ...,
+    keep_paths: bool | int | Sequence[int] | np.ndarray | None = ..., backend: str = ...,
+    **hyper: Any,
+) -> Trajectory | BatchResult: ...
 def descend(
     f: Any,
     start: Sequence[float] | np.ndarray,

@@ -44,7 +44,7 @@ BLOCK = 512  # lanes per block: a block's arrays stay in L1 (Adam in 2-D: 5 × 5
 CHUNK = 256  # most steps between checks on fixed-step runs (a check costs about two steps)
 FIRST_CHUNK = 16  # the first chunk's steps; each chunk that passes makes the next 4× longer
 DIVERGE = 1e100  # a point or gradient this far out (in norm) counts as diverged
-LIMIT2 = DIVERGE * DIVERGE
+LIMIT2 = DIVERGE * DIVERGE  # compared with |x|² + |∇f|², so no square root per lane
 
 # Names bound per optimizer by gradscape.optim.fused; placeholders for readers.
 NSLOTS = 0  # state slots per coordinate of the optimizer chain

@@ -22,9 +22,13 @@ import sympy as sp
 __all__ = ["exact_stage", "Solution"]
 
 Solution = tuple[tuple[sp.Expr, ...], tuple[float, ...]]  # exact coordinates, as floats
+# A solution with f's value and Hessian there (see _at).
+Evaluated = tuple[tuple[sp.Expr, ...], tuple[float, ...], float, list[list[float]]]
 
 
-def exact_stage(f: Any, budget: float, notes: list[str]) -> tuple[list, list, bool]:
+def exact_stage(
+    f: Any, budget: float, notes: list[str]
+) -> tuple[list[Evaluated], list[Solution], bool]:
     """(exact critical points, exact corner candidates, complete?) found within the budget."""
     if budget <= 0 or not f.is_symbolic:
         return [], [], False
@@ -97,7 +101,7 @@ def _solve_child(conn: Any, expr: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> No
         conn.close()
 
 
-def _at(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], sol: Solution) -> tuple:
+def _at(expr: sp.Expr, symbols: tuple[sp.Symbol, ...], sol: Solution) -> Evaluated:
     """A solution with f and its Hessian evaluated exactly there (to 30 digits), so that a zero
     curvature at an irrational point, like (x - √2)⁴'s, reads as exactly zero."""
     sub = dict(zip(symbols, sol[0], strict=True))
@@ -125,7 +129,9 @@ def _poly_factors(den: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> list[sp.Expr]
     return out
 
 
-def _real_poly_solutions(eqs: list[sp.Expr], symbols: tuple[sp.Symbol, ...]) -> list | None:
+def _real_poly_solutions(
+    eqs: list[sp.Expr], symbols: tuple[sp.Symbol, ...]
+) -> list[Solution] | None:
     """Every real solution of a polynomial system, or None when there are infinitely many."""
     eqs = [sp.nsimplify(sp.expand(e), rational=True) for e in eqs]
     eqs = [e for e in eqs if e != 0]
@@ -153,13 +159,13 @@ def _real_poly_solutions(eqs: list[sp.Expr], symbols: tuple[sp.Symbol, ...]) -> 
     return out
 
 
-def _vanishes(e: sp.Expr, sub: dict) -> bool:
+def _vanishes(e: sp.Expr, sub: dict[sp.Symbol, sp.Expr]) -> bool:
     # Against the size of its terms: a backward-error test, not an absolute one.
     scale = sum(abs(t.xreplace(sub)) for t in sp.Add.make_args(e))
     return bool(abs(e.xreplace(sub)) <= 1e-35 * (1 + scale))
 
 
-def _nonzero(d: sp.Expr, symbols: tuple[sp.Symbol, ...], combo: tuple) -> bool:
+def _nonzero(d: sp.Expr, symbols: tuple[sp.Symbol, ...], combo: tuple[sp.Expr, ...]) -> bool:
     return bool(abs(sp.N(d.xreplace(dict(zip(symbols, combo, strict=True))), 30)) > 1e-25)
 
 

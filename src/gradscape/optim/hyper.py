@@ -39,8 +39,8 @@ def is_real(v: Any) -> bool:
         and bool(np.isfinite(v))
 
 
-# rule -> (test, what the value must be)
-RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
+# rule -> (test, what the value must be); a test of a NumPy number gives a NumPy bool
+RULES: dict[str, tuple[Callable[[Any], bool | np.bool_], str]] = {
     "positive": (lambda v: is_real(v) and v > 0, "a number > 0"),
     "unit": (lambda v: is_real(v) and 0 <= v < 1, "a number in [0, 1)"),
     "open-unit": (lambda v: is_real(v) and 0 < v < 1, "a number in (0, 1)"),

@@ -46,6 +46,8 @@ class Method(NamedTuple):
 
 # ---- saddle-free Newton -------------------------------------------------------------------
 class NewtonParams(NamedTuple):
+    """The hyper-parameter of :data:`NEWTON`."""
+
     floor: float
 
 
@@ -130,10 +132,13 @@ def newton(x: Any, g: Any, q: Any, w: Any, ev: Any, lr: float, p: NewtonParams,
 NEWTON = Method("newton", NewtonParams, (
     Hyper("floor", 1e-6, "positive", "smallest |eigenvalue| used"),), newton,
     needs=frozenset({"grad", "hess"}))
+"""Saddle-free Newton: steps along |H|⁻¹∇f with the exact Hessian."""
 
 
 # ---- gradient descent with Armijo's backtracking line search --------------------------------
 class ArmijoParams(NamedTuple):
+    """The hyper-parameters of :data:`ARMIJO`."""
+
     shrink: float
     c: float
     max_backtracks: int
@@ -168,3 +173,4 @@ ARMIJO = Method("armijo", ArmijoParams, (
     Hyper("c", 1e-4, "open-unit", "sufficient-decrease constant"),
     Hyper("max_backtracks", 40, "count", "trials before taking the smallest"),
 ), armijo, needs=frozenset({"grad", "value"}))
+"""Gradient descent with Armijo's backtracking line search."""

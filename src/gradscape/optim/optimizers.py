@@ -141,7 +141,9 @@ _ROWS = (
 )
 
 OPTIMIZERS: dict[str, Optimizer] = {row.name: row for row in _ROWS}
+"""THE optimizer table, by name."""
 FIRST_ORDER: tuple[str, ...] = tuple(row.name for row in _ROWS if row.coordinatewise)
+"""The methods that are chains of coordinate-wise pieces."""
 
 
 def lookup(name: str) -> Optimizer:

@@ -18,7 +18,7 @@ import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
@@ -211,8 +211,8 @@ class BatchResult:
             grad_norms=self.path_grad_norms[row, : k + 1].copy(),
             status=STATUSES[self.status_codes[i]], method=self.method, lr=self.lr,
             variables=self.variables, hyper=dict(self.hyper), schedule=self.schedule,
-            evaluations=(0, 0, 0) if self.evaluations is None
-            else tuple(int(v) for v in self.evaluations[i]))  # type: ignore[arg-type]
+            evaluations=(0, 0, 0) if self.evaluations is None  # else a row of 3 counts
+            else cast(tuple[int, int, int], tuple(int(v) for v in self.evaluations[i])))
 
     def to_dict(self, max_starts: int = 1000) -> dict[str, Any]:
         """JSON-ready summary and the first ``max_starts`` starts' final points."""

@@ -58,6 +58,8 @@ class Piece(NamedTuple):
 
 # ---- trace: momentum, heavy ball or Nesterov ---------------------------------------------
 class TraceParams(NamedTuple):
+    """The hyper-parameters of :data:`TRACE`."""
+
     beta: float
     nesterov: bool
 
@@ -75,10 +77,13 @@ TRACE = Piece("trace", TraceParams, (
     Hyper("beta", 0.9, "unit", "momentum: the fraction of the last velocity kept"),
     Hyper("nesterov", False, "flag", "Nesterov's look-ahead form"),
 ), ("v",), trace)
+"""Momentum (heavy ball), or Nesterov's form with ``nesterov=True``."""
 
 
 # ---- scale by the root of the sum of squares: AdaGrad -----------------------------------
 class EpsParams(NamedTuple):
+    """The hyper-parameter of :data:`RSS`."""
+
     eps: float
 
 
@@ -91,10 +96,13 @@ def scale_by_rss(u: Any, x: Any, s: Any, o: int, j: Any, c: Any, p: EpsParams) -
 
 _EPS = Hyper("eps", 1e-8, "positive", "added to the denominator so it is never 0")
 RSS = Piece("scale_by_rss", EpsParams, (_EPS,), ("acc",), scale_by_rss)
+"""AdaGrad's scaling by the root of the sum of squared gradients."""
 
 
 # ---- scale by a running root mean square: RMSProp ----------------------------------------
 class RmsParams(NamedTuple):
+    """The hyper-parameters of :data:`RMS`."""
+
     beta: float
     eps: float
 
@@ -108,10 +116,13 @@ def scale_by_rms(u: Any, x: Any, s: Any, o: int, j: Any, c: Any, p: RmsParams) -
 
 RMS = Piece("scale_by_rms", RmsParams, (
     Hyper("beta", 0.9, "unit", "decay of the running mean of g²"), _EPS), ("v",), scale_by_rms)
+"""RMSProp's scaling by a running root mean square of the gradients."""
 
 
 # ---- Adam's moments with bias correction --------------------------------------------------
 class AdamParams(NamedTuple):
+    """The hyper-parameters of :data:`ADAM`."""
+
     b1: float
     b2: float
     eps: float
@@ -137,10 +148,13 @@ ADAM = Piece("scale_by_adam", AdamParams, (
     Hyper("b1", 0.9, "unit", "decay of the mean of g"),
     Hyper("b2", 0.999, "unit", "decay of the mean of g²"), _EPS,
 ), ("m", "v"), scale_by_adam, adam_constants)
+"""Adam's bias-corrected moments."""
 
 
 # ---- decoupled weight decay ----------------------------------------------------------------
 class DecayParams(NamedTuple):
+    """The hyper-parameter of :data:`DECAY`."""
+
     weight_decay: float
 
 
@@ -151,10 +165,13 @@ def add_decayed_weights(u: Any, x: Any, s: Any, o: int, j: Any, c: Any, p: Decay
 
 DECAY = Piece("add_decayed_weights", DecayParams, (
     Hyper("weight_decay", 0.01, "nonneg", "decoupled weight decay"),), (), add_decayed_weights)
+"""Decoupled weight decay, added after a scaling (AdamW, Lion)."""
 
 
 # ---- Lion: the sign of an interpolated momentum --------------------------------------------
 class LionParams(NamedTuple):
+    """The hyper-parameters of :data:`LION`."""
+
     b1: float
     b2: float
 
@@ -171,6 +188,7 @@ LION = Piece("scale_by_lion", LionParams, (
     Hyper("b1", 0.9, "unit", "weight of the momentum in the update's sign"),
     Hyper("b2", 0.99, "unit", "decay of the momentum"),
 ), ("m",), scale_by_lion)
+"""Lion's update: the sign of an interpolated momentum."""
 
 
 # ---- chain -------------------------------------------------------------------------------

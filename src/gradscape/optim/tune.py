@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import numpy as np
 
@@ -60,7 +60,7 @@ def tune_lr(
     method: str,
     *,
     steps: int = 1000,
-    tol: float = 1e-8,
+    tol: float | None = 1e-8,
     grid: Sequence[float] = LR_GRID,
     backend: str = "auto",
     **hyper: Any,
@@ -69,7 +69,8 @@ def tune_lr(
     if not grid:
         raise DomainError("the grid of learning rates is empty")
     fn = as_function(f)
-    runs = [descend(fn, start, method, lr=lr, steps=steps, tol=tol, backend=backend, **hyper)
+    runs = [cast(Trajectory,  # one start: one Trajectory per rate
+                 descend(fn, start, method, lr=lr, steps=steps, tol=tol, backend=backend, **hyper))
             for lr in grid]
     best = min(range(len(runs)), key=lambda i: (_score(runs[i]), grid[i]))
     tried = tuple((float(lr), t.status, int(t.steps), float(t.value)) for lr, t in zip(grid, runs))
@@ -77,7 +78,8 @@ def tune_lr(
 
 
 class _Run(Protocol):
-    lr: float
+    @property
+    def lr(self) -> float: ...  # read-only: results are frozen
 
 
 R = TypeVar("R", bound=_Run)

@@ -36,6 +36,7 @@ __all__ = ["animate_descent", "animate_secant", "save_animation", "frame_steps",
            "ANIMATION_FORMATS"]
 
 ANIMATION_FORMATS = ("gif", "mp4")
+"""The file types an animation is saved as."""
 
 
 def frame_steps(length: int, frames: int) -> np.ndarray:
@@ -82,6 +83,8 @@ class _Descent:
 
 class _Animation(FuncAnimation):
     """A FuncAnimation that remembers its figure, painter and length (for fast GIF writing)."""
+
+    _draw_was_started: bool  # FuncAnimation's own flag, which its type stubs leave out
 
     def __init__(self, fig: Figure, painter: Any, frames: int, interval: int) -> None:
         self.figure, self.painter, self.length = fig, painter, frames

@@ -1,8 +1,8 @@
 """Basins of attraction, drawn: every start point of a grid coloured by the minimum it reaches.
 
 The map itself is computed in the optimizer layer (:mod:`gradscape.optim.basins`, re-exported
-here: ``BasinMap``, ``basin_map``); :func:`basins` draws one, and :func:`stored_basins` draws
-a map read from a store at screen resolution (:mod:`gradscape.scale.reduce`).
+here: ``BasinMap``, ``basin_map``); :func:`basins` draws one, whether computed here or read
+from a store and reduced to screen resolution (:meth:`gradscape.scale.stored.StoredMap.overview`).
 
 >>> import matplotlib
 >>> matplotlib.use("Agg")
@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.axes import Axes
-from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.colors import BoundaryNorm, Colormap, ListedColormap
 
 from gradscape.optim.basins import BasinMap, basin_map
 from gradscape.plot.drawn import Drawn
@@ -54,7 +54,7 @@ def basins(ax: Axes, bm: BasinMap, *, contours: bool = True, title: str | None =
     few = k <= _FEW
     if few:
         colors = [_NONE, *LINE_COLORS[:k]]
-        cmap = ListedColormap(colors)
+        cmap: Colormap = ListedColormap(colors)
         norm: Any = BoundaryNorm(np.arange(-1.5, k + 0.5), cmap.N)
         image = bm.labels
     else:

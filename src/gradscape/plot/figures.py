@@ -26,7 +26,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from typing import Any
+from typing import Any, Literal, SupportsFloat
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -39,6 +39,8 @@ from gradscape.plot.text import caption, field_notes
 
 __all__ = ["Request", "Picture", "Kind", "Preset", "FIGURES", "KINDS", "PRESETS", "make_figure",
            "source_function", "read_sweep"]
+
+Layout = Literal["constrained", "compressed", "tight", "none"]  # matplotlib's layout engines
 
 Progress = Callable[[int, int], None]
 Box = tuple[tuple[float, float], ...]
@@ -110,7 +112,9 @@ class Kind:
         """This kind's default for the Request field ``name`` (None: chosen when drawing)."""
         if name == "n":
             n = self.n
-            return n if isinstance(n, int) else n[dims if dims in n else min(n)]
+            if isinstance(n, int):
+                return n
+            return n[dims if dims is not None and dims in n else min(n)]
         return self.defaults.get(name, _REQUEST_DEFAULTS.get(name))
 
 
@@ -121,7 +125,7 @@ class Preset:
     kind: str
     options: Mapping[str, Any]
     size: tuple[float, float]
-    layout: str | None = "constrained"
+    layout: Layout | None = "constrained"
 
     def make(self, f: Any, **options: Any) -> Picture:
         """The picture of ``f``, with ``options`` overriding the preset's."""
@@ -326,6 +330,7 @@ _MAX_SAVED = 16 << 20
 _CENTRE = {"at": "the middle of the window"}
 _TWO_THIRDS = {"at": "two thirds across the window"}
 
+# THE table of picture kinds: one Kind per ``gradscape plot KIND``.
 FIGURES: dict[str, Kind] = {
     "quiver": Kind(
         "∇f as arrows (the tutorial's figure)", (2,), _quiver,
@@ -402,7 +407,9 @@ FIGURES: dict[str, Kind] = {
         n=120, grid="grid points per axis of the contours", animated=True),
 }
 KINDS = tuple(FIGURES)
+"""The picture kinds, in the table's order."""
 
+# Kinds with other defaults, by command name.
 PRESETS: dict[str, Preset] = {
     # The tutorial's figure: 20×20 blue arrows over [-3, 3]², plt.subplots(figsize=(6, 6)).
     "field": Preset("quiver", {"x": (-3.0, 3.0), "y": (-3.0, 3.0), "n": 20, "color": "blue"},
@@ -413,7 +420,7 @@ PRESETS: dict[str, Preset] = {
 def make_figure(kind: str, f: Any, *, fig: Figure | None = None, moving: bool | None = None,
                 box: Box | None = None, x: tuple[float, float] | None = None,
                 y: tuple[float, float] | None = None, size: tuple[float, float] | None = None,
-                layout: str | None = "constrained", **options: Any) -> Picture:
+                layout: Layout | None = "constrained", **options: Any) -> Picture:
     """Draw the picture ``kind`` of ``f`` (a Function, formula text or library name).
 
     The window is ``box`` (default: the function's library domain, a box around its critical
@@ -497,7 +504,7 @@ def _widen(f: Any, dims: int) -> tuple[Any, str]:
     return g, f"f does not depend on {', '.join(added)}; drawn as {g.signature()}"
 
 
-def _nice(v: float) -> float:
+def _nice(v: SupportsFloat) -> float:
     """A default point people can read in a title: two significant digits (1.6667 → 1.7)."""
     return float(f"{float(v):.2g}")
 

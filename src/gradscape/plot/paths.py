@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from matplotlib import patheffects
@@ -32,6 +32,9 @@ from gradscape.plot.drawn import Drawn
 from gradscape.plot.planar import filled_contours
 from gradscape.plot.scales import line_style
 from gradscape.plot.text import math_title, set_title, short_name
+
+if TYPE_CHECKING:
+    from gradscape.optim.result import Trajectory
 
 __all__ = ["PathData", "as_path", "paths", "loss", "run_paths", "published_minima",
            "default_starts"]
@@ -133,9 +136,11 @@ def run_paths(f: Any, starts: np.ndarray, methods: Sequence[str] = ("gd",),
     runs = []
     for m in methods:
         for s in starts:
-            kept = settle_lr(lambda rate, m=m, s=s: descend(f, s, method=m, lr=rate, steps=steps,
-                                                            tol=tol),
-                             lambda t: float(t.status != "diverged"), lr=lr, enough=1.0)
+            def run(rate: float | None, m: str = m, s: np.ndarray = s) -> Trajectory:
+                # One start (a row of starts): a Trajectory.
+                return cast("Trajectory", descend(f, s, method=m, lr=rate, steps=steps, tol=tol))
+
+            kept = settle_lr(run, lambda t: float(t.status != "diverged"), lr=lr, enough=1.0)
             if notes is not None and kept.cut:
                 notes.append(f"{m}'s default lr {kept.first_lr:g} diverged from "
                              f"({', '.join(f'{v:g}' for v in s)}); drawn with lr "
@@ -203,7 +208,7 @@ def _mark_minima(ax: Axes, f: Any, minima: Any, drawn: Drawn) -> None:
         best, local = published_minima(f)
     else:
         best, local = np.asarray(minima, dtype=float).reshape(-1, 2), np.empty((0, 2))
-    common = {"linestyle": "none", "markeredgecolor": "k", "zorder": 5}
+    common: dict[str, Any] = {"linestyle": "none", "markeredgecolor": "k", "zorder": 5}
     if len(best):
         drawn.artists["minima"] = ax.plot(best[:, 0], best[:, 1], marker="X", color="#F0E442",
                                           markersize=11, label="published minimum"

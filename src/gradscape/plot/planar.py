@@ -210,7 +210,8 @@ def directional(ax: Axes, fld: Field, at: Sequence[float], direction: Sequence[f
     span = min(fld.axes[0][-1] - fld.axes[0][0], fld.axes[1][-1] - fld.axes[1][0])
     gl = float(np.hypot(*g))
     scale = 0.3 * span / gl if gl > 0 else 0.0  # ∇f drawn to a readable length; u at the same
-    arrow = {"angles": "xy", "scale_units": "xy", "scale": 1.0, "width": 0.012, "zorder": 5}
+    arrow: dict[str, Any] = {"angles": "xy", "scale_units": "xy", "scale": 1.0, "width": 0.012,
+                             "zorder": 5}
     drawn.artists["gradient"] = ax.quiver(*a, *(g * scale), color="#D55E00", label="∇f(a)",
                                           **arrow)
     unit = 0.3 * span

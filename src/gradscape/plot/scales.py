@@ -36,7 +36,7 @@ MAGNITUDE_CMAP = "cividis"  # designed for colour-vision deficiency
 LINE_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#0072B2", "#F0E442",
                "#000000")
 LINE_STYLES = ("-", "--", "-.", ":")  # and dashes, so paths differ in grey scale too
-MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")  # shapes that stay apart in grey scale
 
 # Log-spaced levels when half the points lie in the lowest (or highest) 7% of the range: even
 # levels would paint half the picture in one or two bands (Rosenbrock's valley, Goldstein–Price).
@@ -88,7 +88,8 @@ def contour_levels(values: np.ndarray, n: int = 20) -> Levels | None:
         levels = np.unique(levels)
         if levels.size >= 3:
             return Levels(levels, BoundaryNorm(levels, 256), log=True, constant=False)
-    levels = MaxNLocator(n).tick_values(lo, hi)
+    # matplotlib's stub says Sequence[float]; tick_values returns an ndarray
+    levels = MaxNLocator(n).tick_values(lo, hi)  # type: ignore[assignment]
     return Levels(levels, BoundaryNorm(levels, 256), log=False, constant=False)
 
 

@@ -28,6 +28,7 @@ from gradscape.errors import DomainError
 
 __all__ = ["connect", "check_address", "require_dask", "MAX_LOCAL_WORKERS"]
 
+# The most worker processes --workers may ask of one machine (a typo, not a cluster, beyond).
 MAX_LOCAL_WORKERS = 256
 _ADDRESS = re.compile(r"^(?:(tcp|tls|ucx)://)?([A-Za-z0-9_.\-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$")
 _CONNECT_TIMEOUT = "10s"

@@ -197,7 +197,9 @@ class _Engine:
             f"log_{plain(base)}({plain(arg)})", r"\log_{" + latex(base) + "} " + latex(arg)
         )
         result = 1 / (var * sp.log(base))
-        sentence = (shown, " = ", expr, ", a natural logarithm divided by the constant ")
+        sentence: tuple[Part, ...] = (
+            shown, " = ", expr, ", a natural logarithm divided by the constant "
+        )
         sentence += (sp.log(base), ", so ", *self._equation(shown, var, result), ".")
         return self._make("logarithm", expr, var, result, sentence)
 
@@ -236,7 +238,9 @@ class _Engine:
             if exp != var:
                 return self._chain(expr, var, exp, lambda u: base**u)
             result = expr * sp.log(base)
-            sentence = ("Apply the exponential rule with base ", equals("a", base), ": multiply ")
+            sentence: tuple[Part, ...] = (
+                "Apply the exponential rule with base ", equals("a", base), ": multiply "
+            )
             sentence += (expr, " by the natural logarithm of its base, ", sp.log(base), ".")
             return self._make("exponential", expr, var, result, sentence)
         if base != var:
@@ -258,7 +262,9 @@ class _Engine:
             f"{self._d(var).plain} {part_plain(operand(log_form))}",
             f"{self._d(var).latex} {part_latex(operand(log_form))}",
         )
-        sentence = ("Both the base and the exponent depend on ", var, ", so differentiate the ")
+        sentence: tuple[Part, ...] = (
+            "Both the base and the exponent depend on ", var, ", so differentiate the "
+        )
         sentence += ("logarithm: ", equals(y, expr), " gives ", equals(sp.log(y), log_form))
         sentence += (" (for ", sp.Gt(base, 0))
         sentence += (
@@ -307,7 +313,9 @@ class _Engine:
             f"{d_plain(var)} atan2(u, v) = (v·u' − u·v')/(u^2 + v^2)",
             d_latex(var) + r" \operatorname{atan2}(u, v) = \frac{v u' - u v'}{u^{2} + v^{2}}",
         )
-        sentence = ("atan2(u, v) is the angle of the point (v, u). With ", sub, ", its ")
+        sentence: tuple[Part, ...] = (
+            "atan2(u, v) is the angle of the point (v, u). With ", sub, ", its "
+        )
         sentence += (
             "derivative is ",
             Math(formula.plain.split(" = ", 1)[1], formula.latex.split(" = ", 1)[1]),
@@ -338,7 +346,9 @@ class _Engine:
             f"{dx.plain} {part_plain(left)} = {plain(outer.result)}·{du_dx.plain}",
             rf"{dx.latex} {part_latex(left)} = {latex(outer.result)} \cdot {du_dx.latex}",
         )
-        sentence = ("Apply the chain rule with ", sub, ": ", rule, ". Put ", sub, " back ")
+        sentence: tuple[Part, ...] = (
+            "Apply the chain rule with ", sub, ": ", rule, ". Put ", sub, " back "
+        )
         sentence += ("and multiply by the derivative of the inside, ", inner, ".")
         return self._make("chain", expr, var, result, sentence, [outer, inside], sub)
 

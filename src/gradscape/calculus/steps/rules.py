@@ -119,6 +119,7 @@ RULES: dict[str, Rule] = dict(
 """Rules with an empty formula take it from their ``FUNCTION_RULES`` row, written out."""
 
 RULE_NAMES: tuple[str, ...] = tuple(RULES)
+"""Every rule id a step may name (``Step.rule``, the ``"rule"`` of ``--json``)."""
 
 FUNCTION_RULES: dict[type[sp.Basic], FunctionRule] = {
     head: row.rule for head, row in BY_HEAD.items() if row.rule is not None

@@ -15,7 +15,7 @@ of notation (``Math``). Keeping them apart lets each renderer typeset the maths 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import sympy as sp
 
@@ -47,7 +47,8 @@ class Math:
     latex: str
 
 
-Part = str | sp.Basic | Math
+Part: TypeAlias = str | sp.Basic | Math
+"""One part of a sentence: prose, an expression, or notation."""
 
 
 def plain(expr: sp.Basic) -> str:
