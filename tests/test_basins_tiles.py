@@ -110,7 +110,8 @@ def test_overview_pixels_are_the_most_frequent_label_of_their_block():
     assert checked == 6 * 8
 
 
-zarr = pytest.importorskip("zarr")
+_NO_DASK = "needs the dask extra: pip install 'gradscape[dask]' (make test installs it)"
+zarr = pytest.importorskip("zarr", reason=_NO_DASK)
 
 
 def test_store_survives_an_interruption_and_resumes_only_missing_tiles(tmp_path):

@@ -18,7 +18,8 @@ from gradscape.cli import basinscmd, sweepcmd
 from gradscape.cli import main as cli_main
 from gradscape.formula.library import lookup
 
-zarr = pytest.importorskip("zarr")
+_NO_DASK = "needs the dask extra: pip install 'gradscape[dask]' (make test installs it)"
+zarr = pytest.importorskip("zarr", reason=_NO_DASK)
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

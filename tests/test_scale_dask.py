@@ -12,8 +12,9 @@ import time
 import numpy as np
 import pytest
 
-pytest.importorskip("zarr")
-distributed = pytest.importorskip("distributed")
+_NO_DASK = "needs the dask extra: pip install 'gradscape[dask]' (make test installs it)"
+pytest.importorskip("zarr", reason=_NO_DASK)
+distributed = pytest.importorskip("distributed", reason=_NO_DASK)
 
 from gradscape.optim.basins import basin_map  # noqa: E402
 from gradscape.scale.run import basins  # noqa: E402
