@@ -7,8 +7,10 @@ one-line errors through real processes, pictures by opening the written PNG.
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -128,3 +130,37 @@ def test_sweep_table_names_the_best_rate(capsys) -> None:
     # GD on x² + 3y² contracts y by |1 - 6·lr| per step: 0.4 overshoots (factor 1.4), 0.1
     # contracts fastest (0.4 and 0.8 per step), 0.01 is too slow to converge in 300 steps
     assert "best rate: gd 0.1" in text and "100.0%" in text
+
+
+def test_ctrl_c_keeps_finished_tiles_and_resume_finishes_the_map(tmp_path) -> None:
+    # a real process, interrupted as a user would (SIGINT) once some tiles are flagged done
+    from gradscape.optim.basins import basin_map
+
+    out = str(tmp_path / "m.zarr")
+    # 16 tiles of 16² starts × 60,000 steps (every step taken): a fraction of a second each
+    argv = [sys.executable, "-m", "gradscape", "basins", "himmelblau", "--x", "-5,5", "--y",
+            "-5,5", "-n", "64", "--lr", "0.01", "--steps", "60000", "--tol", "none", "--chunk",
+            "16", "--out", out]
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    done = 0
+    while p.poll() is None and time.monotonic() < deadline and not done:
+        time.sleep(0.05)
+        try:
+            done = int(np.asarray(zarr.open_group(out, mode="r")["done"][...]).sum())
+        except Exception:  # the store is not there yet, or its flags not written yet
+            done = 0
+    assert p.poll() is None and done, "the run ended (or never started a tile) before Ctrl-C"
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 130 and err.count("\n") == 1 and "--resume" in err, err
+    left = 16 - int(np.asarray(zarr.open_group(out, mode="r")["done"][...]).sum())
+    assert 0 < left < 16
+    r = subprocess.run([*argv, "--resume"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    ref = basin_map("himmelblau", ((-5.0, 5.0), (-5.0, 5.0)), 64, lr=0.01, steps=60000,
+                    tol=None)
+    group = zarr.open_group(out, mode="r")
+    assert np.array_equal(np.asarray(group["label"][...]), ref.labels)
+    assert np.array_equal(np.asarray(group["value"][...]), ref.values)
+    assert np.array_equal(np.asarray(group["steps"][...]), ref.taken)

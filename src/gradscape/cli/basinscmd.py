@@ -81,12 +81,18 @@ def _run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"gradscape: Dask dashboard: {link}\n")
 
     began = time.perf_counter()
-    with progress_bar(True, "tiles") as tick:
-        stored: Any = basins(f, number_range(args.x, "x"), number_range(args.y, "y"), args.n,
-                             method=args.method, lr=args.lr, steps=args.steps,
-                             tol=options.tol(args.tol), chunks=args.chunk,
-                             scheduler=args.scheduler, workers=args.workers, store=args.out,
-                             resume=args.resume, progress=tick, announce=announce, **hyper)
+    try:
+        with progress_bar(True, "tiles") as tick:
+            stored: Any = basins(f, number_range(args.x, "x"), number_range(args.y, "y"),
+                                 args.n, method=args.method, lr=args.lr, steps=args.steps,
+                                 tol=options.tol(args.tol), chunks=args.chunk,
+                                 scheduler=args.scheduler, workers=args.workers,
+                                 store=args.out, resume=args.resume, progress=tick,
+                                 announce=announce, **hyper)
+    except KeyboardInterrupt:  # finished tiles are in the store, flagged done: say how to go on
+        sys.stderr.write(f"gradscape: interrupted; the finished tiles are kept in {args.out}: "
+                         "run the same command with --resume to compute the rest\n")
+        return 130
     seconds = time.perf_counter() - began
     spec = stored.spec
     payload = {"output": args.out, "function": f.text, "starts": spec.n ** 2, "n": spec.n,
