@@ -20,7 +20,9 @@ $(RUNTIME): pyproject.toml
 	touch $(RUNTIME)
 
 $(STAMP): $(RUNTIME)
-	$(PY) -m pip install --quiet -e '.[test,web]'
+	@# The suite covers the explorer (web) and the Dask path (a LocalCluster of worker
+	@# processes) too.
+	$(PY) -m pip install --quiet -e '.[test,web,dask]'
 	touch $(STAMP)
 
 # The tutorial's whole program: the gradient of x^2 + y^2 and its quiver plot.

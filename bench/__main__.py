@@ -20,6 +20,7 @@ SUITES: dict[str, str] = {
     "gpu": "bench.gpu",  # CUDA kernels vs JAX and CuPy on one GPU (says so without one)
     "optimizers": "bench.optimizers",  # classic problems vs SciPy; cold start of auto
     "data": "bench.data",  # loss over 10^6 rows: reduction kernel vs hand NumPy and JAX
+    "scale": "bench.scale",  # a basin map on a 2-process Dask LocalCluster vs in process
 }
 
 

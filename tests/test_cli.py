@@ -160,7 +160,7 @@ def test_every_option_that_takes_a_value_keeps_a_negative_value() -> None:
             argv = [*name.split(), option, "-2"]
             assert prepare_argv(parser, argv) == [*name.split(), f"{option}=-2"], argv
             checked += 1
-    assert len(_parsers()) == len(COMMANDS) - 1 + 13 and checked > 60
+    assert len(_parsers()) == len(COMMANDS) - 1 + 14 and checked > 60
     assert "--at" in value_options(_parsers()["eval"]) and "--json" not in value_options(
         _parsers()["eval"])
 

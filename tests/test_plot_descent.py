@@ -17,6 +17,7 @@ from PIL import Image
 from gradscape import Function, field
 from gradscape.errors import DomainError
 from gradscape.formula.library import lookup
+from gradscape.optim.basins import assign
 from gradscape.plot import animate, basins, paths
 from gradscape.plot.figures import make_figure
 
@@ -99,7 +100,7 @@ def test_assign_matches_known_minima_and_finds_new_ones():
                        [np.nan, 1.0], [0.0, 0.0]])
     status = np.array(["converged", "max-steps", "converged", "converged", "max-steps",
                        "diverged", "diverged"], dtype=object)
-    labels, centres = basins._assign(finals, status, known, radius=0.01)
+    labels, centres = assign(finals, status, known, radius=0.01)
     assert labels.tolist() == [0, 1, 2, 2, -1, -1, -1]
     assert np.allclose(centres[2], [9.0, 9.0])
 

@@ -53,6 +53,9 @@ _EXPORTS: dict[str, str] = {
     "critical_points": "gradscape.optim.critical",
     "CriticalPoint": "gradscape.optim.critical",
     "TestFunction": "gradscape.formula.library",
+    "basins": "gradscape.scale.run",
+    "sweep": "gradscape.scale.sweep",
+    "open_map": "gradscape.scale.stored",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 
 if TYPE_CHECKING:
     from rich.console import JustifyMethod
+    from rich.progress import Progress, TaskID
 
 __all__ = ["ascii_text", "install_ascii_fallback", "can_encode", "plain", "console", "table",
-           "number", "coords"]
+           "number", "coords", "progress_bar"]
 
 # Stand-ins for the signs gradscape prints; anything else falls back to its compatibility
 # decomposition (é → e, ₁ → 1), else "?".
@@ -186,3 +187,36 @@ def number(v: Any, digits: int = 12) -> str:
 def coords(values: Iterable[Any], digits: int = 12) -> str:
     """``(1, -2.5)``: a point's coordinates in ``digits`` significant digits."""
     return "(" + ", ".join(number(v, digits) for v in values) + ")"
+
+
+class progress_bar:  # noqa: N801 - used like a function: `with progress_bar(...) as tick`
+    """A transient rich progress bar on stderr; ``tick(done, total)`` advances it."""
+
+    def __init__(self, enabled: bool, what: str) -> None:
+        self.enabled, self.what = enabled, what
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> Any:
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+        console = Console(stderr=True)
+        if not console.is_terminal:  # logs and pipes get no bar (nor a stray blank line)
+            return None
+        self.bar = Progress(TextColumn(self.what), BarColumn(), TextColumn("{task.completed}/"
+                            "{task.total}"), TimeRemainingColumn(), console=console,
+                            transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task(self.what, total=None)
+        return self._tick
+
+    def _tick(self, done: int, total: int) -> None:
+        if self.bar is not None and self.task is not None:  # both set before _tick is handed out
+            self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -34,6 +34,8 @@ COMMANDS: dict[str, str] = {
     "descend": "descendcmd",
     "compare": "comparecmd",
     "critical": "criticalcmd",
+    "basins": "basinscmd",
+    "sweep": "sweepcmd",
     "functions": "functionscmd",
     "serve": "servecmd",
     "explore": "servecmd",

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from gradscape.cli import bounds
 from gradscape.cli.common import (
@@ -27,9 +27,6 @@ from gradscape.cli.common import (
     emit,
 )
 from gradscape.cli.outputs import check_output, writing
-
-if TYPE_CHECKING:
-    from rich.progress import Progress, TaskID
 
 __all__ = ["SPECS", "parse_starts"]
 
@@ -65,6 +62,9 @@ _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any], str]] = {
     "seed": (("--seed",), {"type": int, "metavar": "S"},
              "the shuffling seed: the same seed, the same runs ({default})"),
     "three_d": (("--3d",), {"action": "store_true"}, "draw a 3-D surface instead of contours"),
+    "lrs": (("--lr",), {"metavar": "a,b"}, "learning rates, comma-separated ({default})"),
+    "source": (("--from",), {"metavar": "FILE"},
+               "draw what FILE holds instead of computing it, with no formula ({default})"),
 }
 # Words for defaults the plot layer computes when the option is not given.
 _COMPUTED = {
@@ -72,9 +72,11 @@ _COMPUTED = {
     "y": "as for --x",
     "lr": "each method's own; cut 10× where it leaves starts unsettled",
     "starts": "one start in the upper left of the window",
+    "source": "none, computed here",
 }
 # integer options that must be >= 1
 _POSITIVE = ("n", "steps", "frames", "fps", "dpi", "batch", "epochs")
+_COMPUTING = ("basins", "sweep")  # kinds that descend from many starts: a progress bar
 
 
 def _kind_examples() -> list[str]:
@@ -105,7 +107,13 @@ def _add_field(p: argparse.ArgumentParser) -> None:
 def _add_kind(p: argparse.ArgumentParser, name: str, kind: Any,
               preset: Mapping[str, Any]) -> None:
     """The options of one kind, named ``name`` in messages, with ``preset`` defaults."""
-    add_formula(p)
+    if "source" in kind.uses:  # the formula may come from the file instead
+        p.add_argument("formula", nargs="?", help="formula text (quote it), or a library name "
+                       "like himmelblau; none with --from")
+        p.add_argument("--vars", metavar="x,y",
+                       help="variables in gradient order (default: alphabetical)")
+    else:
+        add_formula(p)
     files = ".png, .svg, .pdf" + ("; .gif or .mp4 for an animation" if kind.animated else "")
     p.add_argument("-o", "--output", metavar="FILE", help=f"write to FILE: {files}")
     p.add_argument("--show", action="store_true", help="open a window instead of writing a file")
@@ -202,15 +210,35 @@ def _methods(text: str | None) -> tuple[str, ...] | None:
 
 def _options(args: argparse.Namespace, kind: Any, dims: int) -> dict[str, Any]:
     """The Request fields the kind uses, read from the command line (None: its default)."""
-    read = {
+    read: dict[str, Callable[[Any], Any]] = {
         "x": lambda v: None if v is None else axis_range(v, (0.0, 1.0), "x"),
         "y": lambda v: None if v is None else axis_range(v, (0.0, 1.0), "y"),
         "at": lambda v: _numbers(v, "at"),
         "direction": lambda v: _numbers(v, "direction"),
         "starts": lambda v: parse_starts(v, dims),
         "methods": _methods,
+        "lrs": lambda v: _numbers(v, "lr"),
     }
     return {field: read.get(field, lambda v: v)(getattr(args, field)) for field in kind.uses}
+
+
+def _function(args: argparse.Namespace, kind: Any) -> tuple[Any, Any]:
+    """The Function to draw and, for a stored result, its window."""
+    from gradscape.cli.common import load_function
+    from gradscape.errors import DomainError
+
+    source = getattr(args, "source", None)
+    if source is None:
+        if args.formula is None:
+            raise DomainError(f"give a formula to draw, or --from FILE (plot {args.picture} "
+                              "--help)")
+        return load_function(args), None
+    if args.formula is not None:
+        raise DomainError("--from draws the function its file records: drop the formula "
+                          f"'{args.formula}'")
+    from gradscape.plot.figures import source_function
+
+    return source_function(args.picture, source)
 
 
 def _target(args: argparse.Namespace, kind: Any) -> bool:
@@ -240,7 +268,6 @@ def _target(args: argparse.Namespace, kind: Any) -> bool:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from gradscape.cli.common import load_function
     from gradscape.errors import DomainError
     from gradscape.plot.figures import FIGURES, PRESETS, make_figure
 
@@ -252,13 +279,15 @@ def _run(args: argparse.Namespace) -> int:
         if value is not None and value < 1:
             raise DomainError(f"-{'-' * (len(name) > 1)}{name} must be a positive integer, "
                               f"got {value}")
-    f = load_function(args)
+    f, window = _function(args, kind)
     dims = max(len(f.variables), min(kind.dims))
     options = _options(args, kind, dims)
     bounds.check_picture(kind, preset.size if preset else kind.size, dims,
                          {**(preset.options if preset else {}),
                           **{k: v for k, v in options.items() if v is not None}},
                          args.dpi, (args.output or "").lower().endswith(".gif"), moving)
+    if window is not None:  # a stored map's own window, unless --x/--y say otherwise
+        options["box"] = window
     import matplotlib
 
     if not args.show:
@@ -272,7 +301,9 @@ def _run(args: argparse.Namespace) -> int:
         import matplotlib.pyplot as plt
 
         fig = plt.figure(figsize=preset.size if preset else kind.size)
-    with _progress(args.picture == "basins", "descending from every start") as tick:
+    from gradscape.cli.console import progress_bar
+
+    with progress_bar(args.picture in _COMPUTING, "descending from every start") as tick:
         if preset:
             pic = preset.make(f, fig=fig, moving=moving, **options)
         else:
@@ -281,7 +312,7 @@ def _run(args: argparse.Namespace) -> int:
         from gradscape.plot.animate import save_animation
 
         frames = getattr(args, "frames", None) or kind.default("frames")
-        with _progress(True, f"writing {frames} frames") as tick, writing(args.output):
+        with progress_bar(True, f"writing {frames} frames") as tick, writing(args.output):
             save_animation(pic.animation, args.output, fps=args.fps, dpi=args.dpi, progress=tick)
         if args.show:
             import matplotlib.pyplot as plt
@@ -310,39 +341,6 @@ def _lines(output: str | None, pic: Any) -> list[str]:
             lines.append(f"{key.replace('_', ' ')}: {number(pic.summary[key])}")
     lines += [f"note: {n}" for n in pic.notes]
     return lines
-
-
-class _progress:  # noqa: N801 - used like a function: `with _progress(...) as tick`
-    """A transient rich progress bar on stderr; ``tick(done, total)`` advances it."""
-
-    def __init__(self, enabled: bool, what: str) -> None:
-        self.enabled, self.what = enabled, what
-        self.bar: Progress | None = None
-        self.task: TaskID | None = None
-
-    def __enter__(self) -> Any:
-        if not self.enabled:
-            return None
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-        console = Console(stderr=True)
-        if not console.is_terminal:  # logs and pipes get no bar (nor a stray blank line)
-            return None
-        self.bar = Progress(TextColumn(self.what), BarColumn(), TextColumn("{task.completed}/"
-                            "{task.total}"), TimeRemainingColumn(), console=console,
-                            transient=True)
-        self.bar.start()
-        self.task = self.bar.add_task(self.what, total=None)
-        return self._tick
-
-    def _tick(self, done: int, total: int) -> None:
-        if self.bar is not None and self.task is not None:  # both set before _tick is handed out
-            self.bar.update(self.task, completed=done, total=total)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 # This module's commands by name, as cli.main.COMMANDS finds them.

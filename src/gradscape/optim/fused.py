@@ -311,7 +311,10 @@ class FusedLoop:
         self._pieces = formula_pieces(f, "hess" in opt.needs)
 
     def __call__(self, starts: np.ndarray, rates: np.ndarray, steps: int, tol2: float,
-                 hyper: Mapping[str, Any], keep: np.ndarray) -> Raw:
+                 hyper: Mapping[str, Any], keep: np.ndarray, *, serial: bool = False) -> Raw:
+        """Run every start; blocks of starts share the thread pool unless ``serial``, which
+        runs them all on the calling thread (the GIL released): for callers that are
+        already parallel, such as Dask tasks, where a nested pool would oversubscribe."""
         from gradscape.compile.threads import run_split
 
         m, n = starts.shape
@@ -331,7 +334,10 @@ class FusedLoop:
                 params, slot, out, raw.paths,
                 raw.path_values, raw.path_grad_norms, *extra)
         blocks = -(-m // BLOCK)
-        run_split(lambda lo, hi: self._run(lo, hi, *args), blocks, min_items=1)
+        if serial:
+            self._run(0, blocks, *args)
+        else:
+            run_split(lambda lo, hi: self._run(lo, hi, *args), blocks, min_items=1)
         return raw
 
 

@@ -17,7 +17,7 @@ one (the CLI does, from pyplot, for ``--show``).
 >>> pic.summary["window"]
 [[-3.0, 3.0], [-3.0, 3.0]]
 >>> FIGURES["basins"].uses
-('x', 'y', 'n', 'methods', 'lr', 'steps', 'backend')
+('x', 'y', 'n', 'methods', 'lr', 'steps', 'backend', 'source')
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from gradscape.plot.scales import default_box
 from gradscape.plot.text import caption, field_notes
 
 __all__ = ["Request", "Picture", "Kind", "Preset", "FIGURES", "KINDS", "PRESETS", "make_figure",
-           "shaped_size"]
+           "shaped_size", "source_function", "read_sweep"]
 
 Layout = Literal["constrained", "compressed", "tight", "none"]  # matplotlib's layout engines
 
@@ -70,6 +70,8 @@ class Request:
     three_d: bool = False  # the landscape as a 3-D surface
     progress: Progress | None = None
     backend: str = "auto"  # where descent runs: auto, numba, numpy or cuda
+    lrs: tuple[float, ...] | None = None  # the learning rates of a sweep
+    source: str | None = None  # draw what this file holds (a stored map, a saved sweep)
 
 
 _OPTIONS = frozenset(f.name for f in dataclasses.fields(Request)) - {"f", "window"}
@@ -276,19 +278,31 @@ def _basins(req: Request, fig: Figure, pic: Picture) -> None:
     from gradscape.optim.tune import settle_lr
 
     method = req.methods[0]
-    run = _basin_grid(req, pic)
+    if req.source is not None:  # a stored map, reduced block by block to screen size
+        from gradscape.scale.stored import open_map
 
-    def basin_map(lr: float | None) -> basins.BasinMap:
-        return basins.basin_map(req.f, req.window, req.n, method=method, lr=lr,
-                                steps=req.steps, progress=req.progress, backend=run)
+        stored = open_map(req.source)
+        if not stored.complete:
+            raise DomainError(f"'{req.source}' is not finished; finish it with gradscape "
+                              "basins ... --resume")
+        bm = stored.overview(_SCREEN)
+        if bm.labels.shape[0] < stored.n:
+            pic.notes.append(f"{stored.n:,}² starts drawn as {bm.labels.shape[0]:,}² pixels, "
+                             "each the most frequent basin of its block")
+    else:
+        run = _descent_backend(req.backend, pic)
 
-    settled = settle_lr(basin_map, lambda bm: float((bm.labels >= 0).mean()), lr=req.lr)
-    bm = settled.result
-    if settled.cut:
-        pic.notes.append(f"{method}'s default lr {settled.first_lr:g} matched most starts to no "
-                         f"minimum; drawn with lr {bm.lr:g}")
+        def basin_map(lr: float | None) -> basins.BasinMap:
+            return basins.basin_map(req.f, req.window, req.n, method=method, lr=lr,
+                                    steps=req.steps, progress=req.progress, backend=run)
+
+        settled = settle_lr(basin_map, lambda bm: float((bm.labels >= 0).mean()), lr=req.lr)
+        bm = settled.result
+        if settled.cut:
+            pic.notes.append(f"{method}'s default lr {settled.first_lr:g} matched most starts "
+                             f"to no minimum; drawn with lr {bm.lr:g}")
     pic.notes += basins.basins(_ax(fig), bm).notes
-    pic.summary.update(method=method, starts=int(bm.labels.size), status=bm.counts,
+    pic.summary.update(method=bm.method, starts=int(sum(bm.counts.values())), status=bm.counts,
                        minima=[{"point": [float(v) for v in p], "share": float(s)}
                                for p, s in zip(bm.minima, bm.share())])
 
@@ -306,15 +320,53 @@ def _descent_backend(backend: str, pic: Picture) -> str:
     return backend
 
 
-def _basin_grid(req: Request, pic: Picture) -> str:
-    """The basin map's backend; a grid only a GPU draws, with no GPU, is refused in words."""
-    run = _descent_backend(req.backend, pic)
-    if run != req.backend and req.n > basins.MAX_N["cpu"]:
-        from gradscape.compile.cuda import cuda_status
+def _sweep(req: Request, fig: Figure, pic: Picture) -> None:
+    from gradscape.plot.sweep import sweep_heatmap
 
-        raise DomainError(f"-n {req.n} needs the GPU, and here {cuda_status()[1]}; the CPU "
-                          f"draws basins on up to {basins.MAX_N['cpu']} starts per axis")
-    return run
+    if req.source is not None:
+        result = read_sweep(req.source)
+    else:
+        from gradscape.scale.sweep import sweep
+
+        result = sweep(req.f, req.methods, req.lrs or _LRS, req.n, x=req.window[0],
+                       y=req.window[1], steps=req.steps, progress=req.progress)
+    pic.notes += sweep_heatmap(_ax(fig), result).notes
+    pic.summary.update(sweep=result.to_dict())
+
+
+def read_sweep(path: str) -> Any:
+    """A sweep saved with ``gradscape sweep --json > FILE`` (at most 16 MB read)."""
+    import json
+
+    from gradscape.optim.sweep import SweepResult
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read(_MAX_SAVED + 1)
+    except OSError as err:
+        raise DomainError(f"cannot read the sweep '{path}': {err.strerror}") from None
+    if len(text) > _MAX_SAVED:
+        raise DomainError(f"'{path}' is over 16 MB: not a saved sweep")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise DomainError(f"'{path}' is not JSON: save a sweep with gradscape sweep ... "
+                          "--json > sweep.json") from None
+    if not isinstance(data, dict):
+        raise DomainError(f"'{path}' is not a saved sweep (gradscape sweep --json)")
+    return SweepResult.from_dict(data)
+
+
+def source_function(kind: str, path: str) -> tuple[Any, Box | None]:
+    """The function (and window) that the file ``path`` drawn as ``kind`` was made from."""
+    from gradscape.calculus.function import Function
+
+    if kind == "basins":
+        from gradscape.scale.stored import open_map
+
+        spec = open_map(path).spec
+        return Function(spec.formula, spec.variables), (spec.x, spec.y)
+    return Function(read_sweep(path).function), None
 
 
 def _animate(req: Request, fig: Figure, pic: Picture) -> None:
@@ -382,6 +434,9 @@ def _fit(req: Request, fig: Figure, pic: Picture) -> None:
 
 
 _DESCENT = ("starts", "methods", "lr", "steps")  # the fields of a descent run
+_SCREEN = 800  # pixels per axis of a stored map's overview
+_LRS = (0.001, 0.01, 0.1)  # a sweep's default learning rates
+_MAX_SAVED = 16 << 20
 _CENTRE = {"at": "the middle of the window"}
 
 # THE table of picture kinds: one Kind per ``gradscape plot KIND``.
@@ -440,11 +495,20 @@ FIGURES: dict[str, Kind] = {
         "loss against step, log scale", (1, 2, 3, 4, 5, 6, 7, 8), _loss, ("x", "y", *_DESCENT),
         "gradscape plot loss rosenbrock --start -1.5,2 -o loss.png", size=(7.0, 4.8)),
     "basins": Kind(
-        "basins of attraction (batch descent from an n×n grid of starts)", (2,), _basins,
-        ("x", "y", "n", "methods", "lr", "steps", "backend"),
+        "basins of attraction (batch descent from an n×n grid of starts, or a stored map)",
+        (2,), _basins, ("x", "y", "n", "methods", "lr", "steps", "backend", "source"),
         "gradscape plot basins himmelblau -n 120 -o basins.png",
         n=100, grid="starts per axis", shaped=True, defaults={"methods": ("gd",)},
-        hints={"methods": "the first one's basins are drawn"}),
+        hints={"methods": "the first one's basins are drawn",
+               "source": "a map written by gradscape basins --out MAP.zarr"}),
+    "sweep": Kind(
+        "methods × learning rates: the share of starts that converge (a heat map)", (2,),
+        _sweep, ("x", "y", "n", "methods", "lrs", "steps", "source"),
+        "gradscape plot sweep himmelblau --methods gd,momentum,adam --lr 0.001,0.01,0.1 "
+        "-o sweep.png",
+        n=32, grid="starts per axis", defaults={"lrs": _LRS},
+        hints={"source": "a sweep saved with gradscape sweep ... --json > sweep.json"},
+        size=(7.0, 4.8)),
     "animate": Kind(
         "animated descent (.gif, or .mp4 with ffmpeg)", (2,), _animate,
         ("x", "y", "n", *_DESCENT, "frames"),

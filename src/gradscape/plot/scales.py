@@ -16,13 +16,14 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from matplotlib.colors import BoundaryNorm, Normalize
 from matplotlib.ticker import MaxNLocator
+
+from gradscape.optim.window import default_box  # the window is decided below the plots
 
 __all__ = [
     "Levels", "contour_levels", "default_box", "robust_range", "magnitude_norm",
@@ -41,8 +42,6 @@ MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")  # shapes that stay apart in 
 # levels would paint half the picture in one or two bands (Rosenbrock's valley, Goldstein–Price).
 _SKEW = 0.07
 _DECADES_RATIO = 100.0  # |∇f| spanning more than this factor gets a log colour scale
-_SEARCH_HALF = 10.0  # critical points are looked for in [-10, 10]^n for the default window
-_MAX_POINTS_FOR_BOX = 20  # more critical points than this: periodic, so keep [-3, 3]
 
 
 def line_style(k: int) -> dict[str, Any]:
@@ -116,45 +115,3 @@ def magnitude_norm(mag: np.ndarray) -> Normalize:
             return LogNorm(vmin=lo, vmax=hi, clip=True)
     top = float(finite.max()) if finite.size else 1.0
     return Normalize(vmin=0.0, vmax=top if top > 0 else 1.0)
-
-
-def default_box(f: Any) -> tuple[tuple[float, float], ...]:
-    """The window to draw ``f`` in: its library domain, a box around its critical points, or
-    [-3, 3] per variable.
-
-    >>> from gradscape import Function
-    >>> default_box(Function("rosenbrock"))
-    ((-2.0, 2.0), (-1.0, 3.0))
-    """
-    lib = getattr(f, "library", None)
-    if lib is not None and len(lib.domain) == len(f.variables):
-        return tuple((float(a), float(b)) for a, b in lib.domain)
-    n = len(f.variables)
-    return _critical_box(f, n) or ((-3.0, 3.0),) * n
-
-
-def _critical_box(f: Any, n: int) -> tuple[tuple[float, float], ...] | None:
-    if not getattr(f, "is_symbolic", False):
-        return None
-    try:
-        from gradscape.errors import GradscapeError
-        from gradscape.optim.critical import critical_points
-    except ImportError:
-        return None
-    try:
-        found = critical_points(f, ((-_SEARCH_HALF, _SEARCH_HALF),) * n, symbolic_budget=0.5)
-    except GradscapeError:
-        return None
-    points = np.array([p.point for p in found], dtype=float).reshape(-1, n)
-    points = points[np.isfinite(points).all(axis=1)]
-    if not 0 < len(points) <= _MAX_POINTS_FOR_BOX:
-        return None
-    return _box_around(points)
-
-
-def _box_around(points: Sequence[Sequence[float]]) -> tuple[tuple[float, float], ...]:
-    pts = np.asarray(points, dtype=float)
-    center = (pts.max(axis=0) + pts.min(axis=0)) / 2
-    half = np.maximum(3.0, 0.6 * (pts.max(axis=0) - pts.min(axis=0)))
-    half = np.maximum(half, half.max() / 2)  # at most 2:1, so equal axes stay readable
-    return tuple((float(c - h), float(c + h)) for c, h in zip(center, half))
