@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test test-slow bench lint docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,17 +21,29 @@ demo: $(STAMP)
 	$(VENV)/bin/gradscape field "x^2 + y^2" -o out/gradient-field.png
 
 test: $(STAMP)
-	$(PY) -m ruff check src tests bench examples
+	$(PY) -m ruff check src tests bench examples docs
 	$(PY) -m mypy
 	$(PY) -m pytest -n 2 -q
+
+# The long versions of checks whose short versions `make test` runs (marked `slow`).
+test-slow: $(STAMP)
+	GRADSCAPE_SLOW=1 $(PY) -m pytest -n 2 -q
+
+# The documentation site into docs/_build/html, warnings as errors: the guide's examples run
+# (doctest builder and the console directive), the gallery runs every script in examples/.
+docs: $(STAMP)
+	$(PY) -m sphinx -W --keep-going -q -b doctest docs docs/_build/doctest
+	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
+	@echo "open docs/_build/html/index.html"
 
 bench: $(STAMP)
 	$(PY) -m bench all
 
 # ruff, then mypy (strict on src/gradscape: see [tool.mypy] in pyproject.toml)
 lint: $(STAMP)
-	$(PY) -m ruff check src tests bench examples
+	$(PY) -m ruff check src tests bench examples docs
 	$(PY) -m mypy
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache .hypothesis docs/_build docs/api \
+		docs/auto_examples
