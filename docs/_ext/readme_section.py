@@ -61,8 +61,16 @@ def to_rst(md: list[str]) -> list[str]:
         elif line.startswith("### "):
             title = line[4:].strip()
             out += [title, "-" * len(title), ""]
-        elif not line.startswith("!["):
-            out.append(_inline(line))
+        elif line.strip() and not line.startswith("!["):
+            # a paragraph: join its lines first, as inline code may span a line break
+            para = []
+            while i < len(md) and md[i].strip() and not md[i].startswith(("```", "|", "#", "![")):
+                para.append(md[i])
+                i += 1
+            out += [_inline(" ".join(para)), ""]
+            continue
+        else:
+            out.append("")
         i += 1
     return out
 
