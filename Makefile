@@ -8,7 +8,7 @@ RUNTIME  := $(VENV)/.runtime
 STAMP    := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test bench lint clean gallery chromium
+.PHONY: demo test test-slow bench lint docs clean gallery chromium
 
 $(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ demo: $(RUNTIME)
 	$(VENV)/bin/gradscape field "x^2 + y^2" -o out/gradient-field.png
 
 test: $(STAMP) chromium
-	$(PY) -m ruff check src tests bench examples fuzz
+	$(PY) -m ruff check src tests bench examples fuzz docs
 	$(PY) -m mypy
 	$(PY) -m pytest -n 2 -q
 
@@ -55,16 +55,28 @@ chromium:
 	  fi; \
 	fi
 
+# The long versions of checks whose short versions `make test` runs (marked `long`).
+test-slow: $(STAMP)
+	GRADSCAPE_SLOW=1 $(PY) -m pytest -n 2 -q
+
+# The documentation site into docs/_build/html, warnings as errors: the guide's examples run
+# (doctest builder and the console directive), the gallery runs every script in examples/.
+docs: $(STAMP)
+	$(PY) -m sphinx -W --keep-going -q -b doctest docs docs/_build/doctest
+	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
+	@echo "open docs/_build/html/index.html"
+
 bench: $(STAMP)
 	$(PY) -m bench all
 
 # ruff, then mypy (strict on src/gradscape: see [tool.mypy] in pyproject.toml)
 lint: $(STAMP)
-	$(PY) -m ruff check src tests bench examples fuzz
+	$(PY) -m ruff check src tests bench examples fuzz docs
 	$(PY) -m mypy
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache .hypothesis docs/_build docs/api \
+		docs/auto_examples
 
 # The picture review: every case of gradscape.plot.gallery.CASES drawn and checked into
 # out/gallery/, with a contact sheet (out/gallery/contact-sheet.png). Look at them.

@@ -1,4 +1,7 @@
-"""Descent as an animation for slides: gradient descent and Adam moving over Himmelblau's
+"""Descent as an animation
+=======================
+
+Descent as an animation for slides: gradient descent and Adam moving over Himmelblau's
 contours from two starts, written as a GIF (Pillow; an .mp4 needs ffmpeg).
 
 Run: ``python examples/descent_animation.py [OUT_DIR]``.

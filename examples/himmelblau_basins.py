@@ -1,4 +1,7 @@
-"""Himmelblau's four basins of attraction: every start point of a grid coloured by the minimum
+"""Himmelblau's basins of attraction
+=================================
+
+Himmelblau's four basins of attraction: every start point of a grid coloured by the minimum
 gradient descent reaches from it — and how momentum redraws the borders.
 
 Each panel is one batch descent from 150 × 150 starts (the compiled loop runs them all at

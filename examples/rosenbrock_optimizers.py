@@ -1,4 +1,7 @@
-"""Four optimizers on the Rosenbrock valley, from the same start: where each goes, and how fast
+"""Four optimizers on the Rosenbrock valley
+========================================
+
+Four optimizers on the Rosenbrock valley, from the same start: where each goes, and how fast
 its loss falls.
 
 Gradient descent crawls along the curved valley; momentum and Nesterov carry speed through

@@ -1,9 +1,12 @@
-"""The derivative as a limit: secant lines through (a, f(a)) and (a+h, f(a+h)) turn into the
+"""The derivative as a limit
+=========================
+
+The derivative as a limit: secant lines through (a, f(a)) and (a+h, f(a+h)) turn into the
 tangent as h shrinks, and their slopes approach f′(a).
 
 f(x) = sin(x) at a = 1, where f′(1) = cos(1) ≈ 0.5403. The last panel plots the error of the
 secant slope against h on log–log axes: a straight line of slope 1, since the error is about
-h·|f″(a)|/2 for a forward difference. Run: ``python examples/tangent_limit.py [OUT_DIR]``.
+``h·|f″(a)|/2`` for a forward difference. Run: ``python examples/tangent_limit.py [OUT_DIR]``.
 """
 
 import os

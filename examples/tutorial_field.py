@@ -1,4 +1,7 @@
-"""The tutorial's picture: the gradient field of f(x, y) = x² + y² as blue arrows.
+"""The tutorial's gradient field
+=============================
+
+The tutorial's picture: the gradient field of f(x, y) = x² + y² as blue arrows.
 
 The gradient (2x, 2y) comes from the formula, exactly; the grid is the tutorial's 20×20 over
 [−3, 3]². Every arrow points away from the minimum at the origin: uphill, the direction of

@@ -33,3 +33,15 @@ def mpl_style():
         matplotlib.style.use("default")
         matplotlib.rcParams.update({"font.family": "DejaVu Sans", "savefig.dpi": 100})
         yield
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # `long` tests are the long versions of checks that keep a short version in the suite
+    # (a fresh `python -m build`...): `make test` stays under its time budget, and
+    # `make test-slow` (GRADSCAPE_SLOW=1) runs everything.
+    if os.environ.get("GRADSCAPE_SLOW"):
+        return
+    skip = pytest.mark.skip(reason="long: run with GRADSCAPE_SLOW=1 (make test-slow)")
+    for item in items:
+        if "long" in item.keywords:
+            item.add_marker(skip)

@@ -16,7 +16,9 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-__version__ = "0.1.0"  # as in pyproject.toml
+# The one place the version is written: pyproject.toml reads it from here (setuptools
+# `attr`, without importing), and `gradscape --version` prints it.
+__version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
