@@ -76,7 +76,7 @@ sphinx_gallery_conf = {
     "examples_dirs": str(HERE.parent / "examples"),
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"\.py$",
-    "ignore_pattern": r"(__init__|make_tutorial)\.py$",
+    "ignore_pattern": r"(__init__|make_tutorial|make_datasets)\.py$",
     "image_scrapers": (saved_files,),
     "reset_argv": lambda gallery_conf, script_vars: [str(HERE / "_build" / "gallery-out")],
     "download_all_examples": False,

@@ -62,10 +62,10 @@ def test_guide_examples_run(page: Path) -> None:
 
 
 @pytest.mark.parametrize(("page", "expected", "line"), CONSOLE)
-def test_console_examples_run(page: str, expected: int, line: str, tmp_path: Path,
+def test_console_examples_run(page: str, expected: int, line: str,
                               monkeypatch: pytest.MonkeyPatch,
                               capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.chdir(tmp_path)  # commands that write pictures write them here
+    monkeypatch.chdir(DOCS)  # as the directive runs them: paths are relative to docs/
     try:
         code = main(shlex.split(line))
     except SystemExit as exc:  # argparse's own exits (--help, --version, usage errors)

@@ -58,6 +58,7 @@ _EXPORTS: dict[str, str] = {
     "basins": "gradscape.scale.run",
     "sweep": "gradscape.scale.sweep",
     "open_map": "gradscape.scale.stored",
+    "explore": "gradscape.web.notebook",
 }
 
 __all__ = ["__version__", *_EXPORTS]
