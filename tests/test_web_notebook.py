@@ -10,9 +10,9 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the explorer needs the web extra: pip install -e '.[web]'")
 
-import gradscape as gs  # noqa: E402
-from gradscape.errors import DomainError, FormulaError  # noqa: E402
-from gradscape.web import notebook  # noqa: E402
+import gradscape as gs
+from gradscape.errors import DomainError, FormulaError
+from gradscape.web import notebook
 
 
 @pytest.fixture(scope="module")
