@@ -213,7 +213,7 @@ _COMMON = {"-h", "--help", "--vars", "-o", "--output", "--show", "--dpi", "--jso
 _FLAGS = {"x": "--x", "y": "--y", "n": "-n", "at": "--at", "direction": "--direction",
           "starts": "--start", "methods": "--methods", "lr": "--lr", "steps": "--steps",
           "descent": "--descent", "frames": "--frames", "color": "--color", "lrs": "--lr",
-          "source": "--from"}
+          "source": "--from", "backend": "--backend"}
 
 
 @pytest.mark.parametrize("kind", list(FIGURES))
@@ -222,7 +222,7 @@ def test_each_kind_lists_only_the_options_it_uses(kind) -> None:
     parser = subcommands(subcommands(build_parser("plot"))["plot"])[kind]
     options = {s for a in parser._actions for s in a.option_strings}
     assert options == _COMMON | {_FLAGS[u] for u in spec.uses} | (
-        {"--fps"} if spec.animated else set())
+        {"--fps"} if spec.animated else set()) | ({"--n"} if "n" in spec.uses else set())
     text = parser.format_help()
     assert f"example:\n  {spec.example}" in text
     assert spec.example.startswith(f"gradscape plot {kind} ")

@@ -239,9 +239,9 @@ from gradscape.compile.cuda import exact
 from gradscape.optim import cuda as gc
 from gradscape.optim.optimizers import OPTIMIZERS
 out = {}
-for text, method, kind, dtype in json.loads(sys.argv[1]):
+for text, method, kind, dtype, contract in json.loads(sys.argv[1]):
     f, opt = Function(text), OPTIMIZERS[method]
-    kernel = gc._kernel(f, opt, dtype, kind)
+    kernel = gc.build_kernel(f, opt, dtype, kind)
     rates = np.full(3, 0.01)
     if kind == "descent":
         args = gc.descent_args(opt, {}, np.zeros((4, len(f.symbols))), rates, 3, 1e-16,
@@ -249,9 +249,13 @@ for text, method, kind, dtype in json.loads(sys.argv[1]):
     else:
         args = gc.basin_args(opt, {}, np.zeros(2), np.zeros(2), rates, 3, 1e-16,
                              np.zeros((1, 2)), 0.1, dtype)
-    with exact():
-        ptx, _ = cuda.compile_ptx(kernel.py_func, tuple(typeof(a) for a in args), cc=(9, 0))
-    out[" ".join((text, method, kind, dtype))] = ptx
+    sig = tuple(typeof(a) for a in args)
+    if contract:  # NVVM's default, for contrast
+        ptx, _ = cuda.compile_ptx(kernel.py_func, sig, cc=(9, 0))
+    else:
+        with exact():
+            ptx, _ = cuda.compile_ptx(kernel.py_func, sig, cc=(9, 0))
+    out[" ".join((text, method, kind, dtype, "fma" * contract))] = ptx
 print(json.dumps(out))
 """
 
@@ -266,15 +270,18 @@ def nvvm_here() -> bool:
 
 @pytest.mark.skipif("not nvvm_here()", reason="no NVVM here (pip install 'gradscape[cuda]')")
 def test_device_code_compiles_for_hopper_in_registers_without_contraction():
-    cases = [("himmelblau", "gd", "descent", "float64"), ("himmelblau", "momentum", "basin",
-                                                          "float64"),
-             ("himmelblau", "gd", "descent", "float32"), ("rosenbrock", "newton", "descent",
-                                                          "float64")]
+    cases = [("himmelblau", "gd", "descent", "float64", False),
+             ("himmelblau", "momentum", "basin", "float64", False),
+             ("himmelblau", "gd", "descent", "float32", False),
+             ("rosenbrock", "newton", "descent", "float64", False),
+             ("himmelblau", "gd", "descent", "float64", True)]
     proc = subprocess.run([sys.executable, "-c", PTX_SCRIPT, json.dumps(cases)],
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-4000:]
     ptx = json.loads(proc.stdout.strip().splitlines()[-1])
     assert len(ptx) == len(cases)
+    # NVVM contracts by default: the switch is what keeps products and sums apart
+    assert ptx.pop("himmelblau gd descent float64 fma").split(".entry")[1].count("fma.rn") > 0
     for key, code in ptx.items():
         assert ".entry" in code, key
         assert "fma.rn" not in code, key  # no product and sum fused into one rounding
