@@ -120,7 +120,7 @@ def _peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-@pytest.mark.slow
+@pytest.mark.long  # ~10 min on 2 shared cores: make test-slow
 def test_a_map_bigger_than_the_memory_of_its_workers(client, tmp_path):
     # 6656² starts × 8 bytes (label, value, steps) = 338 MiB, over the 320 MiB each worker has.
     # GD with lr 1/2 on x² + y² lands on the origin in one step (x - x = 0): every start
