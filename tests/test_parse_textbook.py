@@ -83,7 +83,9 @@ def test_near_misses_and_unknown_functions_are_refused(text: str, column: int, h
     assert hint in caught.value.hint
 
 
-@pytest.mark.parametrize("text", ["theta + beta", "sigma x", "cost", "relu1 + x", "lambda x"])
+@pytest.mark.parametrize(
+    "text", ["theta + beta", "sigma x", "cost", "relu1 + x", "atan3 + sinh2", "lambda x"]
+)
 def test_ordinary_names_are_not_near_misses(text: str) -> None:
     parse(text)
 
