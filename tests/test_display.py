@@ -34,7 +34,10 @@ def _complex_constant(expr: sp.Expr) -> bool:
     """True when a constant part of ``expr`` is not a real number (checked at 30 digits)."""
     for node in sp.preorder_traversal(expr):
         if isinstance(node, sp.Expr) and not node.free_symbols and not node.is_Atom:
-            value = complex(node.evalf(30))
+            try:
+                value = complex(node.evalf(30))
+            except TypeError:  # atan(zoo) and kin: no number at all, so not a real one
+                return True
             if value.imag != 0:
                 return True
     return expr.has(sp.I)

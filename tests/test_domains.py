@@ -54,3 +54,12 @@ def test_descent_does_not_walk_out_of_the_typed_domain_unnoticed() -> None:
                   backend="numpy")
     assert run.status != "converged"
     assert np.isnan(run.value) or run.final[0] >= 0
+
+
+def test_copies_keep_the_typed_domain() -> None:
+    import pickle
+
+    f = Function("sqrt(x)^2")
+    for g in (pickle.loads(pickle.dumps(f)), Function(f, "x y")):
+        assert g.guards == f.guards
+        assert math.isnan(float(g(-4.0, *([1.0] * (len(g.variables) - 1)), backend="numpy")))

@@ -49,6 +49,8 @@ def test_textbook_reading(text: str, expected: sp.Expr) -> None:
         ("sin x y", "read 'sin x y' as (sin x)·y; write sin(x y) to put it inside"),
         ("sin x/2", "read 'sin x/2' as (sin x)/2; write sin(x/2) to put it inside"),
         ("ex", "read 'ex' as one variable named ex; for the product of e and x write e*x or e x"),
+        ("e^2x", "read 'e^2x' as (e^2)·x; write e^(2x) to put it in the exponent"),
+        ("e^-2x", "read 'e^-2x' as (e^-2)·x; write e^(-2x) to put it in the exponent"),
         ("xy", "read 'xy' as one variable named xy; for the product of x and y write x*y or x y"),
         ("xyz", "read 'xyz' as one variable named xyz; for the product of x, y and z write "
          "x*y*z or x y z"),
@@ -81,7 +83,9 @@ def test_near_misses_and_unknown_functions_are_refused(text: str, column: int, h
     assert hint in caught.value.hint
 
 
-@pytest.mark.parametrize("text", ["theta + beta", "sigma x", "cost", "relu1 + x", "lambda x"])
+@pytest.mark.parametrize(
+    "text", ["theta + beta", "sigma x", "cost", "relu1 + x", "atan3 + sinh2", "lambda x"]
+)
 def test_ordinary_names_are_not_near_misses(text: str) -> None:
     parse(text)
 

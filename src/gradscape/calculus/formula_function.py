@@ -131,6 +131,12 @@ class FormulaFunction(Evaluation, Function):
 
         return sp.Add(self.expr, defined(sp.Add(*self.guards)), evaluate=False)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Copies and pickles (Dask workers) keep the guards: their kernels must be undefined
+        # where this one is.
+        make, parts, state = super().__reduce__()
+        return make, parts, {**state, "guards": self.guards}
+
     def _parts(self) -> tuple[Any, ...]:
         return self.expr, self.variables, self.name, self.text
 

@@ -115,6 +115,7 @@ class Function:
             names = variables or source.variables
             if isinstance(source, FormulaFunction):
                 same = FormulaFunction(source.expr, names, name=name)
+                same.guards = source.guards  # where the formula as typed is defined
                 if same.variables == source.variables:  # still the library's function
                     same.notes, same.library = source.notes, source.library
                 return same

@@ -135,7 +135,7 @@ class Grammar:
                 f"formula nested more than {MAX_DEPTH} deep",
                 self.text,
                 tok.start,
-                "nesting counts parentheses, calls, powers and signs; simplify the formula",
+                "nesting counts parentheses, bars, calls, powers and signs; simplify the formula",
             )
 
     # --- grammar rules, loosest first -----------------------------------------------
@@ -210,6 +210,18 @@ class Grammar:
         self.deeper(tok)
         exponent = self.signed()
         self.depth -= 1
+        after = self.peek()
+        number_last = self.tokens[self.i - 1].kind == "num"  # e^2x, e^-2x; not e^(2)x
+        if number_last and after.start == exponent.end and after.kind == "name":
+            # e^2x: textbooks mean e^(2x); here, as x^2y is x²·y, the number alone is raised
+            typed = self.text[base.start : after.end]
+            shown = self.text[base.start : exponent.end]
+            rest = self.text[after.start : after.end]
+            self.notes.append(
+                f"read '{typed}' as ({shown})·{rest}; write "
+                f"{self.text[base.start : tok.end]}({self.text[exponent.start : after.end]}) "
+                "to put it in the exponent"
+            )
         return self.raise_to(base, exponent, tok)
 
     def postfix(self) -> Piece:

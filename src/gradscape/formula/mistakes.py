@@ -77,13 +77,14 @@ def near_miss(text: str, tok: Token) -> None:
     user declared as variables.
     """
     name = tok.text
-    if len(name) < 5:
-        return
+    stem = name.rstrip("0123456789")
+    if len(name) < 5 or (stem != name and (stem in _NEAR_NAMES or stem in _KNOWN_NAMES)):
+        return  # short, or indexed like atan3 and relu1
     allowed = 1 if len(name) < 8 else 2
     found = [
         (_distance(name, known, allowed), known)
         for known, kind in _NEAR_NAMES.items()
-        if name != known and not (name.startswith(known) and name[len(known) :].isdigit())
+        if name != known
     ]
     close = sorted(f for f in found if f[0] <= allowed)
     if close:

@@ -666,7 +666,7 @@ def _widen(f: Any, dims: int) -> tuple[Any, str]:
     spare = [v for v in ("x", "y", "z", "u", "v", "w") if v not in f.variables]
     names = tuple(sorted((*f.variables, *spare[: dims - len(f.variables)])))
     added = [v for v in names if v not in f.variables]
-    g = Function(f.expr, names, name=f.name)
+    g = Function(f, names, name=f.name)  # keeps where f is defined (its guards)
     return g, f"f does not depend on {', '.join(added)}; drawn as {g.signature()}"
 
 
