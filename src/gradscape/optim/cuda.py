@@ -108,11 +108,11 @@ def _formula_module(f: Any, hess: bool, dtype: str) -> Any:
     symbols = list(f.symbols)
     n = len(symbols)
     upper = [f.hessian[i, j] for i in range(n) for j in range(i, n)] if hess else []
-    key = formula_key([f.expr, *upper], f.symbols)
+    key = formula_key([f.kernel_expr, *upper], f.symbols)
 
     def source(on_disk: bool) -> str:
-        grad = render(gradient_program(f.expr, symbols), "cuda", dtype)
-        value = render(lower([f.expr], symbols), "cuda", dtype)
+        grad = render(gradient_program(f.kernel_expr, symbols), "cuda", dtype)
+        value = render(lower([f.kernel_expr], symbols), "cuda", dtype)
         second = render(lower(upper, symbols), "cuda", dtype) if hess else None
         return device.pieces_source(grad, value, second, n, dtype)
 
@@ -129,7 +129,7 @@ def _kernel(f: Any, opt: Optimizer, dtype: str, kind: str) -> Any:
         raise DomainError(f"{opt.name} has no GPU kernel (its line search evaluates f a "
                           f"varying number of times); run it with backend 'numba' or 'numpy'. "
                           f"GPU methods: {', '.join(kernel_methods())}")
-    slot = (formula_key([f.expr], f.symbols), opt.name, dtype, kind, simulator())
+    slot = (formula_key([f.kernel_expr], f.symbols), opt.name, dtype, kind, simulator())
     with _LOCK:
         if slot not in _KERNELS:
             _KERNELS[slot] = build_kernel(f, opt, dtype, kind)
