@@ -160,7 +160,9 @@ def test_every_option_that_takes_a_value_keeps_a_negative_value() -> None:
             argv = [*name.split(), option, "-2"]
             assert prepare_argv(parser, argv) == [*name.split(), f"{option}=-2"], argv
             checked += 1
-    assert len(_parsers()) == len(COMMANDS) - 1 + 14 and checked > 60
+    from gradscape.plot.figures import FIGURES
+
+    assert len(_parsers()) == len(COMMANDS) - 1 + len(FIGURES) and checked > 60
     assert "--at" in value_options(_parsers()["eval"]) and "--json" not in value_options(
         _parsers()["eval"])
 
@@ -206,8 +208,9 @@ def test_unknown_options_stay_one_line_errors(argv, needle, capsys) -> None:
 def test_option_strings_come_from_the_parser() -> None:
     grad = _parsers()["grad"]
     assert option_strings(grad) == {"-h", "--help", "--vars", "--at", "--show-steps", "--steps",
-                                    "--json"}
-    assert value_options(grad) == {"--vars", "--at"}
+                                    "--json", "--wrt", "--const", "--data", "--reduce",
+                                    "--drop-nan"}
+    assert value_options(grad) == {"--vars", "--at", "--wrt", "--const", "--data", "--reduce"}
 
 
 def test_show_without_a_display_says_how_to_write_a_file(tmp_path: Path) -> None:

@@ -209,11 +209,13 @@ def test_help_offers_show_steps_and_hides_the_alias(capsys) -> None:
 
 
 # --- plot KIND --help: each kind's own options, defaults and example ------------------------
-_COMMON = {"-h", "--help", "--vars", "-o", "--output", "--show", "--dpi", "--json"}
+_COMMON = {"-h", "--help", "--vars", "-o", "--output", "--show", "--dpi", "--json", "--wrt",
+           "--const", "--data", "--reduce", "--drop-nan"}
 _FLAGS = {"x": "--x", "y": "--y", "n": "-n", "at": "--at", "direction": "--direction",
           "starts": "--start", "methods": "--methods", "lr": "--lr", "steps": "--steps",
           "descent": "--descent", "frames": "--frames", "color": "--color", "lrs": "--lr",
-          "source": "--from", "backend": "--backend"}
+          "source": "--from", "backend": "--backend", "batch": "--batch", "epochs": "--epochs",
+          "seed": "--seed", "three_d": "--3d"}
 
 
 @pytest.mark.parametrize("kind", list(FIGURES))
@@ -235,7 +237,7 @@ def test_each_kind_lists_only_the_options_it_uses(kind) -> None:
 def test_kinds_help_differ_and_name_their_defaults() -> None:
     kinds = subcommands(subcommands(build_parser("plot"))["plot"])
     texts = {k: " ".join(p.format_help().split()) for k, p in kinds.items()}
-    assert len(set(texts.values())) == len(FIGURES) == 14
+    assert len(set(texts.values())) == len(FIGURES) == 17
     assert "grid points per axis (default 160)" in texts["contour"]
     assert "starts per axis (default 100)" in texts["basins"]
     assert "(default gd; the first one's basins are drawn)" in texts["basins"]

@@ -157,27 +157,38 @@ def _read_csv(path: str) -> Dataset:
             raise DataError(f"{name} is empty; a CSV needs a header row of column names, "
                             "then rows of numbers")
         names = _check_names([c.strip() for c in header], name)
-        values: list[list[float]] = [[] for _ in names]
+        cells: list[list[str]] = []
         lines: list[int] = []
         for fields in reader:
             if not fields or not any(c.strip() for c in fields):
                 continue  # blank lines
-            line = reader.line_num
             if len(fields) != len(names):
-                raise DataError(f"{name} line {line} has {len(fields)} cells but the header "
-                                f"has {len(names)} columns ({', '.join(names)}); every row "
-                                "needs one cell per column")
-            for j, cell in enumerate(fields):
-                values[j].append(_cell(cell, name, line, names[j]))
-            lines.append(line)
-            if len(values[0]) > MAX_ROWS:
+                raise DataError(f"{name} line {reader.line_num} has {len(fields)} cells but "
+                                f"the header has {len(names)} columns ({', '.join(names)}); "
+                                "every row needs one cell per column")
+            cells.append(fields)
+            lines.append(reader.line_num)
+            if len(cells) > MAX_ROWS:
                 raise DataError(f"{name} has more than {MAX_ROWS:,} rows")
     except csv.Error as err:
         raise DataError(f"{name} line {reader.line_num} is not valid CSV: {err}") from None
-    if not values[0]:
+    if not cells:
         raise DataError(f"{name} has a header row but no rows of data")
-    cols = {n: np.array(v, dtype=np.float64) for n, v in zip(names, values)}
+    cols = {n: _column([row[j] for row in cells], name, lines, n) for j, n in enumerate(names)}
     return Dataset(cols, name, np.array(lines, dtype=np.int64))
+
+
+def _column(texts: list[str], file: str, lines: list[int], column: str) -> np.ndarray:
+    """A column's cells as floats: NumPy's parser for plain numbers, and cell by cell (to
+    name the bad one, or to read missing cells as NaN) when it refuses any."""
+    try:
+        col = np.array(texts, dtype=np.float64)
+        if np.isfinite(col).all():
+            return col
+    except ValueError:
+        pass
+    return np.array([_cell(t, file, line, column) for t, line in zip(texts, lines)],
+                    dtype=np.float64)
 
 
 def _cell(cell: str, file: str, line: int, column: str) -> float:
@@ -185,8 +196,6 @@ def _cell(cell: str, file: str, line: int, column: str) -> float:
     if text.lower() in _MISSING:
         return math.nan
     try:
-        if "_" in text:  # float() would read 1_000; a CSV cell should not
-            raise ValueError
         value = float(text)
     except ValueError:
         shown = text if len(text) <= 20 else text[:20] + "…"

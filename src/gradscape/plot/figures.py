@@ -536,7 +536,7 @@ FIGURES: dict[str, Kind] = {
         "two features", (1, 2, 3, 4, 5, 6, 7, 8), _fit, ("starts", "methods", "steps"),
         'gradscape plot fit "softplus(-t*(w1*x1 + w2*x2 + b))" --wrt w1,w2,b '
         "--data examples/data/logistic.csv -o fit.png",
-        defaults={"methods": ("newton",), "steps": 200},
+        defaults={"methods": ("newton",)},
         hints={"methods": "the first one fits"}, computed={"starts": "the origin"}),
 }
 KINDS = tuple(FIGURES)
