@@ -17,6 +17,7 @@ SUITES: dict[str, str] = {
     "startup": "bench.startup",  # CLI cold start vs import sympy; formula text -> gradient
     "fields": "bench.fields",  # gradient fields: compiled kernels vs hand-written NumPy
     "descent": "bench.descent",  # optimizers on many start points
+    "web": "bench.web",  # the explorer's server: latency, throughput, shedding, memory
 }
 
 
