@@ -21,6 +21,7 @@ SUITES: dict[str, str] = {
     "optimizers": "bench.optimizers",  # classic problems vs SciPy; cold start of auto
     "data": "bench.data",  # loss over 10^6 rows: reduction kernel vs hand NumPy and JAX
     "scale": "bench.scale",  # a basin map on a 2-process Dask LocalCluster vs in process
+    "web": "bench.web",  # the explorer's server: latency, throughput, shedding, memory
 }
 
 

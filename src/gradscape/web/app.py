@@ -56,7 +56,7 @@ _DESCRIPTION = """The gradscape explorer's JSON API. Every request is bounded (f
 grid size, starts, steps, finite numbers); bad input gets a 4xx whose body is
 `{"error": {"type", "message", "column", "width", "hint", ...}}` — for a formula the parser
 refuses, the 1-based column and width of the culprit. A full queue answers 503 with
-Retry-After; a request over its time budget answers 422 with type TimeLimitError."""
+Retry-After; a request over its time budget answers 422 with type TimeLimit."""
 
 
 @dataclass(frozen=True)

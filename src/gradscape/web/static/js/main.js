@@ -95,11 +95,10 @@ async function loadFormula(text, { fresh }) {
   const formula = text.trim();
   if (!formula) { clearError(); return; }
   const t0 = performance.now();
-  let parsed, analyzed;
+  let parsed;
   try {
     parsed = await latest('parse', 'parse', { formula });
     if (!parsed.valid) { showError(parsed.error); status(''); return; }
-    analyzed = await latest('analyze', 'analyze', { formula });
   } catch (err) {
     if (isAbort(err)) return;
     if (err instanceof ApiError && err.info.type !== 'Busy') { showError(err.info); status(''); return; }
@@ -114,14 +113,25 @@ async function loadFormula(text, { fresh }) {
     info = { ...info, runs: null, basins: null, point: null, secant: null };
     player.load([]); el.results.replaceChildren(); Plotly.purge(el.loss);
   }
-  info.parse = parsed; info.analyze = analyzed;
+  info.parse = parsed; info.analyze = null;
   el.notes.hidden = !parsed.notes.length;
   el.notes.textContent = parsed.notes.map((n) => `note: ${n}`).join(' · ');
   defaultWindow();
-  renderMath();
   buildSlices();
   buildPointInputs();
-  await refreshView();
+  // The maths and the picture are independent requests: ask for both at once (two workers)
+  // rather than one after the other.
+  const analyzing = latest('analyze', 'analyze', { formula });
+  const viewing = refreshView();
+  try {
+    info.analyze = await analyzing;
+  } catch (err) {
+    if (isAbort(err)) return;
+    if (err instanceof ApiError && err.info.type !== 'Busy') showError(err.info); else report(err);
+    return;
+  }
+  renderMath();
+  await viewing;
   fetchCritical();
   if (st.point) selectPoint(st.point);
   window.__gs.lastEdit = performance.now() - t0;
@@ -129,7 +139,8 @@ async function loadFormula(text, { fresh }) {
 }
 
 function defaultWindow() {
-  const lib = info.analyze.library;
+  // a library function opens on its own domain (the library table came with the page)
+  const lib = info.parse.library ? library.find((t) => t.name === info.parse.library) : null;
   const n = dims();
   if (!st.x) st.x = lib ? lib.domain[st.axes[0]].slice() : [-3, 3];
   if (!st.y && n >= 2) st.y = lib ? lib.domain[st.axes[1]].slice() : [-3, 3];
