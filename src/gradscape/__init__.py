@@ -18,7 +18,7 @@ from typing import Any
 
 # The one place the version is written: pyproject.toml reads it from here (setuptools
 # `attr`, without importing), and `gradscape --version` prints it.
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
