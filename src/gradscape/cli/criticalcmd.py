@@ -44,8 +44,11 @@ def _run(args: argparse.Namespace) -> int:
     bounds.check("--budget", args.budget, bounds.MAX_BUDGET, "seconds (the exact stage "
                  "rarely finishes later if it has not by then; the numeric search follows)")
     points = critical_points(f, box, symbolic_budget=args.budget)
+    searched = points.box or box or tuple(
+        (f.library.domain if f.library else ((-3.0, 3.0),) * n)[i] for i in range(n))
     payload = {"function": f.text, "variables": list(f.variables), **held_payload(f),
-               "box": {v: list(r) for v, r in zip(f.variables, points.box, strict=True)},
+               "box": {v: [float(a), float(b)]
+                       for v, (a, b) in zip(f.variables, searched, strict=True)},
                "points": [p.to_dict() for p in points],
                "complete": points.complete, "truncated": points.truncated,
                "notes": list(points.notes)}
@@ -56,7 +59,7 @@ def _run(args: argparse.Namespace) -> int:
     out = console()
     out.print(f"critical points of {f.signature()} = {f.text}", soft_wrap=True)
     ranges = ", ".join(f"{v} in [{number(a)}, {number(b)}]"
-                       for v, (a, b) in zip(f.variables, points.box, strict=True))
+                       for v, (a, b) in zip(f.variables, searched, strict=True))
     proof = "all of them (proven)" if points.complete else "those found (not proven complete)"
     out.print(f"box searched: {ranges}; listed: {proof}", soft_wrap=True)
     for line in held_lines(f):

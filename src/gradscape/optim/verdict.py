@@ -53,8 +53,7 @@ def review(problem: Problem, starts: np.ndarray, final: np.ndarray, value: np.nd
         loose = (code == _CODE["max-steps"]) | (code == _CODE["diverged"])
         if loose.any():
             f0 = problem.value(starts[loose])
-            fell = ~(value[loose] >= f0 - UNBOUNDED_FALL * (1.0 + np.abs(f0)))
-            fell &= ~np.isnan(value[loose])
+            fell = np.isfinite(f0) & (value[loose] < f0 - UNBOUNDED_FALL * (1.0 + np.abs(f0)))
             code[np.flatnonzero(loose)[fell]] = _CODE["unbounded-below"]
         if tol2 >= 0.0:
             scale = np.maximum(1.0, np.abs(value))
