@@ -31,6 +31,8 @@ _EXPORTS: dict[str, str] = {
     "FormulaFunction": "gradscape.calculus.formula_function",
     "CallableFunction": "gradscape.calculus.callable_function",
     "jacobian": "gradscape.calculus.formula_function",
+    "VectorFunction": "gradscape.calculus.vector",
+    "laplacian": "gradscape.calculus.vector",
     "numeric_gradient": "gradscape.calculus.numeric",
     "numeric_hessian": "gradscape.calculus.numeric",
     "GradientResult": "gradscape.calculus.numeric",

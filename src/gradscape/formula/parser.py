@@ -36,7 +36,7 @@ from gradscape.formula.grammar import SYMPY_FAILURES, Grammar, Piece
 from gradscape.formula.lexer import Token, tokenize
 from gradscape.formula.limits import MAX_DEPTH
 
-__all__ = ["Parsed", "parse", "parse_number_list"]
+__all__ = ["Parsed", "ParsedList", "parse", "parse_list", "parse_number_list"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,66 @@ def parse(text: str) -> Parsed:
         notes=tuple(dict.fromkeys(notes)),
         text=text,
     )
+
+
+@dataclass(frozen=True)
+class ParsedList:
+    """A parsed list of formulas (a vector function): one expression per component.
+
+    ``variables`` lists every variable any component uses, sorted.
+    """
+
+    exprs: tuple[sp.Expr, ...]
+    variables: tuple[str, ...]
+    notes: tuple[str, ...]
+    text: str
+
+
+def parse_list(text: str) -> ParsedList:
+    """Read a comma-separated list of formulas, optionally in brackets or parentheses.
+
+    Commas inside a call (``log(x, 2)``) belong to the call. Errors point into ``text``.
+
+    >>> parse_list("[x^2 y, 5x + sin(y)]").exprs
+    (x**2*y, 5*x + sin(y))
+    >>> parse_list("log(x, 2), y").variables
+    ('x', 'y')
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"a formula list is a str, not {type(text).__name__}")
+    # Brackets around the whole list are read as blanks, so columns (and carets) stay put;
+    # a bracket anywhere else is refused by the lexer as before.
+    inner = text.strip()
+    lexed = text
+    if len(inner) >= 2 and inner[0] == "[" and inner[-1] == "]":
+        first, last = text.index("["), text.rindex("]")
+        lexed = text[:first] + " " + text[first + 1:last] + " " + text[last + 1:]
+    grammar = _grammar(lexed, allow_outer_parentheses=True)
+    grammar.text = text
+    exprs: list[sp.Expr] = []
+    while True:
+        tok = grammar.peek()
+        if tok.kind in (",", "end"):
+            raise FormulaError("missing formula", text, tok.start,
+                               "give formulas separated by commas, e.g. x y, x + y")
+        try:
+            piece = grammar.sum()
+            _check_result(grammar, piece)
+        except FormulaError:
+            raise
+        except SYMPY_FAILURES as exc:
+            raise FormulaError(f"SymPy could not handle this formula ({type(exc).__name__})",
+                               text, 0, "simplify the formula", width=len(text)) from exc
+        exprs.append(piece.expr)
+        tok = grammar.peek()
+        if tok.kind == "end":
+            break
+        if tok.kind != ",":
+            grammar.unexpected(tok)
+        grammar.take()
+    notes = [*grammar.notes, *checks.name_notes(grammar.variables)]
+    return ParsedList(tuple(exprs), tuple(sorted(grammar.variables)),
+                      tuple(dict.fromkeys(notes)), text)
 
 
 def parse_number_list(text: str) -> tuple[float, ...]:
