@@ -33,6 +33,8 @@ _EXPORTS: dict[str, str] = {
     "jacobian": "gradscape.calculus.formula_function",
     "VectorFunction": "gradscape.calculus.vector",
     "laplacian": "gradscape.calculus.vector",
+    "potential": "gradscape.calculus.potential",
+    "Potential": "gradscape.calculus.potential",
     "numeric_gradient": "gradscape.calculus.numeric",
     "numeric_hessian": "gradscape.calculus.numeric",
     "GradientResult": "gradscape.calculus.numeric",

@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "div": "vectorcmd",
     "curl": "vectorcmd",
     "laplacian": "vectorcmd",
+    "potential": "potentialcmd",
     "field": "plotcmd",
     "plot": "plotcmd",
     "descend": "descendcmd",
