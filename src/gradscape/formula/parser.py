@@ -36,7 +36,7 @@ from gradscape.formula.grammar import SYMPY_FAILURES, Grammar, Piece
 from gradscape.formula.lexer import Token, tokenize
 from gradscape.formula.limits import MAX_DEPTH
 
-__all__ = ["Parsed", "ParsedList", "parse", "parse_list", "parse_number_list"]
+__all__ = ["Parsed", "ParsedList", "parse", "parse_equation", "parse_list", "parse_number_list"]
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,41 @@ def parse(text: str) -> Parsed:
     >>> parse("1/2x").notes
     ("read '1/2x' as (1/2)*x; write 1/(2x) to divide by 2x",)
     """
-    grammar = _grammar(text)
+    return _parse_all(_grammar(text))
+
+
+def parse_equation(text: str) -> tuple[Parsed, Parsed]:
+    """Read an equation ``left = right`` (one '='), each side a formula; errors point into
+    ``text``.
+
+    >>> left, right = parse_equation("x^2 + y^2 = 25")
+    >>> left.expr, right.expr
+    (x**2 + y**2, 25)
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"an equation is a str, not {type(text).__name__}")
+    at = [i for i, ch in enumerate(text) if ch == "="]
+    if len(at) != 1 or text[at[0] - 1: at[0]] in ("<", ">", "!", ":") \
+            or text[at[0] + 1: at[0] + 2] == "=":
+        raise FormulaError("an equation needs exactly one '='", text,
+                           at[1] if len(at) > 1 else (at[0] if at else None),
+                           "write it as left = right, e.g. x^2 + y^2 = 25")
+    k = at[0]
+    # Each side is read with the other blanked out, so columns (and carets) stay those of text.
+    sides = []
+    for lexed, where in ((text[:k] + " " * (len(text) - k), "left"),
+                         (" " * (k + 1) + text[k + 1:], "right")):
+        if not lexed.strip():
+            raise FormulaError(f"the {where} side of the equation is empty", text, k,
+                               "write it as left = right, e.g. x^2 + y^2 = 25")
+        grammar = _grammar(lexed)
+        grammar.text = text
+        sides.append(_parse_all(grammar))
+    return sides[0], sides[1]
+
+
+def _parse_all(grammar: Grammar) -> Parsed:
+    text = grammar.text
     try:
         piece = grammar.sum()
         end = grammar.peek()
