@@ -158,3 +158,23 @@ def test_cli_refuses_in_one_line() -> None:
     r = _cli("div", "x, 1")
     assert r.returncode == 2
     assert r.stderr.count("\n") == 1 and "--vars" in r.stderr
+
+
+def test_every_documented_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    import shlex
+
+    from gradscape.cli import main as cli_main
+    from gradscape.cli import potentialcmd, vectorcmd
+
+    specs = {**vectorcmd.SPECS, **potentialcmd.SPECS}
+    assert sorted(specs) == ["curl", "div", "jacobian", "laplacian", "potential"]
+    assert all(cli_main.COMMANDS[name] in ("vectorcmd", "potentialcmd") for name in specs)
+    examples = [e for spec in specs.values() for e in spec.example_lines()]
+    for example in examples:
+        argv = shlex.split(example)[1:]
+        assert cli_main.main(argv) == 0, example
+        out = capsys.readouterr().out
+        assert out.strip()
+        if "--json" in argv:
+            json.loads(out)
+    assert len(examples) == 11
