@@ -48,6 +48,16 @@ def test_folium_second_derivative_at_a_point() -> None:
     assert got.subs({x: 3, y: 3}) == by_hand == sp.Rational(-16, 3)
 
 
+def test_bounded_work_and_carets() -> None:
+    from gradscape.errors import LimitError
+
+    with pytest.raises(LimitError):
+        implicit_derivative("x" + " + x" * 20000 + " = y", "x")
+    with pytest.raises(FormulaError) as err:
+        implicit_derivative("x^2 + y^2 = sinn(y)", "x")
+    assert err.value.column == 12  # 0-based: the caret is under 'sinn' in the whole equation
+
+
 def test_refusals() -> None:
     with pytest.raises(DomainError, match="two variables"):
         implicit_derivative("x = 2", "x")
@@ -69,4 +79,4 @@ def test_cli() -> None:
     r = run("diff", "x^2 + y^2 = 25", "--implicit", "--wrt", "x")
     assert r.stdout == "dy/dx = -x/y\n"
     r = run("diff", "x^2 + y^2 = 25", "--wrt", "x")
-    assert r.returncode == 2 and "'=' is not part of a formula" in r.stderr
+    assert r.returncode == 2 and "add --implicit" in r.stderr

@@ -54,6 +54,12 @@ def test_not_conservative_fields(text: str, curl: sp.Expr | tuple[sp.Expr, ...])
     assert "not the gradient" in r.reason
 
 
+def test_work_is_bounded_by_the_budget() -> None:
+    # a forked child does the symbolic work and is killed when the budget runs out
+    with pytest.raises(DomainError, match="could not decide within"):
+        gs.potential("exp(x^2) y sin(x) + x^9 cos(x y), x exp(x^2) sin(x)", budget=0.001)
+
+
 def test_needs_one_component_per_variable() -> None:
     with pytest.raises(DomainError, match="as many components"):
         gs.potential("x, 1")

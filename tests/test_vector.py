@@ -17,7 +17,7 @@ from trees import trees
 
 import gradscape as gs
 from gradscape.calculus.vector import VectorFunction, laplacian
-from gradscape.errors import DomainError, FormulaError
+from gradscape.errors import DomainError, FormulaError, LimitError
 
 x, y, z = sp.symbols("x y z", real=True)
 
@@ -96,6 +96,11 @@ def test_list_forms_and_errors() -> None:
         VectorFunction("x, , y")
     with pytest.raises(FormulaError, match="brackets"):
         VectorFunction("[x, y")
+    with pytest.raises(FormulaError) as err:
+        VectorFunction("[x, sinn(y)]")
+    assert err.value.column == 4 and err.value.formula == "[x, sinn(y)]"  # caret in the text
+    with pytest.raises(LimitError):
+        VectorFunction(", ".join(["x"] * 20000))
 
 
 def _mp(expr: sp.Expr, syms: tuple[sp.Symbol, ...]):

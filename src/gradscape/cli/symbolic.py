@@ -66,6 +66,11 @@ def _run_diff(args: argparse.Namespace) -> int:
         from gradscape.cli.implicitcmd import run_implicit
 
         return run_implicit(args)
+    if args.formula.count("=") == 1 and not any(op in args.formula for op in "<>!:"):
+        from gradscape.errors import DomainError
+
+        raise DomainError("an equation is a curve: add --implicit for dy/dx on it "
+                          "(e.g. --implicit --wrt x)")
     f = load_function(args)
     var = f.symbol(args.wrt)
     d = f.derivative(var.name, args.order)
