@@ -182,4 +182,17 @@ def test_every_documented_example_runs(capsys: pytest.CaptureFixture[str]) -> No
         assert out.strip()
         if "--json" in argv:
             json.loads(out)
-    assert len(examples) == 11
+    assert len(examples) == 13
+
+
+def test_show_steps_derive_each_partial_used() -> None:
+    out = json.loads(_cli("div", "x^2 y, 5x + sin(y)", "--show-steps", "--json").stdout)
+    steps = out["steps"]
+    assert sorted(steps) == ["∂F1/∂x", "∂F2/∂y"]
+    assert _same(_expr(steps["∂F1/∂x"]["result"]), 2 * x * y)
+    assert _same(_expr(steps["∂F2/∂y"]["result"]), sp.cos(y))
+    out = json.loads(_cli("curl", "y z, -x z, 0", "--show-steps", "--json").stdout)
+    assert len(out["steps"]) == 6 and _same(_expr(out["steps"]["∂F2/∂z"]["result"]), -x)
+    out = json.loads(_cli("laplacian", "x^2 y", "--steps", "--json").stdout)
+    assert _same(_expr(out["steps"]["∂²f/∂x²"]["result"]), 2 * y)
+    assert len(out["steps"]) == 4

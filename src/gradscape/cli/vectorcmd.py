@@ -17,19 +17,41 @@ __all__ = ["SPECS"]
 
 
 def _add_vector(p: argparse.ArgumentParser) -> None:
+    from gradscape.cli.symbolic import _steps_flag
+
     p.add_argument("formula", help='components separated by commas (quote them), e.g. '
                    '"x^2 y, 5x + sin(y)"')
     p.add_argument("--vars", metavar="x,y", help="variables in column order "
                    "(default: alphabetical)")
     add_point(p)
+    _steps_flag(p)
     add_json(p)
 
 
 def _add_scalar(p: argparse.ArgumentParser) -> None:
+    from gradscape.cli.symbolic import _steps_flag
+
     p.add_argument("formula", help="formula text (quote it), or a library name like himmelblau")
     p.add_argument("--vars", metavar="x,y", help="variables (default: alphabetical)")
     add_point(p)
+    _steps_flag(p)
     add_json(p)
+
+
+def _steps(args: argparse.Namespace, payload: dict[str, Any], lines: list[str],
+           parts: list[tuple[str, Any, Any, tuple[Any, ...]]]) -> None:
+    """With --show-steps: the derivation of each partial derivative used, by the steps engine.
+
+    ``parts`` holds (label, expression, variable, all variables) for each partial.
+    """
+    if not args.show_steps:
+        return
+    from gradscape.calculus.steps import derive
+
+    done = [(label, derive(expr, var, variables=variables))
+            for label, expr, var, variables in parts]
+    payload["steps"] = {label: d.to_dict() for label, d in done}
+    lines += ["", *("\n".join([d.to_text(), ""]) for _, d in done)]
 
 
 def _load(args: argparse.Namespace) -> Any:
@@ -64,6 +86,8 @@ def _run_jacobian(args: argparse.Namespace) -> int:
                "latex": display.latex(J)}
     lines = [*_notes(F), f"Jacobian of {F}:",
              *_matrix_lines([[display.text(e) for e in r] for r in rows])]
+    _steps(args, payload, lines, [(f"∂{f.name}/∂{s}", f.expr, s, F.symbols)
+                                  for f in F.functions for s in F.symbols])
     at = point(args.at, F)
     if at is not None:
         values = F.at(J, *at)
@@ -79,6 +103,8 @@ def _run_div(args: argparse.Namespace) -> int:
     d = F.divergence
     payload = {**_head(F), "divergence": display.json_str(d), "latex": display.latex(d)}
     lines = [*_notes(F), f"∇·{F.name} = {display.text(d)}"]
+    _steps(args, payload, lines, [(f"∂{f.name}/∂{s}", f.expr, s, F.symbols)
+                                  for f, s in zip(F.functions, F.symbols)])
     at = point(args.at, F)
     if at is not None:
         value = F.at(d, *at)
@@ -99,6 +125,12 @@ def _run_curl(args: argparse.Namespace) -> int:
     else:
         payload.update(curl=display.json_str(c), latex=display.latex(c))
         lines = [*_notes(F), f"∇×{F.name} = {display.text(c)}  (scalar curl ∂Q/∂x − ∂P/∂y)"]
+    if args.show_steps:
+        n = len(F.symbols)
+        pairs = [(1, 0), (0, 1)] if n == 2 else [(2, 1), (1, 2), (0, 2), (2, 0), (1, 0), (0, 1)]
+        _steps(args, payload, lines, [(f"∂{F.functions[i].name}/∂{F.symbols[j]}",
+                                       F.functions[i].expr, F.symbols[j], F.symbols)
+                                      for i, j in pairs])
     at = point(args.at, F)
     if at is not None:
         value = F.at(c, *at)
@@ -118,6 +150,11 @@ def _run_laplacian(args: argparse.Namespace) -> int:
                "laplacian": display.json_str(lap), "latex": display.latex(lap)}
     lines = [*(f"note: {n}" for n in getattr(f, "notes", ())),
              f"∇²{f.name} = {display.text(lap)}"]
+    # ∂²f/∂x² is the derivative of ∂f/∂x: both derivations are shown, first then second
+    _steps(args, payload, lines, [
+        part for s, g in zip(f.symbols, f.gradient)
+        for part in ((f"∂{f.name}/∂{s}", f.expr, s, f.symbols),
+                     (f"∂²{f.name}/∂{s}²", g, s, f.symbols))])
     at = point(args.at, f)
     if at is not None:
         value = float(f.evaluate(lap, *at, backend="numpy"))
@@ -131,13 +168,15 @@ SPECS = {
     "jacobian": CommandSpec(
         help="Jacobian matrix of a vector function (components separated by commas)",
         examples=('gradscape jacobian "x^2 y, 5x + sin(y)"',
-                  'gradscape jacobian "[x y z, x + y + z]" --at 1,2,3 --json'),
+                  'gradscape jacobian "[x y z, x + y + z]" --at 1,2,3 --json',
+                  'gradscape jacobian "x y, x + y" --show-steps'),
         add_arguments=_add_vector,
         run=_run_jacobian,
     ),
     "div": CommandSpec(
         help="divergence ∇·F of a vector field",
-        examples=('gradscape div "x^2 y, 5x + sin(y)"', 'gradscape div "x, y, z" --at 1,1,1'),
+        examples=('gradscape div "x^2 y, 5x + sin(y)"', 'gradscape div "x, y, z" --at 1,1,1',
+                  'gradscape div "x^2 y, 5x + sin(y)" --show-steps'),
         add_arguments=_add_vector,
         run=_run_div,
     ),
