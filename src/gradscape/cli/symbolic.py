@@ -54,6 +54,8 @@ def _add_diff(p: argparse.ArgumentParser) -> None:
         help="differentiate with respect to VAR (needed when there are several variables)",
     )
     p.add_argument("--order", type=int, default=1, metavar="K", help="K-th derivative (default 1)")
+    p.add_argument("--implicit", action="store_true",
+                   help="the formula is a curve 'left = right': give dy/dx on it (with --wrt x)")
     add_point(p)
     _steps_flag(p)
     add_json(p)
@@ -62,6 +64,15 @@ def _add_diff(p: argparse.ArgumentParser) -> None:
 def _run_diff(args: argparse.Namespace) -> int:
     from gradscape.calculus import display
 
+    if args.implicit:
+        from gradscape.cli.implicitcmd import run_implicit
+
+        return run_implicit(args)
+    if args.formula.count("=") == 1 and not any(op in args.formula for op in "<>!:"):
+        from gradscape.errors import DomainError
+
+        raise DomainError("an equation is a curve: add --implicit for dy/dx on it "
+                          "(e.g. --implicit --wrt x)")
     f = load_function(args)
     var = f.symbol(args.wrt)
     d = f.derivative(var.name, args.order)
@@ -247,6 +258,7 @@ SPECS = {
             'gradscape diff "exp(-x) cos(x)" --at 0',
             'gradscape diff "sin(x^2)" --show-steps',
             'gradscape diff "log(x, 2)" --json',
+            'gradscape diff "x^2 + y^2 = 25" --implicit --wrt x',
         ),
         add_arguments=_add_diff,
         run=_run_diff,

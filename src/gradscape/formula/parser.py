@@ -44,7 +44,7 @@ from gradscape.formula.grammar import SYMPY_FAILURES, Grammar, Piece
 from gradscape.formula.lexer import Token, tokenize
 from gradscape.formula.limits import MAX_DEPTH
 
-__all__ = ["Parsed", "parse", "parse_number_list"]
+__all__ = ["Parsed", "ParsedList", "parse", "parse_equation", "parse_list", "parse_number_list"]
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,41 @@ def parse(text: str, variables: Collection[str] = ()) -> Parsed:
     >>> parse("1/2x").notes
     ("read '1/2x' as (1/2)*x; write 1/(2x) to divide by 2x",)
     """
-    grammar = _grammar(text, declared=variables)
+    return _parse_all(_grammar(text, declared=variables))
+
+
+def parse_equation(text: str) -> tuple[Parsed, Parsed]:
+    """Read an equation ``left = right`` (one '='), each side a formula; errors point into
+    ``text``.
+
+    >>> left, right = parse_equation("x^2 + y^2 = 25")
+    >>> left.expr, right.expr
+    (x**2 + y**2, 25)
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"an equation is a str, not {type(text).__name__}")
+    at = [i for i, ch in enumerate(text) if ch == "="]
+    if len(at) != 1 or text[at[0] - 1: at[0]] in ("<", ">", "!", ":") \
+            or text[at[0] + 1: at[0] + 2] == "=":
+        raise FormulaError("an equation needs exactly one '='", text,
+                           at[1] if len(at) > 1 else (at[0] if at else None),
+                           "write it as left = right, e.g. x^2 + y^2 = 25")
+    k = at[0]
+    # Each side is read with the other blanked out, so columns (and carets) stay those of text.
+    sides = []
+    for lexed, where in ((text[:k] + " " * (len(text) - k), "left"),
+                         (" " * (k + 1) + text[k + 1:], "right")):
+        if not lexed.strip():
+            raise FormulaError(f"the {where} side of the equation is empty", text, k,
+                               "write it as left = right, e.g. x^2 + y^2 = 25")
+        grammar = _grammar(lexed)
+        grammar.text = text
+        sides.append(_parse_all(grammar))
+    return sides[0], sides[1]
+
+
+def _parse_all(grammar: Grammar) -> Parsed:
+    text = grammar.text
     try:
         piece = grammar.sum()
         end = grammar.peek()
@@ -104,6 +138,66 @@ def parse(text: str, variables: Collection[str] = ()) -> Parsed:
         text=text,
         guards=guards,
     )
+
+
+@dataclass(frozen=True)
+class ParsedList:
+    """A parsed list of formulas (a vector function): one expression per component.
+
+    ``variables`` lists every variable any component uses, sorted.
+    """
+
+    exprs: tuple[sp.Expr, ...]
+    variables: tuple[str, ...]
+    notes: tuple[str, ...]
+    text: str
+
+
+def parse_list(text: str) -> ParsedList:
+    """Read a comma-separated list of formulas, optionally in brackets or parentheses.
+
+    Commas inside a call (``log(x, 2)``) belong to the call. Errors point into ``text``.
+
+    >>> parse_list("[x^2 y, 5x + sin(y)]").exprs
+    (x**2*y, 5*x + sin(y))
+    >>> parse_list("log(x, 2), y").variables
+    ('x', 'y')
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"a formula list is a str, not {type(text).__name__}")
+    # Brackets around the whole list are read as blanks, so columns (and carets) stay put;
+    # a bracket anywhere else is refused by the lexer as before.
+    inner = text.strip()
+    lexed = text
+    if len(inner) >= 2 and inner[0] == "[" and inner[-1] == "]":
+        first, last = text.index("["), text.rindex("]")
+        lexed = text[:first] + " " + text[first + 1:last] + " " + text[last + 1:]
+    grammar = _grammar(lexed, allow_outer_parentheses=True)
+    grammar.text = text
+    exprs: list[sp.Expr] = []
+    while True:
+        tok = grammar.peek()
+        if tok.kind in (",", "end"):
+            raise FormulaError("missing formula", text, tok.start,
+                               "give formulas separated by commas, e.g. x y, x + y")
+        try:
+            piece = grammar.sum()
+            _check_result(grammar, piece)
+        except FormulaError:
+            raise
+        except SYMPY_FAILURES as exc:
+            raise FormulaError(f"SymPy could not handle this formula ({type(exc).__name__})",
+                               text, 0, "simplify the formula", width=len(text)) from exc
+        exprs.append(piece.expr)
+        tok = grammar.peek()
+        if tok.kind == "end":
+            break
+        if tok.kind != ",":
+            grammar.unexpected(tok)
+        grammar.take()
+    notes = [*grammar.notes, *checks.name_notes(grammar.variables)]
+    return ParsedList(tuple(exprs), tuple(sorted(grammar.variables)),
+                      tuple(dict.fromkeys(notes)), text)
 
 
 def parse_number_list(text: str) -> tuple[float, ...]:
