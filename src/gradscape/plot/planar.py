@@ -212,10 +212,10 @@ _EDGE = patheffects.withStroke(linewidth=6, foreground="k")
 
 def _arrow_scale(length: float, span: float) -> float:
     """1 when an arrow of this length reads well in a window of this span; else a round
-    factor (1, 2, 5 × 10^k) that draws it about a quarter of the span long."""
-    if length <= 0 or 0.08 * span <= length <= 0.35 * span:
+    factor (1, 2, 5 × 10^k) that draws it at most 0.3 of the span long."""
+    if length <= 0 or 0.08 * span <= length <= 0.4 * span:
         return 1.0
-    want = 0.25 * span / length
+    want = 0.3 * span / length
     k = np.floor(np.log10(want))
     return float(max(m * 10**k for m in (1, 2, 5) if m * 10**k <= want))
 
