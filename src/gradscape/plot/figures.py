@@ -624,7 +624,7 @@ def shaped_size(window: Box, captions: int = 0) -> tuple[float, float]:
     >>> shaped_size(((-3, 3), (-3, 3)))
     (6.4, 5.6)
     >>> shaped_size(((-10, 10), (-1, 1)))
-    (10.6, 4.2)
+    (10.7, 3.9)
     """
     from gradscape.plot.planar import MAX_EQUAL_RATIO
 

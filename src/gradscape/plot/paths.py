@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from gradscape.optim.result import Trajectory
 
 __all__ = ["PathData", "as_path", "paths", "loss", "run_paths", "published_minima",
-           "default_starts", "draw_runs", "legend_handles"]
+           "default_starts", "draw_runs", "legend_handles", "quiet_corner", "spaced"]
 
 
 
@@ -171,8 +171,8 @@ def paths(ax: Axes, fld: Field, trajectories: Sequence[Any], *, labels: Sequence
     _mark_minima(ax, f, minima, drawn)
     ax.set_xlim(fld.axes[0][0], fld.axes[0][-1])
     ax.set_ylim(fld.axes[1][0], fld.axes[1][-1])
-    ax.legend(handles=legend_handles(ax, data, order), loc="upper right", fontsize=8,
-              framealpha=0.85)
+    handles = legend_handles(ax, data, order)
+    ax.legend(handles=handles, loc=quiet_corner(ax, data, handles), fontsize=8, framealpha=0.85)
     set_title(ax, title if title is not None else math_title("Descent on", f)
               if f.library is None else f"Descent on {short_name(f)}")
     drawn.notes.append("○ start, ★ end of each path; where paths overlap, the earlier method's "
@@ -214,6 +214,7 @@ def draw_runs(ax: Any, data: Sequence[PathData], order: Sequence[str],
     """
     lines, ends = [], []
     box = [ax.get_xlim(), ax.get_ylim()]
+    gap = 0.09 * max(1.0, np.sqrt(len(order) / 2))  # more methods, sparser markers each
     for i, p in enumerate(data):
         k = order.index(p.label)
         style = line_style(k)
@@ -223,7 +224,7 @@ def draw_runs(ax: Any, data: Sequence[PathData], order: Sequence[str],
         lines.append(ax.plot(*xyz, color=style["color"], linestyle=style["linestyle"],
                              linewidth=width, marker=style["marker"], markersize=4.5,
                              markeredgecolor="k", markeredgewidth=0.5,
-                             markevery=spaced(p.points, box, 0.09, 0.02 * k),
+                             markevery=spaced(p.points, box, gap, 0.02 * k),
                              solid_capstyle="round",
                              path_effects=[patheffects.withStroke(linewidth=width + 1.4,
                                                                   foreground="k", alpha=0.55)],
@@ -242,6 +243,44 @@ def draw_runs(ax: Any, data: Sequence[PathData], order: Sequence[str],
                             linestyle="none",
                             **({"zorder": 12 + k} if z is None else {}))[0])
     return lines, ends
+
+
+def quiet_corner(ax: Any, data: Sequence[PathData], handles: Sequence[Any]) -> Any:
+    """The corner of the axes where the legend of ``handles`` covers the fewest path points
+    (matplotlib's "best" is slow on long paths, and warns); each corner is tried by drawing
+    the legend there and measuring its box.
+
+    >>> from matplotlib.figure import Figure
+    >>> from matplotlib.lines import Line2D
+    >>> ax = Figure().subplots()
+    >>> _ = ax.set_xlim(0, 1), ax.set_ylim(0, 1)
+    >>> run = PathData(np.array([[0.95, 0.95], [0.05, 0.95]]), np.zeros(2), "gd")
+    >>> quiet_corner(ax, [run], [Line2D([], [], label="gd")])
+    'lower right'
+    """
+    pts = np.concatenate([_along(p.points) for p in data]) if data else np.empty((0, 2))
+    ax.legend(handles=handles, loc="upper right", fontsize=8)
+    ax.figure.draw_without_rendering()  # the layout (and equal aspect) fixes where axes lie
+    screen = ax.transData.transform(pts) if len(pts) else np.empty((0, 2))
+    best, fewest = "upper right", None
+    for corner in ("upper right", "upper left", "lower right", "lower left"):
+        box = ax.legend(handles=handles, loc=corner, fontsize=8).get_window_extent()
+        box = box.expanded(1.3, 1.6)  # near the box counts too: a path needs room around it
+        inside = int(np.count_nonzero((screen[:, 0] >= box.x0) & (screen[:, 0] <= box.x1)
+                                      & (screen[:, 1] >= box.y0) & (screen[:, 1] <= box.y1)))
+        if fewest is None or inside < fewest:
+            best, fewest = corner, inside
+    return best
+
+
+def _along(points: np.ndarray, n: int = 600) -> np.ndarray:
+    """n points evenly spaced along a path's line (a big step crosses what lies between)."""
+    pts = points[np.isfinite(points).all(axis=1), :2]
+    if len(pts) < 2:
+        return pts
+    s = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(pts, axis=0).T))])
+    t = np.linspace(0.0, s[-1], n)
+    return np.column_stack([np.interp(t, s, pts[:, 0]), np.interp(t, s, pts[:, 1])])
 
 
 def legend_handles(ax: Any, data: Sequence[PathData], order: Sequence[str]) -> list[Any]:

@@ -212,8 +212,8 @@ _EDGE = patheffects.withStroke(linewidth=6, foreground="k")
 
 def _arrow_scale(length: float, span: float) -> float:
     """1 when an arrow of this length reads well in a window of this span; else a round
-    factor (1, 2, 5 × 10^k) that draws it about a third of the span long."""
-    if length <= 0 or 0.08 * span <= length <= 0.45 * span:
+    factor (1, 2, 5 × 10^k) that draws it at most 0.3 of the span long."""
+    if length <= 0 or 0.08 * span <= length <= 0.4 * span:
         return 1.0
     want = 0.3 * span / length
     k = np.floor(np.log10(want))
@@ -296,7 +296,7 @@ def directional(ax: Axes, fld: Field, at: Sequence[float], direction: Sequence[f
                                          linewidth=1.2, zorder=6)[0]
         mid = (t0 + t1) / 2
         drawn.artists["angle_label"] = ax.text(
-            a[0] + 1.9 * r * np.cos(mid), a[1] + 1.9 * r * np.sin(mid), f"θ = {theta:.0f}°",
+            a[0] + 1.5 * r * np.cos(mid), a[1] + 1.5 * r * np.sin(mid), f"θ = {theta:.0f}°",
             ha="center", va="center", fontsize=9, zorder=7,
             bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
         drawn.notes.append(f"D_u f = |∇f| cos θ = {gl:.4g} × cos {theta:.1f}° = {value:.4g}")
