@@ -65,12 +65,12 @@ MAX_EXP_ARGUMENT = 6900  # |a| in exp(a) and kin: e^6900 has about MAX_RESULT_DI
 # can double the depth (a tower t^t^...^t of 62 levels has a derivative 124 deep). Work
 # grows with the tree's size counted without sharing (a second derivative of 20,000 nodes
 # takes seconds).
-MAX_DIFF_DEPTH = 100
-MAX_DIFF_NODES = 20_000
+MAX_DIFF_DEPTH = 100  # levels of the tree being differentiated
+MAX_DIFF_NODES = 20_000  # nodes of that tree, shared parts counted each time
 # What a polynomial rewrite (expand, cancel, factor) may create: (x+y)^1000 expands to 1001
 # terms with 300-digit coefficients, and factoring them back takes minutes.
-MAX_EXPANDED_TERMS = 400
-MAX_EXPANDED_DEGREE = 60
+MAX_EXPANDED_TERMS = 400  # terms after multiplying out
+MAX_EXPANDED_DEGREE = 60  # total degree after multiplying out
 
 
 def power_problem(base: sp.Expr, exp: sp.Expr) -> str | None:
