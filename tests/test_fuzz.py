@@ -41,6 +41,14 @@ KNOWN = [
 ]
 
 
+@pytest.mark.skip(reason="hangs: grad runs over a minute (43 s of CPU, then killed); SymPy "
+                  "evaluates the complex constant atanh(cbrt(e)) inside csc/sinh/erfc. Found by "
+                  "the long run, seed 2 case 6530; belongs to the formula layer's bounds")
+def test_a_complex_constant_deep_inside_answers_fast():
+    report = run_case("atan((sinh(csc(erfc(atanh(cbrt(e))))))+((x)*((y)^2.5)))")
+    assert report["problems"] == []
+
+
 def test_a_short_run_finds_no_problem():
     summary = run(100, seed=1, jobs=2, numba_every=50)
     assert summary["cases"] == 100
