@@ -330,7 +330,7 @@ def _ptx_times() -> None:
                                           (HIMMELBLAU, "gd", "descent", "float32"),
                                           (ACKLEY, "gd", "descent", "float64"),
                                           (HIMMELBLAU, "gd", "basin", "float64"),
-                                          ("rosenbrock", "newton", "descent", "float64")):
+                                          ("rosenbrock", "rmsprop", "descent", "float64")):
             f, opt = Function(name), OPTIMIZERS[method]
             t0 = time.perf_counter()
             kernel = gc.build_kernel(f, opt, dtype, kind)

@@ -56,7 +56,7 @@ autosummary_generate = True
 autodoc_default_options = {"show-inheritance": True}  # members: listed per page
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
-autodoc_preserve_defaults = True
+# (autodoc_preserve_defaults stays off: it re-parses source and fails on some signatures)
 napoleon_google_docstring = True
 napoleon_numpy_docstring = True
 

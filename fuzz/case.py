@@ -67,6 +67,10 @@ def _calculus(text: str, report: dict[str, Any], numba: bool, rng: random.Random
     for _ in range(_POINTS):
         point = [round(rng.uniform(-3, 3), rng.choice([1, 3, 17])) for _ in symbols]
         truth = oracle.value(f.expr, dict(zip(symbols, point)))
+        if truth is not oracle.UNDEFINED and any(
+                oracle.value(g, dict(zip(symbols, point))) is oracle.UNDEFINED
+                for g in getattr(f, "guards", ())):
+            truth = oracle.UNDEFINED  # undefined as typed: log10(x)*sign(0) at x < 0
         if truth is not oracle.UNDEFINED and not _well_conditioned(f.expr, symbols, point):
             continue
         for backend in backends:

@@ -54,6 +54,15 @@ JSON_CASES = [
      lambda d: d["value_range"] is None and d["invalid_points"] == 25),
     (["plot", "loss", "log(x)", "--start", "-1", "--methods", "gd", "--lr", "0.01", "--steps",
       "20", "-o", "{tmp}/l.png"], lambda d: d["paths"][0]["value"] is None),
+    (["jacobian", "log(x), y", "--at", "0,1"], lambda d: d["value"] == [[None, 0.0], [0.0, 1.0]]),
+    (["div", "log(x), y", "--at", "0,1"], lambda d: d["value"] is None),
+    (["laplacian", "log(x)", "--at", "0"], lambda d: d["value"] is None),
+    (["curl", "-y, x", "--at", "0,0"], lambda d: d["value"] == 2.0),
+    (["potential", "2x y, x^2 + 3y^2"], lambda d: d["conservative"] is True),
+    (["sweep", "himmelblau", "-n", "2", "--methods", "gd", "--lr", "0.01", "--steps", "5"],
+     lambda d: d["runs"][0]["median_steps"] == 5.0),
+    (["basins", "x^2 + y^2", "-n", "4", "--lr", "0.5", "--steps", "2", "--out", "{tmp}/m.zarr"],
+     lambda d: d["counts"]["converged"] == 16),  # lr 1/2 lands on the origin in one step
 ]
 
 
@@ -67,7 +76,11 @@ def test_json_has_null_for_numbers_json_cannot_hold(argv, check, tmp_path, capsy
 
 
 def test_every_command_is_in_the_json_cases() -> None:
-    assert {c[0][0] for c in JSON_CASES} == set(subcommands(build_parser()))
+    with_json = {name for name, p in subcommands(build_parser()).items()
+                 if any("--json" in a.option_strings for a in p._actions)}
+    # plot's --json is on each of its kinds; serve and explore answer in the browser
+    assert {c[0][0] for c in JSON_CASES} == with_json | {"plot"}
+    assert set(subcommands(build_parser())) - with_json == {"plot", "serve", "explore"}
 
 
 def test_critical_points_with_undefined_numbers_give_null(monkeypatch, capsys) -> None:
@@ -209,8 +222,8 @@ def test_help_offers_show_steps_and_hides_the_alias(capsys) -> None:
 
 
 # --- plot KIND --help: each kind's own options, defaults and example ------------------------
-_COMMON = {"-h", "--help", "--vars", "-o", "--output", "--show", "--dpi", "--json", "--wrt",
-           "--const", "--data", "--reduce", "--drop-nan"}
+_DATA = {"--wrt", "--const", "--data", "--reduce", "--drop-nan"}
+_COMMON = {"-h", "--help", "--vars", "-o", "--output", "--show", "--dpi", "--json", *_DATA}
 _FLAGS = {"x": "--x", "y": "--y", "n": "-n", "at": "--at", "direction": "--direction",
           "starts": "--start", "methods": "--methods", "lr": "--lr", "steps": "--steps",
           "descent": "--descent", "frames": "--frames", "color": "--color", "lrs": "--lr",
@@ -223,7 +236,9 @@ def test_each_kind_lists_only_the_options_it_uses(kind) -> None:
     spec = FIGURES[kind]
     parser = subcommands(subcommands(build_parser("plot"))["plot"])[kind]
     options = {s for a in parser._actions for s in a.option_strings}
-    assert options == _COMMON | {_FLAGS[u] for u in spec.uses} | (
+    # kinds that can draw a stored file (--from) take a formula without data or constants
+    common = _COMMON - _DATA if "source" in spec.uses else _COMMON
+    assert options == common | {_FLAGS[u] for u in spec.uses} | (
         {"--fps"} if spec.animated else set()) | ({"--n"} if "n" in spec.uses else set())
     text = parser.format_help()
     assert f"example:\n  {spec.example}" in text

@@ -76,7 +76,7 @@ def test_basins_writes_a_zarr_group_and_resumes(tmp_path, capsys) -> None:
     (["--workers", "0"], "--workers takes 1 to"),
     (["--chunk", "1"], "tile side"),
     (["--steps", "70000"], "16-bit"),
-    (["--method", "sgd"], "sgd"),
+    (["--method", "no-such-method"], "unknown method 'no-such-method'"),
 ])
 def test_bad_input_exits_2_with_one_line(tmp_path, extra, says) -> None:
     r = run("basins", "himmelblau", "-n", "8", "--out", str(tmp_path / "m.zarr"), *extra)
@@ -137,10 +137,11 @@ def test_ctrl_c_keeps_finished_tiles_and_resume_finishes_the_map(tmp_path) -> No
     from gradscape.optim.basins import basin_map
 
     out = str(tmp_path / "m.zarr")
-    # 16 tiles of 16² starts × 60,000 steps (every step taken): a fraction of a second each
+    # 16 tiles of 48² starts × 60,000 steps (every step taken): ~0.15 s each on 2 cores, so
+    # the signal lands while tiles remain (16² tiles took ~0.04 s: all could finish first)
     argv = [sys.executable, "-m", "gradscape", "basins", "himmelblau", "--x", "-5,5", "--y",
-            "-5,5", "-n", "64", "--lr", "0.01", "--steps", "60000", "--tol", "none", "--chunk",
-            "16", "--out", out]
+            "-5,5", "-n", "192", "--lr", "0.01", "--steps", "60000", "--tol", "none", "--chunk",
+            "48", "--out", out]
     p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 240
     done = 0
@@ -158,7 +159,7 @@ def test_ctrl_c_keeps_finished_tiles_and_resume_finishes_the_map(tmp_path) -> No
     assert 0 < left < 16
     r = subprocess.run([*argv, "--resume"], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    ref = basin_map("himmelblau", ((-5.0, 5.0), (-5.0, 5.0)), 64, lr=0.01, steps=60000,
+    ref = basin_map("himmelblau", ((-5.0, 5.0), (-5.0, 5.0)), 192, lr=0.01, steps=60000,
                     tol=None)
     group = zarr.open_group(out, mode="r")
     assert np.array_equal(np.asarray(group["label"][...]), ref.labels)

@@ -184,7 +184,7 @@ def test_refused_formulas_say_what_and_how(exprs, symbols, needle):
     ((np.array(["a"]), 1.0), {}, "dtype"),
     ((np.ones(3), 1.0), {"out": np.empty((2, 4))}, "needs shape"),
     ((np.ones(3), 1.0), {"out": np.empty((2, 3), np.float32)}, "needs shape"),
-    ((1.0, 1.0), {"backend": "cuda"}, "unknown backend"),
+    ((1.0, 1.0), {"backend": "tpu"}, "unknown backend"),
     ((1.0, 1.0), {"dtype": np.int64}, "unsupported dtype"),
 ])
 def test_bad_calls_raise_domain_errors(args, kwargs, needle):

@@ -207,7 +207,7 @@ def test_auto_stays_on_the_cpu_without_a_gpu():
     from gradscape.optim.optimizers import OPTIMIZERS
 
     f = as_function("himmelblau")
-    assert _check_backend("auto", f, OPTIMIZERS["gd"], 1 << 40) == "numba"
+    assert _check_backend("auto", f, OPTIMIZERS["gd"], 1 << 20, 1 << 20) == "numba"
 
 
 @no_gpu
@@ -273,7 +273,7 @@ def test_device_code_compiles_for_hopper_in_registers_without_contraction():
     cases = [("himmelblau", "gd", "descent", "float64", False),
              ("himmelblau", "momentum", "basin", "float64", False),
              ("himmelblau", "gd", "descent", "float32", False),
-             ("rosenbrock", "newton", "descent", "float64", False),
+             ("rosenbrock", "rmsprop", "descent", "float64", False),
              ("himmelblau", "gd", "descent", "float64", True)]
     proc = subprocess.run([sys.executable, "-c", PTX_SCRIPT, json.dumps(cases)],
                           capture_output=True, text=True, timeout=900)

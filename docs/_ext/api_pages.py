@@ -8,6 +8,8 @@ generated, never edited, so a new module or name joins the reference by existing
 from __future__ import annotations
 
 import importlib
+import inspect
+import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -54,12 +56,22 @@ def _page(name: str) -> str:
     exported = list(getattr(module, "__all__", ()))
     here = [n for n in exported if _defined_where(name, n) == name]
     elsewhere = [(n, _defined_where(name, n)) for n in exported if n not in here]
+    # Constants documented by a comment beside them (as the public-API test allows) are
+    # invisible to automodule's member scan; autodata documents each by name, with its value.
+    data = [n for n in here if not (inspect.isclass(getattr(module, n))
+                                    or inspect.isroutine(getattr(module, n))
+                                    or isinstance(getattr(module, n), ModuleType))]
+    code = [n for n in here if n not in data]
     title = f"``{name}``"
     lines = [title, "=" * len(title), "", f".. automodule:: {name}"]
-    if here:
-        lines += [f"   :members: {', '.join(here)}", "   :show-inheritance:"]
+    if code:
+        lines += [f"   :members: {', '.join(code)}", "   :show-inheritance:"]
     else:
         lines += ["   :no-members:"]
+    source = inspect.getsource(module).splitlines()
+    for n in data:
+        lines += ["", f".. py:data:: {n}", f"   :type: {type(getattr(module, n)).__name__}",
+                  "", f"   {_comment(source, n)}"]
     lines.append("")
     if elsewhere:
         lines += ["Also exported here", "------------------", ""]
@@ -72,6 +84,29 @@ def _page(name: str) -> str:
 
 
 _PUBLIC: set[str] = set()
+
+
+def _comment(source: list[str], name: str) -> str:
+    """What the source says of ``name``: the docstring line after its assignment, else the
+    comment on or just above it."""
+    for i, line in enumerate(source):
+        if re.match(rf"{re.escape(name)}\s*(:[^=]*)?=", line):
+            after = source[i + 1].strip() if i + 1 < len(source) else ""
+            if after.startswith(('"""', "'''")):
+                return _escape(after.strip("\"'"))
+            if "#" in line:
+                return _escape(line.split("#", 1)[1].strip())
+            above: list[str] = []
+            for prev in reversed(source[:i]):
+                if not prev.strip().startswith("#"):
+                    break
+                above.insert(0, prev.strip().lstrip("#").strip())
+            return _escape(" ".join(above)) or "(see the source)"
+    return "(see the source)"
+
+
+def _escape(text: str) -> str:
+    return re.sub(r"([|*`_\\])", r"\\\1", text)
 
 
 def write_pages(app: Any) -> None:

@@ -28,8 +28,17 @@ def section(title: str, text: str) -> list[str]:
 
 
 def _inline(s: str) -> str:
-    s = re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", s)
-    return s
+    """Markdown inline code as rST literals; ``|`` and ``*`` in the prose around them
+    escaped (``|∇f|`` is a norm, not an rST substitution)."""
+    parts = re.split(r"(?<!`)`([^`]+)`(?!`)", s)
+    for i in range(0, len(parts), 2):
+        parts[i] = re.sub(r"\*\*(.+?)\*\*", "\x00\\1\x00", parts[i])  # **bold** kept
+        parts[i] = re.sub(r"(?<![\w*])\*(\S(?:[^*]*\S)?)\*(?![\w*])", "\x01\\1\x01", parts[i])
+        parts[i] = re.sub(r"([|*])", r"\\\1", parts[i])
+        parts[i] = parts[i].replace("\x00", "**").replace("\x01", "*")
+    for i in range(1, len(parts), 2):
+        parts[i] = f"``{parts[i]}``"
+    return "".join(parts)
 
 
 def to_rst(md: list[str]) -> list[str]:

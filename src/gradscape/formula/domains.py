@@ -67,7 +67,9 @@ def condition(guard: sp.Expr) -> str:
         base, exp = _show(guard.base), guard.exp
         if exp.is_Integer:
             return f"{base} ≠ 0"
-        return f"{base} ≥ 0" if exp > 0 else f"{base} > 0"
+        # a symbolic exponent (y^y) has no sign to compare: a real power of a variable
+        # exponent needs a positive base
+        return f"{base} ≥ 0" if exp.is_positive else f"{base} > 0"
     u = _show(guard.args[0])
     lo, hi = BY_HEAD[type(guard)].domain.intervals[0]
     strict = "<" if type(guard) in _OPEN_ENDS else "≤"

@@ -204,19 +204,20 @@ def map_spec(f: Any, box: Sequence[tuple[float, float]] | None, n: int, *, metho
 
 
 # ---- one tile ------------------------------------------------------------------------------
-_PREPARED: OrderedDict[tuple[str, tuple[str, ...], str], tuple[Any, Any]] = OrderedDict()
+_PREPARED: OrderedDict[tuple[str, tuple[str, ...], str, bool], tuple[Any, Any]] = OrderedDict()
 _PREPARED_LOCK = threading.Lock()
 _MAX_PREPARED = 16
 
 
-def _prepared(spec: MapSpec, f: Any = None) -> tuple[Any, Any]:
+def _prepared(spec: MapSpec, f: Any = None, jit: bool = True) -> tuple[Any, Any]:
     """The Function and its compiled loop (None: the NumPy reference runs), made once per
-    process for each formula and method: a process computing many tiles pays once."""
+    process for each formula and method: a process computing many tiles pays once.
+    ``jit=False``: never compile (``backend="numpy"``); the loop is None."""
     from gradscape.compile import have_numba
     from gradscape.optim.descend import as_function
     from gradscape.optim.optimizers import lookup
 
-    key = (spec.formula, spec.variables, spec.method)
+    key = (spec.formula, spec.variables, spec.method, jit)
     with _PREPARED_LOCK:
         if f is None and key in _PREPARED:
             _PREPARED.move_to_end(key)
@@ -227,7 +228,7 @@ def _prepared(spec: MapSpec, f: Any = None) -> tuple[Any, Any]:
         f = Function(spec.formula, spec.variables)
     f = as_function(f)
     loop = None
-    if f.is_symbolic and have_numba():
+    if jit and f.is_symbolic and have_numba():
         from gradscape.optim.fused import fused_loop
 
         loop = fused_loop(f, lookup(spec.method))
@@ -240,19 +241,20 @@ def _prepared(spec: MapSpec, f: Any = None) -> tuple[Any, Any]:
 
 
 def compute_tile(spec: MapSpec, rows: tuple[int, int], cols: tuple[int, int], *,
-                 serial: bool = False, f: Any = None) -> Tile:
+                 serial: bool = False, f: Any = None, jit: bool = True) -> Tile:
     """Descend from the starts of one tile and label them against ``spec.minima``.
 
     ``serial`` runs the compiled loop on this thread only (a Dask task: Dask runs tiles in
     parallel, so no pool is nested in it); otherwise blocks of starts share the thread pool.
     ``f``: the Function, when the caller has it (Python code cannot be rebuilt from text).
+    ``jit=False``: the NumPy reference loop, never a Numba compile (``backend="numpy"``).
     """
     from gradscape.optim.descend import problem_of
     from gradscape.optim.optimizers import lookup
     from gradscape.optim.reference import run_reference
     from gradscape.optim.schedules import constant
 
-    fn, loop = _prepared(spec, f)
+    fn, loop = _prepared(spec, f, jit)
     opt = lookup(spec.method)
     hp = dict(spec.hyper)
     starts = spec.starts(rows, cols)
@@ -404,7 +406,8 @@ def basin_map(f: Any, box: Sequence[tuple[float, float]] | None = None, n: int =
     counts = np.zeros(len(STATUS_NAMES), np.int64)
     tiles: list[Tile] = []
     for r0 in range(0, spec.n, rows):
-        t = compute_tile(spec, (r0, min(r0 + rows, spec.n)), (0, spec.n), f=fn)
+        t = compute_tile(spec, (r0, min(r0 + rows, spec.n)), (0, spec.n), f=fn,
+                         jit=backend != "numpy")
         labels[r0:r0 + rows], values[r0:r0 + rows], taken[r0:r0 + rows] = \
             t.labels, t.values, t.taken
         counts += t.counts

@@ -4,7 +4,7 @@ A kernel is built per (formula, optimizer, dtype) from three things that the CPU
 too: the formula's device functions (:mod:`gradscape.compile.cuda`, printed from the
 registry's ``code.cuda`` templates and the reverse-mode gradient program), the optimizer's
 ONE definition (the pieces of :mod:`gradscape.optim.transforms` composed by ``chain`` with
-a device-function ``jit``, or saddle-free Newton from :mod:`gradscape.optim.methods`), and
+a device-function ``jit``), and
 the loop of :mod:`gradscape.optim.cuda_loop`, bound together with
 :func:`gradscape.optim.binding.bind`. The pieces call ``np.sqrt`` and ``np.sign``, which
 work on arrays and scalars alike; device code gets a stand-in ``np`` whose ``sqrt`` is
@@ -16,11 +16,11 @@ work on arrays and scalars alike; device code gets a stand-in ``np`` whose ``sqr
 - :func:`basin_labels` runs a grid of starts and labels each by the nearest known minimum
   on the device; only labels, values (float32), steps and statuses come back.
 
-Methods with no kernel (Armijo's line search) raise a DomainError that says which backends
-run them.
+Methods with no kernel (those with a line search: Armijo, Newton, BFGS, ...) raise a
+DomainError that says which backends run them.
 
 >>> kernel_methods()
-('gd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamw', 'lion', 'newton')
+('gd', 'sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamw', 'lion')
 """
 
 from __future__ import annotations
@@ -55,9 +55,9 @@ _DTYPES = {"float64": np.float64, "float32": np.float32}
 
 
 def kernel_methods() -> tuple[str, ...]:
-    """The optimizer rows that have a GPU kernel: every chain, and Newton."""
-    return tuple(name for name, opt in OPTIMIZERS.items()
-                 if opt.method is None or opt.method.name == "newton")
+    """The optimizer rows that have a GPU kernel: every chain. The methods (Newton and
+    the quasi-Newton ones) take their steps from a line search, which has none."""
+    return tuple(name for name, opt in OPTIMIZERS.items() if opt.method is None)
 
 
 def _dtype_name(dtype: Any) -> str:
@@ -125,10 +125,7 @@ def _kernel(f: Any, opt: Optimizer, dtype: str, kind: str) -> Any:
     from gradscape.compile.cache import formula_key
     from gradscape.compile.cuda import simulator
 
-    if opt.name not in kernel_methods():
-        raise DomainError(f"{opt.name} has no GPU kernel (its line search evaluates f a "
-                          f"varying number of times); run it with backend 'numba' or 'numpy'. "
-                          f"GPU methods: {', '.join(kernel_methods())}")
+    _require_kernel(opt)
     slot = (formula_key([f.kernel_expr], f.symbols), opt.name, dtype, kind, simulator())
     with _LOCK:
         if slot not in _KERNELS:
@@ -139,26 +136,29 @@ def _kernel(f: Any, opt: Optimizer, dtype: str, kind: str) -> Any:
         return _KERNELS[slot]
 
 
+def _require_kernel(opt: Optimizer) -> None:
+    if opt.name not in kernel_methods():
+        raise DomainError(f"{opt.name} has no GPU kernel (its line search evaluates f a "
+                          f"varying number of times); run it with backend 'numba' or 'numpy'. "
+                          f"GPU methods: {', '.join(kernel_methods())}")
+
+
 def build_kernel(f: Any, opt: Optimizer, dtype: str, kind: str) -> Any:
     """A new ``descent_kernel`` or ``basin_kernel`` of Function ``f`` and optimizer ``opt``,
     bound to their device code; numba-cuda compiles it on its first launch (inside
     :func:`gradscape.compile.cuda.exact` for no contraction)."""
     from gradscape.compile.cuda import numba_cuda
 
+    _require_kernel(opt)
     cuda = numba_cuda()
-    newton = opt.method is not None
-    module = _formula_module(f, newton, dtype)
+    module = _formula_module(f, False, dtype)
     pieces: dict[str, Any] = {
         "cuda": cuda, "np": _device_np(dtype), "F": _DTYPES[dtype], "N": len(f.symbols),
         "grad_point": module.grad_point, "value_point": module.value_point}
     device = cuda.jit(device=True)
-    if newton:
-        pieces.update(K=1, hess_point=module.hess_point)
-        pieces["advance"] = binding.bind(cuda_loop.newton_step, pieces, jit=device)
-    else:
-        chain = _chain(opt, dtype)
-        pieces.update(K=max(chain.slots, 1), update=chain.update, per_step=chain.per_step)
-        pieces["advance"] = binding.bind(cuda_loop.chain_step, pieces, jit=device)
+    chain = _chain(opt, dtype)
+    pieces.update(K=max(chain.slots, 1), update=chain.update, per_step=chain.per_step)
+    pieces["advance"] = binding.bind(cuda_loop.chain_step, pieces, jit=device)
     loop = cuda_loop.descent_kernel if kind == "descent" else cuda_loop.basin_kernel
     return binding.bind(loop, pieces, jit=device, top=cuda.jit)
 
@@ -234,7 +234,7 @@ def run_descent(f: Any, opt: Optimizer, hyper: Mapping[str, Any], starts: np.nda
         target[...] = got
     raw.evals[:, 0] = 0
     raw.evals[:, 1] = raw.steps + 1  # ∇f once per point visited
-    raw.evals[:, 2] = raw.steps if opt.method is not None else 0  # H once per Newton step
+    raw.evals[:, 2] = 0  # no Hessian: the kernels run chains only
     return raw
 
 

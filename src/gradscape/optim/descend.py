@@ -153,7 +153,8 @@ def descend(
         f: a Function, formula text or library name (``"himmelblau"``).
         start: one point (n,) or M points (M, n), n = number of variables of f.
         method: "auto" (the default: BFGS, or L-BFGS for many variables, with no learning
-            rate; the result's ``note`` says which and why) or a name in
+            rate; Adam with backend "cuda"; the result's ``note`` says which and why) or a
+            name in
             :data:`gradscape.optim.optimizers.OPTIMIZERS` (gd, momentum, nesterov, adagrad,
             rmsprop, adam, adamw, lion, newton, armijo, bfgs, lbfgs, cg).
         lr: learning rate (the method's tuned default when None; bfgs, lbfgs and cg take
@@ -195,7 +196,11 @@ def descend(
             tol=tol, schedule=schedule, **hyper)
     note = ""
     if isinstance(method, str) and method.strip().lower() == "auto":
-        method, why = choose_method(fn)
+        if backend == "cuda":  # BFGS's line search has no GPU kernel
+            method, why = "adam", ("backend 'cuda': Adam, the most forgiving of the methods "
+                                   "with a GPU kernel (BFGS's line search has none)")
+        else:
+            method, why = choose_method(fn)
         note = f"auto chose {method}: {why}"
     opt = lookup(method)
     lr, hp = opt.check(lr, hyper)

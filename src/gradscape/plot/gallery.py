@@ -47,6 +47,14 @@ class Case:
     formula: str
     options: Mapping[str, Any] = field(default_factory=dict)
     why: str = ""
+    wrt: str | None = None  # a loss over data: these are its parameters (data: _regression)
+
+
+def _regression() -> dict[str, np.ndarray]:
+    """200 noisy points of y = 2x - 1 (seed 0): the data of the gallery's loss pictures."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1.0, 3.0, 200)
+    return {"x": x, "y": 2.0 * x - 1.0 + rng.normal(0.0, 0.5, 200)}
 
 
 def _starts(*points: tuple[float, ...]) -> np.ndarray:
@@ -123,6 +131,18 @@ CASES: tuple[Case, ...] = (
     Case("animate-himmelblau", "animate", "himmelblau",
          {"starts": _starts((-4.0, 4.0), (1.0, -4.0)), "methods": ("gd",), "frames": 10},
          "the animation's first frame"),
+    Case("sweep-himmelblau", "sweep", "himmelblau",
+         {"methods": ("gd", "adam"), "lrs": (0.001, 0.01, 0.1), "n": 8, "steps": 200},
+         "methods × learning rates: which converge"),
+    Case("landscape-regression", "landscape", "(w*x + b - y)^2",
+         {"x": (-1.0, 5.0), "y": (-4.0, 2.0), "starts": _starts((0.0, 1.5)),
+          "methods": ("gd", "adam")}, "a loss surface over two parameters, with paths",
+         wrt="w,b"),
+    Case("epochs-regression", "epochs", "(w*x + b - y)^2",
+         {"methods": ("sgd", "adam"), "batch": 16, "epochs": 10}, "SGD's noise per batch",
+         wrt="w,b"),
+    Case("fit-regression", "fit", "(w*x + b - y)^2", {}, "the data with the fitted line",
+         wrt="w,b"),
 )
 
 # A representative short list for the test suite: one of each problem the issue found that
@@ -142,6 +162,10 @@ def case(name: str) -> Case:
 def draw(c: Case) -> Picture:
     """The picture of one case."""
     opts = dict(c.options)
+    if c.wrt is not None:
+        from gradscape.calculus.function import Function
+
+        return make_figure(c.kind, Function(c.formula, c.wrt, data=_regression()), **opts)
     return make_figure(c.kind, c.formula, **opts)
 
 

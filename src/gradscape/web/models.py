@@ -295,6 +295,7 @@ class CriticalResponse(BaseModel):
 
     function: str
     variables: list[str]
+    box: dict[str, list[float]] = Field(description="the box searched: [lo, hi] per variable")
     points: list[CriticalPointOut]
     complete: bool
     truncated: bool

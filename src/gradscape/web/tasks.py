@@ -223,6 +223,7 @@ def critical(req: m.CriticalRequest) -> m.CriticalResponse:
     pts = critical_points(f, box, symbolic_budget=req.budget)
     return m.CriticalResponse(
         function=f.text, variables=list(f.variables),
+        box={v: [float(a), float(b)] for v, (a, b) in zip(f.variables, pts.box, strict=True)},
         points=[m.CriticalPointOut(point=list(p.point), value=_num(p.value), kind=p.kind,
                                    eigenvalues=list(p.eigenvalues),
                                    exact=None if p.exact is None else [str(c) for c in p.exact])

@@ -341,6 +341,7 @@ async function selectPoint(p) {
       info.secant = { ...(await latest('secant', 'point', { formula: st.f, at: [p[0] + h] })), at: [p[0] + h] };
     }
   } catch (err) { report(err); return; }
+  if (st.point !== p) return; // a newer point, or a new formula, took over while we waited
   renderPoint();
   saveHash();
   await draw();
@@ -663,10 +664,11 @@ async function boot() {
   $('secant-h').value = String(Math.round(st.h * 1000));
   methodRows();
   renderStarts();
-  const point = st.point, starts = st.starts, x = st.x, y = st.y, axes = st.axes, fixed = st.fixed;
   info = { parse: null, analyze: null, field: null, curve: null, critical: null, point: null, secant: null, runs: null, basins: null };
+  // not fresh: the point, starts, window and slices from the link are kept (only a missing
+  // window is filled in). Nothing is restored afterwards: the page is drawn before the maths
+  // arrive, and a point clicked or a zoom made meanwhile must not be undone.
   await loadFormula(st.f, { fresh: false });
-  Object.assign(st, { point, starts, axes, fixed, x: x || st.x, y: y || st.y });
   setView(st.view);
   if (st.methods && st.starts.length) await runDescent();
 }
