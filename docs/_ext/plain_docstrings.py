@@ -23,9 +23,13 @@ def _escape(text: str) -> str:
 
 def escape_lines(lines: list[str]) -> list[str]:
     """The docstring's lines with ``|`` and ``*`` escaped outside code."""
-    out, literal_indent = [], None
+    out, literal_indent, in_example = [], None, False
     for line in lines:
         stripped = line.lstrip()
+        if in_example and stripped:  # a doctest's expected output: code, not prose
+            out.append(line)
+            continue
+        in_example = stripped.startswith(">>>")
         indent = len(line) - len(stripped)
         if literal_indent is not None and (not stripped or indent > literal_indent):
             out.append(line)  # inside a literal block
