@@ -132,6 +132,7 @@ def test_sweep_table_names_the_best_rate(capsys) -> None:
     assert "best rate: gd 0.1" in text and "100.0%" in text
 
 
+@pytest.mark.long  # timing-sensitive: on a loaded machine the map can finish before the signal
 def test_ctrl_c_keeps_finished_tiles_and_resume_finishes_the_map(tmp_path) -> None:
     # a real process, interrupted as a user would (SIGINT) once some tiles are flagged done
     from gradscape.optim.basins import basin_map
