@@ -254,3 +254,14 @@ def test_table_and_cli_list_the_same_kinds():
 
     plot = subcommands(build_parser("plot"))["plot"]
     assert tuple(subcommands(plot)) == tuple(FIGURES)
+
+
+def test_the_exported_quiver_is_the_function_after_its_module_loads():
+    # figures.py (imported above) loads the submodule gradscape.plot.quiver, which used to
+    # replace the package's exported function `quiver` with the module itself
+    import gradscape.plot
+    from gradscape.plot import quiver
+
+    assert "gradscape.plot.quiver" in __import__("sys").modules
+    assert callable(quiver) and quiver.__name__ == "quiver"
+    assert gradscape.plot.quiver is quiver

@@ -15,7 +15,9 @@ the same name: ``from gradscape.plot.paths import paths``.)
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import Any
 
 # public name -> module under gradscape.plot that defines it
@@ -45,3 +47,19 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(__all__)
+
+
+class _Package(ModuleType):
+    """This package, keeping its exported functions when same-named submodules load."""
+
+    # Importing the submodule gradscape.plot.quiver (figures.py does) makes Python set the
+    # package attribute ``quiver`` to that module, so ``from gradscape.plot import quiver``
+    # would give a module, not the function _EXPORTS promises. Skip that one assignment;
+    # the submodule stays reachable through sys.modules and ``from ... .quiver import``.
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, ModuleType) and _EXPORTS.get(name) == name:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
