@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import sympy as sp
@@ -268,7 +268,7 @@ def _classify(f: Any, n: int, exact: tuple[sp.Expr, ...] | None, point: Sequence
     x, lam = tuple(float(v) for v in point[:n]), tuple(float(v) for v in point[n:])
     with np.errstate(all="ignore"):
         value = float(np.asarray(f(*x), dtype=float))
-    kind, eig = "degenerate", ()
+    kind, eig = "degenerate", cast(tuple[float, ...], ())
     if np.all(np.isfinite(hess)):
         inner, border = hess[:n, :n], hess[n:, :n]  # ∇²ₓL, and −∇gᵢ as rows
         _, sing, vt = np.linalg.svd(border)
