@@ -40,10 +40,27 @@ _MARK = {"maximum": "^", "minimum": "v", "saddle": "D", "degenerate": "o"}
 _ARROW = 0.13  # drawn arrow length, as a share of the window's shorter side
 
 
+def _constraint(f: Any, subject_to: Sequence[str]) -> tuple[str, Any]:
+    """The one constraint of a plane picture, as (text, g − c), checked against f."""
+    from gradscape.optim.lagrange import parse_constraints
+
+    given = parse_constraints(list(subject_to))
+    if len(given) != 1 or len(f.variables) != 2:
+        raise DomainError("the picture of a constrained extremum is drawn for f(x, y) with one "
+                          f"constraint; got {len(f.variables)} variable(s) and {len(given)} "
+                          "constraint(s) (use gradscape critical ... --subject-to for more)")
+    text, g_expr = given[0]
+    extra = {s.name for s in g_expr.free_symbols} - set(f.variables)
+    if extra:
+        raise DomainError(f"the constraint '{text}' uses {', '.join(sorted(extra))}, which "
+                          f"{f.signature()} does not have")
+    return text, g_expr
+
+
 def _points(f: Any, subject_to: Sequence[str]) -> Any:
     from gradscape.optim.lagrange import constrained_points
 
-    return constrained_points(f, list(subject_to))
+    return constrained_points(f, [_constraint(f, subject_to)[0]])
 
 
 def lagrange_window(f: Any, subject_to: Sequence[str]) -> tuple[tuple[float, float], ...]:
@@ -102,18 +119,8 @@ def lagrange(ax: Axes, f: Any, subject_to: Sequence[str], window: Any, n: int = 
     ∇f and ∇g drawn from it (parallel there: ∇f = λ∇g) and f's level curve through it."""
     from gradscape.calculus.function import Function
     from gradscape.fields.field import field
-    from gradscape.optim.lagrange import parse_constraints
 
-    given = parse_constraints(list(subject_to))
-    if len(given) != 1 or len(f.variables) != 2:
-        raise DomainError("the picture of a constrained extremum is drawn for f(x, y) with one "
-                          f"constraint; got {len(f.variables)} variable(s) and {len(given)} "
-                          "constraint(s) (use gradscape critical ... --subject-to for more)")
-    text, g_expr = given[0]
-    extra = {s.name for s in g_expr.free_symbols} - set(f.variables)
-    if extra:
-        raise DomainError(f"the constraint '{text}' uses {', '.join(sorted(extra))}, which "
-                          f"{f.signature()} does not have")
+    text, g_expr = _constraint(f, subject_to)
     g = Function(g_expr, f.variables, name="g")
     fld = field(f, x=window[0], y=window[1], n=n)
     drawn = filled_contours(ax, fld, alpha=0.75)
@@ -130,12 +137,17 @@ def lagrange(ax: Axes, f: Any, subject_to: Sequence[str], window: Any, n: int = 
         ax.contour(X, Y, fv, levels=levels, colors="white", linewidths=1.4,
                    linestyles="--", zorder=5)
     span = min(b - a for a, b in window)
+    labelled: set[tuple[str, float, float]] = set()
     for p in inside:
         at = np.array(p.point)
         _arrow(ax, at, np.asarray(f.grad(*at), dtype=float), _ARROW * span, _GRAD_F)
         _arrow(ax, at, np.asarray(g.grad(*at), dtype=float), 0.7 * _ARROW * span, _GRAD_G)
         ax.plot(*at, _MARK.get(p.kind, "o"), color="white", markeredgecolor="black",
                 markersize=9, zorder=7)
+        same = (p.kind, round(p.value, 9), round(p.multipliers[0], 9))
+        if same in labelled:  # symmetric copies: the marker's shape says what they are
+            continue
+        labelled.add(same)
         side, align = _label_side(np.asarray(f.grad(*at), dtype=float))
         ax.annotate(f"{p.kind} {f.name} = {p.value:.4g}\nλ = {p.multipliers[0]:.4g}",
                     xy=tuple(at), xytext=side, textcoords="offset points", fontsize=8,
@@ -147,8 +159,11 @@ def lagrange(ax: Axes, f: Any, subject_to: Sequence[str], window: Any, n: int = 
         Line2D([], [], color=_CURVE, lw=2.4, label=f"constraint {text}"),
         Line2D([], [], color="white", lw=1.4, ls="--", label=f"level curve of {f.name} there"),
         Line2D([], [], color=_GRAD_F, lw=2, marker=">", label=f"∇{f.name}"),
-        Line2D([], [], color=_GRAD_G, lw=2, marker=">", label="∇g (shorter)")],
-        loc="upper left", fontsize=8, framealpha=0.9, facecolor="0.85")
+        Line2D([], [], color=_GRAD_G, lw=2, marker=">", label="∇g (shorter)"),
+        *(Line2D([], [], ls="", marker=_MARK[k], color="white", markeredgecolor="black",
+                 label=f"constrained {k}") for k in _MARK if any(p.kind == k for p in inside))],
+        loc="upper center", bbox_to_anchor=(0.5, -0.11), ncol=3, fontsize=8,
+        facecolor="0.85")  # below the axes: inside, it would hide arrows or the curve
     set_title(ax, math_title("Extrema of", f) + f" on {text}")
     drawn.artists["summary"] = {"constraint": text, "complete": pts.complete,
                                 "points": [p.to_dict() for p in pts]}
