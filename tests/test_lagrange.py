@@ -131,3 +131,11 @@ def test_cli_json_contract_and_errors():
         "maximum", [5.0, 5.0], 25.0, [5.0])
     bad = _cli("critical", "x y", "--subject-to", "x + = 2")
     assert bad.returncode == 2 and bad.stderr.count("\n") <= 3 and "^" in bad.stderr
+
+
+def test_a_cusp_of_the_constraint_is_listed_though_the_multiplier_rule_misses_it():
+    # on y² = x³, x = y^(2/3) ≥ 0, so f = x is least (0) at the cusp (0, 0), where
+    # ∇g = (−3x², 2y) = 0 and ∇f = (1, 0) is no multiple of it
+    pts = constrained_points("x", "y^2 = x^3", symbolic_budget=EXACT)
+    assert [(p.exact, p.value, p.multipliers) for p in pts] == [((0, 0), 0.0, ())]
+    assert any("singular at (0, 0)" in n for n in pts.notes)

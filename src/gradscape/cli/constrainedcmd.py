@@ -50,7 +50,7 @@ def run_constrained(args: argparse.Namespace, f: Any) -> int:
     # the eigenvalues of the Lagrangian's Hessian along the constraints (bordered Hessian test)
     headers = [(name, "left") for name in ("kind", "point", f.name, lam, "curvatures")]
     rows = [[p.kind, coords(p.point, 6), number(p.value, 6),
-             ", ".join(number(v, 6) for v in p.multipliers),
+             ", ".join(number(v, 6) for v in p.multipliers) or "none",
              ", ".join(f"{e:.4g}" for e in p.eigenvalues) or "(undefined)"]
             for p in points[:_SHOWN]]
     out.print(table(out, headers, rows) if rows else "no constrained critical points found")

@@ -13,7 +13,9 @@ restricted to the tangent space of the constraints (the directions ∇gᵢ·v = 
 its eigenvalues: all > 0 a constrained minimum, all < 0 a constrained maximum, mixed a
 constrained saddle, any ≈ 0 degenerate (the second-order test says nothing). Those
 eigenvalues are what the points report. Where the constraints' gradients are linearly
-dependent the multiplier rule does not apply; such points are reported degenerate with a note.
+dependent the multiplier rule does not apply; such points are reported degenerate with a note,
+and with one constraint its singular points (g = 0 and ∇g = 0, found exactly within the
+budget) are listed too, with no multiplier, since an extremum can sit there.
 
 >>> pts = constrained_points("x y", "x + y = 10")
 >>> [(p.kind, p.exact, p.value, p.multipliers) for p in pts]
@@ -183,11 +185,40 @@ def constrained_points(
     if not complete:
         searched = lo_hi or (DEFAULT_RANGE,) * n
         points += _numeric(f, lagrangian, n, searched, points, starts, seed, notes)
+    if m == 1:
+        points += _singular(f, given[0], lo_hi, symbolic_budget, points, notes)
     points = sorted(points, key=lambda p: (p.value, p.point))
     out = ConstrainedPoints(points)
     out.complete, out.notes, out.box = complete, tuple(dict.fromkeys(notes)), searched
     out.constraints = tuple(text for text, _ in given)
     out.function = f
+    return out
+
+
+def _singular(f: Any, constraint: tuple[str, sp.Expr],
+              box: tuple[tuple[float, float], ...] | None, budget: float,
+              known: list[ConstrainedPoint], notes: list[str]) -> list[ConstrainedPoint]:
+    """Points of the constraint where ∇g = 0 (a cusp, a cone's apex): the multiplier rule
+    cannot find them, yet an extremum can sit there (x on y² = x³ is least at the cusp).
+    They are the critical points of g where g = 0, found by the same exact stage."""
+    from gradscape.calculus.function import Function
+
+    text, g_expr = constraint
+    g = Function(g_expr, f.variables, name="g")
+    found, _, _ = exact_stage(g, min(budget, 1.0), [])
+    out = []
+    for e, p, value, _ in found:
+        if abs(value) > 1e-12 or not _inside(p, box) or any(
+                np.allclose(p, q.point, rtol=0, atol=1e-12) for q in known):
+            continue
+        where = ", ".join(f"{v:.6g}" for v in p)
+        notes.append(f"the constraint {text} is singular at ({where}) (∇g = 0 there): the "
+                     "multiplier rule does not apply, so the point is listed as degenerate "
+                     "with no multiplier; compare its value with the others")
+        with np.errstate(all="ignore"):
+            fp = float(np.asarray(f(*p), dtype=float))
+        out.append(ConstrainedPoint(tuple(float(v) for v in p), fp, "degenerate", (), (),
+                                    tuple(e), None))
     return out
 
 

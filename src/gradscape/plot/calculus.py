@@ -18,6 +18,7 @@ level curve — are right angles on screen.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -144,12 +145,14 @@ def lagrange(ax: Axes, f: Any, subject_to: Sequence[str], window: Any, n: int = 
         _arrow(ax, at, np.asarray(g.grad(*at), dtype=float), 0.7 * _ARROW * span, _GRAD_G)
         ax.plot(*at, _MARK.get(p.kind, "o"), color="white", markeredgecolor="black",
                 markersize=9, zorder=7)
-        same = (p.kind, round(p.value, 9), round(p.multipliers[0], 9))
+        lam = p.multipliers[0] if p.multipliers else math.nan  # none where ∇g = 0
+        same = (p.kind, round(p.value, 9), round(lam, 9))
         if same in labelled:  # symmetric copies: the marker's shape says what they are
             continue
         labelled.add(same)
         side, align = _label_side(np.asarray(f.grad(*at), dtype=float))
-        ax.annotate(f"{p.kind} {f.name} = {p.value:.4g}\nλ = {p.multipliers[0]:.4g}",
+        ax.annotate(f"{p.kind} {f.name} = {p.value:.4g}\n"
+                    + (f"λ = {lam:.4g}" if p.multipliers else "∇g = 0: no λ"),
                     xy=tuple(at), xytext=side, textcoords="offset points", fontsize=8,
                     zorder=8, ha=align[0], va=align[1],
                     bbox={"boxstyle": "round", "fc": "white", "ec": "0.6", "alpha": 0.9})
