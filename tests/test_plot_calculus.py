@@ -11,7 +11,14 @@ from gradscape.plot import gallery
 from gradscape.plot.figures import make_figure
 
 matplotlib.use("Agg")
-pytestmark = pytest.mark.usefixtures("mpl_style")
+pytestmark = [pytest.mark.filterwarnings("error"), pytest.mark.usefixtures("mpl_style")]
+
+
+def _render(fig) -> None:
+    """Draw for real: renderer warnings surface only here (and are errors in this module)."""
+    import io
+
+    fig.savefig(io.BytesIO(), format="png", dpi=30)
 
 
 def test_lagrange_picture_marks_the_extremes_on_an_off_centre_circle() -> None:
@@ -22,6 +29,8 @@ def test_lagrange_picture_marks_the_extremes_on_an_off_centre_circle() -> None:
     (x0, x1), (y0, y1) = pic.summary["window"]
     assert x0 < -1 and x1 > 3 and y0 < 0 < y1  # the default window holds both points
     assert gallery.problems(pic.figure) == []
+    # a cusp the multiplier rule misses (a point with no multiplier) renders quietly too
+    _render(make_figure("lagrange", "x", subject_to=("y^2 = x^3",), n=30).figure)
 
 
 def test_lagrange_picture_needs_one_constraint_in_the_plane() -> None:
@@ -35,8 +44,11 @@ def test_lagrange_picture_needs_one_constraint_in_the_plane() -> None:
 def test_potential_picture_reports_the_potential_or_the_curl() -> None:
     pic = make_figure("potential", "2x y, x^2 + 3y^2", n=10)
     assert pic.summary["conservative"] and pic.summary["potential"] == "x**2*y + y**3"
+    _render(pic.figure)
     pic = make_figure("potential", "-y, x", n=10)
     assert not pic.summary["conservative"] and "curl is 2" in pic.summary["reason"]
+    _render(pic.figure)
+    _render(make_figure("potential", "x y, x", n=10).figure)  # a varying curl behind
 
 
 def test_implicit_picture_tangent_slope_and_a_point_moved_onto_the_curve() -> None:
@@ -49,5 +61,6 @@ def test_implicit_picture_tangent_slope_and_a_point_moved_onto_the_curve() -> No
     # the slope there, by hand from 3x² + 3y²y′ = 6y + 6xy′
     assert pic.summary["slope"] == pytest.approx((2 * py - px**2) / (py**2 - 2 * px))
     assert any("not on the curve" in n for n in pic.notes)
+    _render(pic.figure)
     with pytest.raises(DomainError, match="no point"):
         make_figure("implicit", "x^2 + y^2 = -1", at=(1.0, 1.0), n=20)

@@ -58,10 +58,21 @@ def _constraint(f: Any, subject_to: Sequence[str]) -> tuple[str, Any]:
     return text, g_expr
 
 
+_LAST: dict[str, Any] = {}  # the last (f, constraint, points): the window, then the drawing
+
+
 def _points(f: Any, subject_to: Sequence[str]) -> Any:
+    """The constrained points, solved once for the default window and the drawing that
+    follows it (the same Function object, the same constraint)."""
     from gradscape.optim.lagrange import constrained_points
 
-    return constrained_points(f, [_constraint(f, subject_to)[0]])
+    text = _constraint(f, subject_to)[0]
+    last = _LAST.get("points")
+    if last is not None and last[0] is f and last[1] == text:
+        return last[2]
+    pts = constrained_points(f, [text])
+    _LAST["points"] = (f, text, pts)
+    return pts
 
 
 def lagrange_window(f: Any, subject_to: Sequence[str]) -> tuple[tuple[float, float], ...]:
