@@ -28,3 +28,6 @@ def test_tutorial_notebook_executes(tmp_path: Path) -> None:
     text = "".join(o.get("text", "") for o in outputs)
     assert "∇f(x, y) = (2x, 2y)" in text and "minimum" in text
     assert "mean over the 200 rows of ∇ℓ" in text  # the loss over data section ran
+    # the multivariable section ran: a potential, an implicit slope, a constrained maximum
+    assert "x**2*y + y**3" in text and "dy/dx = −F_x/F_y = -x/y" in text
+    assert "maximum  (3, 0) f = 9.0 λ = (1.5,)" in text

@@ -79,3 +79,17 @@ def test_cli_json() -> None:
     assert sp.expand(phi - (x**2 * y + y**3)) == 0
     out = json.loads(_cli("potential", "-y, x", "--json").stdout)
     assert out["conservative"] is False and out["potential"] is None and out["curl"] == "2"
+
+
+def test_one_over_x_integrates_to_log_abs_x_defined_on_both_half_planes() -> None:
+    import mpmath as mp
+
+    r = gs.potential("1/x, y")
+    # by hand: ∫dx/x = log|x|, so φ = log|x| + y²/2 on x < 0 as well as x > 0
+    assert r.potential == sp.log(sp.Abs(x)) + y**2 / 2 and r.domain == "x ≠ 0"
+    phi = sp.lambdify((x, y), r.potential, "mpmath")
+    for px, py in ((-2.0, 1.0), (3.0, -0.5)):  # ∇φ = F by mpmath's differences, each side
+        assert float(mp.diff(lambda t, b=py: phi(t, b), px)) == pytest.approx(1 / px)
+        assert float(mp.diff(lambda t, a=px: phi(a, t), py)) == pytest.approx(py)
+    out = json.loads(_cli("potential", "1/x, y", "--json").stdout)
+    assert out["domain"] == "x ≠ 0" and "log|u|" in out["reason"]

@@ -196,3 +196,17 @@ def test_show_steps_derive_each_partial_used() -> None:
     out = json.loads(_cli("laplacian", "x^2 y", "--steps", "--json").stdout)
     assert _same(_expr(out["steps"]["∂²f/∂x²"]["result"]), 2 * y)
     assert len(out["steps"]) == 4
+
+
+def test_numbers_where_the_field_is_undefined_read_undefined() -> None:
+    # 1/x is undefined at x = 0; sqrt(x) for x < 0 (its curl, 0, must not be printed there)
+    F = VectorFunction("1/x, y/x")
+    assert math.isnan(F.at(F.curl, 0, 1)) and F.at(F.curl, 1, 1) == -1.0  # -y/x² at (1, 1)
+    G = VectorFunction("sqrt(x), y")
+    assert math.isnan(G.at(G.curl, -1, 1)) and G.at(G.curl, 1, 1) == 0.0
+    out = json.loads(_cli("curl", "1/x, y/x, z", "--at", "0,1,1", "--json").stdout)
+    assert out["value"] == [None, None, None]
+    r = _cli("curl", "sqrt(x), y", "--at", "-1,1")
+    assert r.returncode == 0 and r.stdout.strip().endswith("at (-1, 1): undefined")
+    r = _cli("laplacian", "1/x + y", "--at", "0,1")
+    assert r.stdout.strip().endswith("at (0, 1): undefined")

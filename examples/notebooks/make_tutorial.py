@@ -86,6 +86,45 @@ CELLS = [
 ]
 
 
+# Multivariable calculus (issue 14): vector functions, potentials, implicit curves, constraints.
+VECTOR_CALCULUS = [
+    ("md", "## Vector functions: Jacobian, divergence, curl, Laplacian\n"
+           "A list of formulas is a vector function; each row of its Jacobian is a "
+           "component's gradient:"),
+    ("code", "F = gs.VectorFunction(\"x^2 y, 5x + sin(y)\")\n"
+             "print(\"div F =\", F.divergence, \"   curl F =\", F.curl, "
+             "\"   at (1, 2):\", F.at(F.curl, 1, 2))\n"
+             "print(\"Laplacian of x^3 + x y^2 =\", gs.laplacian(\"x^3 + x y^2\"))\n"
+             "F.jacobian"),
+    ("md", "## Gradient fields and their potentials\nA field is a gradient when its curl is "
+           "zero (on a simply connected domain); its potential φ is then built and checked. "
+           "The arrows of $F = \\nabla\\varphi$ cross φ's level curves at right angles:"),
+    ("code", "r = gs.potential(\"2x y, x^2 + 3y^2\")\nprint(r.potential, \"--\", r.reason)\n"
+             "print(gs.potential(\"-y, x\").reason)\n"
+             "print(gs.potential(\"1/x, y\").potential, \"defined where\", "
+             "gs.potential(\"1/x, y\").domain)\n"
+             "fig = plt.figure(figsize=(6, 5.4))\n"
+             "make_figure(\"potential\", \"2x y, x^2 + 3y^2\", fig=fig)\nplt.show()"),
+    ("md", "## Implicit differentiation\nOn the curve $F(x, y) = c$, $dy/dx = -F_x/F_y$, "
+           "found without solving for $y$:"),
+    ("code", "from gradscape.calculus.implicit import implicit_derivative\n\n"
+             "print(\"\\n\".join(implicit_derivative(\"x^2 + y^2 = 25\", \"x\").lines()))\n"
+             "print(\"d2y/dx2 =\", implicit_derivative(\"x^2 + y^2 = 25\", \"x\", "
+             "order=2).result)\n"
+             "fig = plt.figure(figsize=(6, 5.4))\n"
+             "make_figure(\"implicit\", \"x^2 + y^2 = 25\", fig=fig, at=(3, 4))\nplt.show()"),
+    ("md", "## Extrema under a constraint\nAt a constrained extremum, $\\nabla f = "
+           "\\lambda \\nabla g$: f's level curve touches the constraint curve. Each point "
+           "comes with its multiplier and its kind by the bordered Hessian:"),
+    ("code", "for p in gs.constrained_points(\"x^2 + y^2\", \"(x-1)^2 + y^2 = 4\"):\n"
+             "    print(p.kind.ljust(8), p.exact, \"f =\", p.value, \"λ =\", p.multipliers)\n"
+             "fig = plt.figure(figsize=(6.4, 5.6))\n"
+             "make_figure(\"lagrange\", \"x^2 + y^2\", fig=fig, "
+             "subject_to=(\"(x-1)^2 + y^2 = 4\",))\nplt.show()"),
+]
+CELLS += VECTOR_CALCULUS
+
+
 def build() -> nbf.NotebookNode:
     nb = nbf.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",

@@ -58,6 +58,8 @@ _EXPORTS: dict[str, str] = {
     "cosine": "gradscape.optim.schedules",
     "critical_points": "gradscape.optim.critical",
     "CriticalPoint": "gradscape.optim.critical",
+    "constrained_points": "gradscape.optim.lagrange",
+    "ConstrainedPoint": "gradscape.optim.lagrange",
     "TestFunction": "gradscape.formula.library",
     "basins": "gradscape.scale.run",
     "sweep": "gradscape.scale.sweep",

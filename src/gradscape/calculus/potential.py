@@ -36,7 +36,11 @@ class Potential:
 
     ``potential`` is φ (None when F is not a gradient, or no closed form was found);
     ``gradient`` is ∇φ, which ``equals_field`` says simplifies to F; ``curl`` is the curl
-    (a scalar in 2-D, a triple in 3-D; None in other dimensions); ``reason`` says it in words.
+    (a scalar in 2-D, a triple in 3-D; None in other dimensions); ``reason`` says it in words;
+    ``domain`` says where φ is defined when it holds log|u| (the antiderivative of 1/u).
+
+    >>> potential("1/x, y").potential, potential("1/x, y").domain
+    (y**2/2 + log(Abs(x)), 'x ≠ 0')
     """
 
     conservative: bool
@@ -45,6 +49,7 @@ class Potential:
     equals_field: bool
     curl: sp.Expr | tuple[sp.Expr, ...] | None
     reason: str
+    domain: str | None = None  # where φ is defined, when it takes log|u| ("x ≠ 0")
 
 
 def potential(source: str | Sequence[str | sp.Expr] | VectorFunction,
@@ -127,4 +132,15 @@ def _decide(F: VectorFunction) -> Potential:
     reason = ("the curl is zero, so on a simply connected domain where it is defined "
               f"{F.name} = ∇φ; " + (f"and ∇φ simplifies to {F.name}" if equal else
                                       f"but ∇φ did not simplify to {F.name}"))
-    return Potential(True, phi, grad, equal, curl, reason)
+    # ∫ du/u is log|u|, not log(u): log(u) is undefined where u < 0 although F is defined
+    # there (1/x for x < 0). ∇log|u| = ∇u/u = ∇log(u) wherever u ≠ 0, so the check above,
+    # made on log(u), holds for log|u| too.
+    real = phi.replace(sp.log, lambda u: sp.log(sp.Abs(u)))
+    domain = None
+    if real != phi:
+        args = sorted({display.text(a.args[0].args[0]) for a in real.atoms(sp.log)
+                       if isinstance(a.args[0], sp.Abs)})
+        domain = ", ".join(f"{a} ≠ 0" for a in args)
+        phi = real
+        reason += f"; φ takes log|u| (∫du/u = log|u|), so it is defined where {domain}"
+    return Potential(True, phi, grad, equal, curl, reason, domain)

@@ -21,9 +21,11 @@ Matrix([
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import sympy as sp
 
 from gradscape.calculus import display, sources
@@ -115,8 +117,15 @@ class VectorFunction:
     def at(self, result: sp.Expr | sp.MatrixBase | Sequence[sp.Expr], *point: float) -> Any:
         """``result`` (an expression, a tuple of them or a matrix) as floats at ``point``.
 
+        Every number is NaN ("undefined") where the field itself is undefined at ``point``
+        (1/x at x = 0, sqrt(x) for x < 0), and each one that is infinite is NaN too: a
+        derivative that does not exist there.
+
         >>> VectorFunction("x y, x - y").at(VectorFunction("x y, x - y").divergence, 2, 3)
         2.0
+        >>> F = VectorFunction("1/x, y/x")
+        >>> F.at(F.curl, 0, 1), F.at(F.curl, 1, 1)
+        (nan, -1.0)
         """
         from gradscape.compile import build_kernel
 
@@ -125,8 +134,12 @@ class VectorFunction:
                               f"variable ({', '.join(self.variables)}); got {len(point)}")
         flat = list(result) if isinstance(result, (sp.MatrixBase, tuple, list)) else [result]
         exprs = [sources.realify(sp.sympify(e)) for e in flat]
-        values = [float(v) for v in build_kernel(exprs, self.symbols)(
-            *(float(p) for p in point), backend="numpy")]
+        with np.errstate(all="ignore"):
+            out = build_kernel([*exprs, *self.components], self.symbols)(
+                *(float(p) for p in point), backend="numpy")
+        values = [float(v) for v in out[:len(exprs)]]
+        defined = all(math.isfinite(float(v)) for v in out[len(exprs):])
+        values = [v if defined and math.isfinite(v) else math.nan for v in values]
         if isinstance(result, sp.MatrixBase):
             cols = result.shape[1]
             return [values[i:i + cols] for i in range(0, len(values), cols)]

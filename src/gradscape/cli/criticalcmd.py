@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from gradscape.cli.common import CommandSpec, add_formula, add_json, axis_range, emit
 
-__all__ = ["SPECS"]
+__all__ = ["SPECS", "search_box"]
 
 
 def _add(p: argparse.ArgumentParser) -> None:
@@ -18,31 +19,27 @@ def _add(p: argparse.ArgumentParser) -> None:
                    "--box x1=-5:5,x4=0:1 (the others keep their default)")
     p.add_argument("--budget", type=float, default=2.0, metavar="S",
                    help="seconds for exact solving before the numeric search (default 2)")
+    p.add_argument("--subject-to", action="append", metavar='"G = c"',
+                   help="an equality constraint: extrema of the formula on it, by Lagrange "
+                   "multipliers; repeat it, or separate constraints with ';' (default range "
+                   "of the numeric search -10:10)")
     add_json(p)
 
 
 def _run(args: argparse.Namespace) -> int:
+    from gradscape.cli import bounds
     from gradscape.cli.common import held_lines, held_payload, load_function
-    from gradscape.errors import DomainError
     from gradscape.optim.critical import critical_points
 
     f = load_function(args)
-    given = [getattr(args, a) for a in ("x", "y", "z")]
-    box = None
-    n = len(f.variables)
-    if any(given) or args.box:
-        if any(g is not None for g in given[n:]):
-            raise DomainError(f"{f.signature()} has {n} variable(s); drop the extra range "
-                              "option(s)")
-        domain = f.library.domain if f.library else ((-3.0, 3.0),) * n
-        named = _named_ranges(args.box, list(f.variables))
-        box = tuple(named.get(f.variables[i]) or
-                    axis_range(given[i] if i < 3 else None, tuple(domain[i]), "xyz"[min(i, 2)])
-                    for i in range(n))
-    from gradscape.cli import bounds
-
     bounds.check("--budget", args.budget, bounds.MAX_BUDGET, "seconds (the exact stage "
                  "rarely finishes later if it has not by then; the numeric search follows)")
+    if args.subject_to:
+        from gradscape.cli.constrainedcmd import run_constrained
+
+        return run_constrained(args, f)
+    n = len(f.variables)
+    box = search_box(args, f, f.library.domain if f.library else ((-3.0, 3.0),) * n)
     points = critical_points(f, box, symbolic_budget=args.budget)
     searched = points.box or box or tuple(
         (f.library.domain if f.library else ((-3.0, 3.0),) * n)[i] for i in range(n))
@@ -82,6 +79,24 @@ def _run(args: argparse.Namespace) -> int:
 _SHOWN = 30  # rows printed; longer lists are summarised (JSON has them all)
 
 
+def search_box(args: argparse.Namespace, f: Any, domain: Any) -> Any:
+    """The box that --x, --y, --z and --box give (``domain`` for the ranges they leave
+    out), or None when none of them is given."""
+    from gradscape.errors import DomainError
+
+    given = [getattr(args, a) for a in ("x", "y", "z")]
+    n = len(f.variables)
+    if not (any(given) or args.box):
+        return None
+    if any(g is not None for g in given[n:]):
+        raise DomainError(f"{f.signature()} has {n} variable(s); drop the extra range "
+                          "option(s)")
+    named = _named_ranges(args.box, list(f.variables))
+    return tuple(named.get(f.variables[i]) or
+                 axis_range(given[i] if i < 3 else None, tuple(domain[i]), "xyz"[min(i, 2)])
+                 for i in range(n))
+
+
 def _named_ranges(text: str | None, variables: list[str]) -> dict[str, tuple[float, float]]:
     """``--box x1=-5:5,x4=0:1`` → {"x1": (-5, 5), "x4": (0, 1)}."""
     from gradscape.errors import DomainError
@@ -110,6 +125,8 @@ SPECS = {
             'gradscape critical "x^3 - 3x + y^2" --x -2:2 --y -1:1',
             'gradscape critical "x^2 - y^2" --json',
             'gradscape critical "x1^2 + x2^2 - x3^2 + x4^4" --box x1=-5:5,x4=0:1',
+            'gradscape critical "x y" --subject-to "x + y = 10"',
+            'gradscape critical z --subject-to "x^2 + y^2 = z^2; x + y + z = 1" --json',
         ),
         add_arguments=_add,
         run=_run,

@@ -65,6 +65,13 @@ _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any], str]] = {
     "lrs": (("--lr",), {"metavar": "a,b"}, "learning rates, comma-separated ({default})"),
     "source": (("--from",), {"metavar": "FILE"},
                "draw what FILE holds instead of computing it, with no formula ({default})"),
+    "subject_to": (("--subject-to",), {"action": "append", "metavar": '"G = c"'},
+                   "the constraint, an equation in the formula's variables ({default})"),
+}
+# What the formula argument is, for kinds that do not read a function.
+_SOURCES = {
+    "field": 'the field\'s components separated by commas (quote them), e.g. "2x y, x^2 + 3y^2"',
+    "equation": 'the curve\'s equation (quote it), e.g. "x^2 + y^2 = 25"',
 }
 # Words for defaults the plot layer computes when the option is not given.
 _COMPUTED = {
@@ -107,7 +114,12 @@ def _add_field(p: argparse.ArgumentParser) -> None:
 def _add_kind(p: argparse.ArgumentParser, name: str, kind: Any,
               preset: Mapping[str, Any]) -> None:
     """The options of one kind, named ``name`` in messages, with ``preset`` defaults."""
-    if "source" in kind.uses:  # the formula may come from the file instead
+    if kind.reads != "function":
+        p.add_argument("formula", help=_SOURCES[kind.reads])
+        if kind.reads == "field":
+            p.add_argument("--vars", metavar="x,y", help="variables in component order "
+                           "(default: alphabetical)")
+    elif "source" in kind.uses:  # the formula may come from the file instead
         p.add_argument("formula", nargs="?", help="formula text (quote it), or a library name "
                        "like himmelblau; none with --from")
         p.add_argument("--vars", metavar="x,y",
@@ -218,6 +230,7 @@ def _options(args: argparse.Namespace, kind: Any, dims: int) -> dict[str, Any]:
         "starts": lambda v: parse_starts(v, dims),
         "methods": _methods,
         "lrs": lambda v: _numbers(v, "lr"),
+        "subject_to": lambda v: None if v is None else tuple(v),
     }
     return {field: read.get(field, lambda v: v)(getattr(args, field)) for field in kind.uses}
 
@@ -228,6 +241,10 @@ def _function(args: argparse.Namespace, kind: Any) -> tuple[Any, Any]:
     from gradscape.errors import DomainError
 
     source = getattr(args, "source", None)
+    if kind.reads != "function":
+        from gradscape.plot.figures import read_source
+
+        return read_source(args.picture, args.formula, getattr(args, "vars", None)), None
     if source is None:
         if args.formula is None:
             raise DomainError(f"give a formula to draw, or --from FILE (plot {args.picture} "

@@ -46,6 +46,7 @@ def _run(args: argparse.Namespace) -> int:
             "gradient_of_potential": [display.json_str(g) for g in r.gradient],
             "equals_field": r.equals_field},
         "reason": r.reason,
+        "domain": r.domain,
     }
     lines = [*(f"note: {n}" for n in F.notes), str(F)]
     if r.curl is not None:
@@ -56,6 +57,8 @@ def _run(args: argparse.Namespace) -> int:
         lines += [f"{F.name} = ∇φ with φ({', '.join(F.variables)}) = {display.text(r.potential)}",
                   f"check: ∇φ = {display.vector_text(r.gradient)}"
                   + (f" = {F.name}" if r.equals_field else f" ≠ {F.name}")]
+        if r.domain:
+            lines.append(f"domain: φ is defined where {r.domain} (∫du/u = log|u|)")
     else:
         lines.append(("conservative: " if r.conservative else "not conservative: ") + r.reason)
     return emit(args, payload, lines)

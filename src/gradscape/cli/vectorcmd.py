@@ -8,6 +8,7 @@ A vector function is typed as a comma-separated list of formulas, optionally in 
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 from gradscape.cli.common import CommandSpec, add_json, add_point, emit, point
@@ -158,6 +159,8 @@ def _run_laplacian(args: argparse.Namespace) -> int:
     at = point(args.at, f)
     if at is not None:
         value = float(f.evaluate(lap, *at, backend="numpy"))
+        if not (math.isfinite(value) and math.isfinite(float(f(*at)))):
+            value = math.nan  # f or its second derivatives undefined there
         payload.update(at=list(at), value=value)
         lines.append(f"at {coords(at)}: {number(value)}")
     return emit(args, payload, lines)

@@ -32,13 +32,13 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gradscape.errors import DomainError
-from gradscape.plot import animate, basins, oned, paths, planar, surface
+from gradscape.plot import animate, basins, calculus, oned, paths, planar, surface
 from gradscape.plot.quiver import arrow_components, quiver
 from gradscape.plot.scales import default_box
 from gradscape.plot.text import caption, field_notes
 
 __all__ = ["Request", "Picture", "Kind", "Preset", "FIGURES", "KINDS", "PRESETS", "make_figure",
-           "shaped_size", "source_function", "read_sweep"]
+           "shaped_size", "source_function", "read_sweep", "read_source", "Curve"]
 
 Layout = Literal["constrained", "compressed", "tight", "none"]  # matplotlib's layout engines
 
@@ -72,6 +72,7 @@ class Request:
     backend: str = "auto"  # where descent runs: auto, numba, numpy or cuda
     lrs: tuple[float, ...] | None = None  # the learning rates of a sweep
     source: str | None = None  # draw what this file holds (a stored map, a saved sweep)
+    subject_to: tuple[str, ...] | None = None  # constraints "g = c" (lagrange)
 
 
 _OPTIONS = frozenset(f.name for f in dataclasses.fields(Request)) - {"f", "window"}
@@ -115,6 +116,9 @@ class Kind:
     required: tuple[str, ...] = ()  # fields the picture means nothing without (tangent: at)
     shaped: bool = False  # a map of the window: the figure takes the window's shape
     centred: bool = False  # one variable: the default window is centred on --at
+    reads: Literal["function", "field", "equation"] = "function"  # what the formula text is
+    # the default window from the function and the options, where the usual one does not fit
+    window: Callable[[Any, Mapping[str, Any]], Box] | None = None
 
     def default(self, name: str, dims: int | None = None) -> Any:
         """This kind's default for the Request field ``name`` (None: chosen when drawing)."""
@@ -231,6 +235,62 @@ def _tangent(req: Request, fig: Figure, pic: Picture) -> None:
         drawn = surface.tangent_plane(_ax(fig, True), _field(req), at)
         pic.summary.update(at=list(at), value=drawn.value)
     pic.notes += drawn.notes
+
+
+def _calculus(drawn: Any, pic: Picture) -> None:
+    pic.notes += drawn.notes
+    pic.summary.update(drawn.artists["summary"])
+
+
+def _lagrange(req: Request, fig: Figure, pic: Picture) -> None:
+    _calculus(calculus.lagrange(_ax(fig), req.f, req.subject_to or (), req.window, n=req.n), pic)
+
+
+def _potential(req: Request, fig: Figure, pic: Picture) -> None:
+    _calculus(calculus.potential_levels(_ax(fig), req.f, req.window, n=req.n), pic)
+
+
+def _implicit(req: Request, fig: Figure, pic: Picture) -> None:
+    at = req.at if req.at is not None else ()
+    _calculus(calculus.implicit_tangent(_ax(fig), req.f.text, at, req.window, n=req.n), pic)
+
+
+@dataclass(frozen=True)
+class Curve:
+    """An equation ``left = right`` in two variables, as the ``implicit`` picture reads it."""
+
+    text: str
+    variables: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def read_source(kind: str, source: Any, variables: Any = None) -> Any:
+    """What the formula text of ``kind`` means: a Function (most kinds), a VectorFunction
+    (``reads="field"``) or a :class:`Curve` (``reads="equation"``).
+
+    >>> read_source("implicit", "x^2 + y^2 = 25")
+    Curve(text='x^2 + y^2 = 25', variables=('x', 'y'))
+    """
+    from gradscape.calculus.function import Function
+
+    reads = FIGURES[kind].reads if kind in FIGURES else "function"
+    if reads == "field":
+        from gradscape.calculus.vector import VectorFunction
+
+        return source if isinstance(source, VectorFunction) else VectorFunction(source, variables)
+    if reads == "equation":
+        if isinstance(source, Curve):
+            return source
+        if not isinstance(source, str):
+            raise DomainError(f"'{kind}' draws an equation's curve: give it as text, like "
+                              "\"x^2 + y^2 = 25\"")
+        from gradscape.formula.parser import parse_equation
+
+        left, right = parse_equation(source)
+        return Curve(source, tuple(sorted({*left.variables, *right.variables})))
+    return source if isinstance(source, Function) else Function(source, variables)
 
 
 def _derivative(req: Request, fig: Figure, pic: Picture) -> None:
@@ -539,6 +599,29 @@ FIGURES: dict[str, Kind] = {
         defaults={"methods": ("newton",)},
         hints={"methods": "the first one fits"}, computed={"starts": "the origin"}),
 }
+# Multivariable calculus (gradscape critical --subject-to, potential, diff --implicit)
+FIGURES.update({
+    "lagrange": Kind(
+        "extrema on a constraint: f's level curves, the constraint curve, and the tangency "
+        "points with ∇f and ∇g", (2,), _lagrange, ("x", "y", "n", "subject_to"),
+        'gradscape plot lagrange "x^2 + y^2" --subject-to "(x-1)^2 + y^2 = 4" -o lagrange.png',
+        n=200, grid="grid points per axis", shaped=True, required=("subject_to",),
+        computed={"x": "a box around the constrained critical points", "y": "as for --x"},
+        window=lambda f, o: calculus.lagrange_window(f, o.get("subject_to") or ())),
+    "potential": Kind(
+        "a plane field as arrows over the level curves of its potential (or over its curl "
+        "when it has none)", (2,), _potential, ("x", "y", "n"),
+        'gradscape plot potential "2x y, x^2 + 3y^2" -o potential.png',
+        n=20, grid="arrows per axis", shaped=True, reads="field",
+        window=lambda f, o: ((-3.0, 3.0), (-3.0, 3.0))),
+    "implicit": Kind(
+        "the curve of an equation with its tangent line at --at", (2,), _implicit,
+        ("x", "y", "n", "at"),
+        'gradscape plot implicit "x^2 + y^2 = 25" --at 3,4 -o implicit.png',
+        n=400, grid="grid points per axis", shaped=True, required=("at",), reads="equation",
+        computed={"x": "a square around the origin holding --at", "y": "as for --x"},
+        window=lambda f, o: calculus.implicit_window(o["at"])),
+})
 KINDS = tuple(FIGURES)
 """The picture kinds, in the table's order."""
 
@@ -565,7 +648,6 @@ def make_figure(kind: str, f: Any, *, fig: Figure | None = None, moving: bool | 
     (None: matplotlib's fixed margins, as the tutorial's figure has, until a caption of notes
     needs room).
     """
-    from gradscape.calculus.function import Function
 
     spec = FIGURES.get(kind)
     if spec is None:
@@ -574,30 +656,35 @@ def make_figure(kind: str, f: Any, *, fig: Figure | None = None, moving: bool | 
     if unknown:
         raise DomainError(f"make_figure takes no option(s) {', '.join(sorted(unknown))}; "
                           f"choose from box, x, y, {', '.join(sorted(_OPTIONS))}")
-    f = f if isinstance(f, Function) else Function(f)
+    f = read_source(kind, f)
     notes = []
     want = len(box) if box is not None and len(box) in spec.dims else min(spec.dims)
-    if len(f.variables) < want and f.is_symbolic:
+    if spec.reads == "function" and len(f.variables) < want and f.is_symbolic:
         f, note = _widen(f, want)
         notes.append(note)
     dims = len(f.variables)
     if dims not in spec.dims:
         need = " or ".join(map(str, spec.dims[:2])) + (" or more" if len(spec.dims) > 2 else "")
-        raise DomainError(f"'{kind}' is drawn for {need} variable(s); {f.signature()} has {dims}"
+        what = f.signature() if hasattr(f, "signature") else f"'{f}'"
+        raise DomainError(f"'{kind}' is drawn for {need} variable(s); {what} has {dims}"
                           + (" (give --vars to name the missing ones)" if dims < min(spec.dims)
                              else ""))
     if box is not None and len(box) != dims:
         raise DomainError(f"the window needs a range for each of {', '.join(f.variables)}")
+    for name in spec.required:
+        if options.get(name) is None:
+            flag = name.replace("_", "-")
+            raise DomainError(f"'{kind}' needs --{flag}" + (
+                f", the point it is drawn at ({name}= in Python)" if name == "at" else
+                f" ({name}= in Python)") + f"; for example: {spec.example}")
+    if spec.window is not None and box is None and (x is None or y is None):
+        box = spec.window(f, options)
     window = _window(f, box, x, y)
     if spec.centred and dims == 1 and box is None and x is None and options.get("at"):
         a = float(np.asarray(options["at"], dtype=float).reshape(-1)[0])
         half = min(_AROUND, (window[0][1] - window[0][0]) / 2)
         window = ((a - half, a + half),)  # around the point the picture is about
     req = _request(spec, f, window, bool(moving) and spec.animated, options)
-    for name in spec.required:
-        if getattr(req, name) is None:
-            raise DomainError(f"'{kind}' needs --{name}, the point it is drawn at ({name}= in "
-                              f"Python); for example: {spec.example}")
     if size is None and spec.shaped:
         size = shaped_size(req.window, captions=len(notes))
         if fig is not None:

@@ -143,6 +143,20 @@ CASES: tuple[Case, ...] = (
          wrt="w,b"),
     Case("fit-regression", "fit", "(w*x + b - y)^2", {}, "the data with the fitted line",
          wrt="w,b"),
+    Case("lagrange-circle", "lagrange", "x^2 + y^2", {"subject_to": ("(x-1)^2 + y^2 = 4",)},
+         "a minimum and a maximum on a circle: ∇f ∥ ∇g, level curves tangent"),
+    Case("lagrange-diagonal", "lagrange", "x + y", {"subject_to": ("x^2 + y^2 = 1",)},
+         "diagonal gradients: the labels keep clear of the arrows"),
+    Case("lagrange-line", "lagrange", "x y", {"subject_to": ("x + y = 10",)},
+         "a window around a point far from the origin"),
+    Case("potential-gradient", "potential", "2x y, x^2 + 3y^2", {},
+         "arrows at right angles to the potential's level curves"),
+    Case("potential-rotation", "potential", "x y, x", {}, "no potential: the curl behind"),
+    Case("potential-log", "potential", "1/x, y", {}, "log|x|: both half-planes drawn"),
+    Case("implicit-circle", "implicit", "x^2 + y^2 = 25", {"at": (3.0, 4.0)},
+         "the tangent and the normal at a point of a circle"),
+    Case("implicit-folium", "implicit", "x^3 + y^3 = 6 x y", {"at": (3.0, 3.2)},
+         "a point off the curve moved onto it"),
 )
 
 # A representative short list for the test suite: one of each problem the issue found that
