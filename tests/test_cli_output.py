@@ -228,7 +228,7 @@ _FLAGS = {"x": "--x", "y": "--y", "n": "-n", "at": "--at", "direction": "--direc
           "starts": "--start", "methods": "--methods", "lr": "--lr", "steps": "--steps",
           "descent": "--descent", "frames": "--frames", "color": "--color", "lrs": "--lr",
           "source": "--from", "backend": "--backend", "batch": "--batch", "epochs": "--epochs",
-          "seed": "--seed", "three_d": "--3d"}
+          "seed": "--seed", "three_d": "--3d", "mode": "--mode"}
 
 
 @pytest.mark.parametrize("kind", list(FIGURES))
@@ -252,7 +252,7 @@ def test_each_kind_lists_only_the_options_it_uses(kind) -> None:
 def test_kinds_help_differ_and_name_their_defaults() -> None:
     kinds = subcommands(subcommands(build_parser("plot"))["plot"])
     texts = {k: " ".join(p.format_help().split()) for k, p in kinds.items()}
-    assert len(set(texts.values())) == len(FIGURES) == 17
+    assert len(set(texts.values())) == len(FIGURES) == 18
     assert "grid points per axis (default 160)" in texts["contour"]
     assert "starts per axis (default 100)" in texts["basins"]
     assert "(default gd; the first one's basins are drawn)" in texts["basins"]

@@ -76,8 +76,9 @@ def figure_size(g: Graph) -> tuple[float, float]:
     """Inches for the graph: a column per depth, a row per node of the fullest column."""
     col = columns(g)
     widest = max(col.count(c) for c in set(col) if c >= 0)
-    return (max(6.0, _COLUMN_WIDTH * (max(col) + 1) + 0.6),
-            max(3.6, _ROW_HEIGHT * widest + 1.4))
+    width = max(6.0, _COLUMN_WIDTH * (max(col) + 1) + 0.6)
+    # not flatter than 1:3.5, so a long chain stays a picture rather than a strip
+    return width, max(3.6, _ROW_HEIGHT * widest + 1.4, width / 3.5)
 
 
 def _num(v: float | None) -> str:
