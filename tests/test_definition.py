@@ -81,3 +81,14 @@ def test_cli_definition_text_json_and_refusals(capsys):
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and err.startswith("gradscape: error:")
+
+
+def test_the_diff_example_runs(capsys):
+    import shlex
+
+    from gradscape.cli.symbolic import SPECS
+
+    lines = [e for e in SPECS["diff"].example_lines() if "--definition" in e]
+    assert len(lines) == 1
+    assert main(shlex.split(lines[0])[1:]) == 0
+    assert "f′(x) = 1/(2sqrt(x))" in capsys.readouterr().out

@@ -126,3 +126,16 @@ def test_cli_refusals_are_one_line_exit_2(capsys):
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and err.startswith("gradscape: error:")
+
+
+def test_every_example_of_the_command_runs(tmp_path, monkeypatch, capsys):
+    import shlex
+
+    from gradscape.cli.graphcmd import SPECS
+
+    monkeypatch.chdir(tmp_path)
+    examples = SPECS["graph"].example_lines()
+    for line in examples:
+        assert main(shlex.split(line)[1:]) == 0, line
+        assert "∇f" in capsys.readouterr().out or "--json" in line
+    assert len(examples) == 5 and (tmp_path / "graph.png").is_file()
