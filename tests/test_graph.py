@@ -13,6 +13,7 @@ import sympy as sp
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from gradscape.calculus.function import Function
 from gradscape.calculus.graph import MAX_NODES, graph
 from gradscape.cli.main import main
 from gradscape.errors import DomainError
@@ -103,6 +104,8 @@ def test_random_trees_adjoints_and_tangents_are_the_gradient(expr, a, b):
     leaves = [n.grad for n in g.nodes[:2]]
     assert leaves == pytest.approx(grad, rel=1e-8, abs=1e-9 * scale)
     assert list(g.gradient) == leaves
+    kernel = Function(str(expr), ["x", "y"]).grad(a, b, backend="numpy").tolist()
+    assert leaves == pytest.approx(kernel, rel=1e-9, abs=1e-12 * scale)  # f.grad agrees too
     assert list(g.nodes[-1].tangent) == pytest.approx(grad, rel=1e-8, abs=1e-9 * scale)
 
 
