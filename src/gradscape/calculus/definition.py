@@ -90,7 +90,8 @@ def definition(f: Any, wrt: str | None = None, *, budget: float = 5.0) -> Defini
 
     f = f if isinstance(f, Function) else Function(f)
     if not f.is_symbolic or hasattr(f, "reduction"):
-        raise DomainError("the definition of the derivative is worked on a formula")
+        raise DomainError("the definition of the derivative is worked on a formula; a Python "
+                          "function or a loss over data has none to work on (drop --data)")
     if wrt is None and len(f.variables) != 1:
         raise DomainError(f"{f.signature()} has {len(f.variables)} variables: say which one "
                           "with --wrt (wrt= in Python)")

@@ -85,11 +85,21 @@ def _backward(g: Graph, steps: bool) -> list[str]:
         lines.append(f"  {name} = {symbolic} = {numbers} = {num(node.grad)}")
         if steps:
             lines += [f"      ∂{t}/∂{node.id} = {_local(e)}" for t, e in zip(ids, edges)]
-    leaves = [n for n in g.nodes[:len(g.variables)]]
-    lines.append(f"∇f({', '.join(f'{a:g}' for a in g.at)}) = "
-                 f"({', '.join(_bar(n.id) for n in leaves)}) = "
-                 f"({', '.join(num(v) for v in g.gradient)})")
+    leaves = [_bar(n.id) for n in g.nodes[:len(g.variables)]]
+    lines.append(_gradient(g, leaves[0] if len(leaves) == 1 else f"({', '.join(leaves)})"))
     return lines
+
+
+def _gradient(g: Graph, how: str) -> str:
+    """∇f(1, 2) = (v̄0, v̄1) = (2.5403, 1), with ``how`` the middle; f′(2) = v̄0 = 12 for one
+    variable."""
+    at = ", ".join(f"{a:g}" for a in g.at)
+    values = [num(v) for v in g.gradient]
+    if not g.variables:
+        return "f has no variables: its gradient is empty"
+    if len(g.variables) == 1:
+        return f"f′({at}) = {how} = {values[0]}"
+    return f"∇f({at}) = {how} = ({', '.join(values)})"
 
 
 def _tangents(g: Graph, steps: bool) -> list[str]:
@@ -114,9 +124,7 @@ def _tangents(g: Graph, steps: bool) -> list[str]:
     for a, b, c in rows:
         lines.append(f"  {a.ljust(width)}= {b.ljust(value_width)}{c}" if a else
                      f"  {' ' * (width + 2 + value_width)}{c}")
-    last = g.nodes[g.root].id
-    lines.append(f"∇f({', '.join(f'{a:g}' for a in g.at)}) = {_dot(last)} = "
-                 f"({', '.join(num(v) for v in g.gradient)})")
+    lines.append(_gradient(g, _dot(g.nodes[g.root].id)))
     return lines
 
 

@@ -78,30 +78,30 @@ def layout(g: Graph) -> Layout:
             continue
         prev: Hashable = s
         for c in range(col[s] + 1, col[t]):
-            slot = ("bend", j, c)
-            layers[c].append(slot)
-            feeds[slot] = [prev]
-            prev = slot
+            bend: Hashable = ("bend", j, c)
+            layers[c].append(bend)
+            feeds[bend] = [prev]
+            prev = bend
         feeds[t] = [prev if i == s else i for i in feeds[t]]
     height: dict[Hashable, float] = {}
     for c in sorted(layers):
         members = layers[c]
 
-        def centre(k: Hashable) -> float:
-            kids = [height[i] for i in feeds[k] if i in height]
-            return sum(kids) / len(kids) if kids else -float(k) if isinstance(k, int) else 0.0
+        def centre(member: Hashable) -> float:
+            kids = [height[i] for i in feeds[member] if i in height]
+            return (sum(kids) / len(kids) if kids else
+                    -float(member) if isinstance(member, int) else 0.0)
 
         if c > 0:
             members.sort(key=centre, reverse=True)
         top = (len(members) - 1) / 2
-        for rank, k in enumerate(members):
-            height[k] = top - rank
+        for rank, member in enumerate(members):
+            height[member] = top - rank
     pos = {k: (float(col[k]), h) for k, h in height.items() if isinstance(k, int)}
     bends: dict[int, list[tuple[float, float]]] = {}
-    for k, h in height.items():
-        if not isinstance(k, int):
-            _, j, c = k  # type: ignore[misc]
-            bends.setdefault(j, []).append((float(c), h))
+    for slot, h in height.items():
+        if isinstance(slot, tuple):  # ("bend", edge index, column)
+            bends.setdefault(slot[1], []).append((float(slot[2]), h))
     return Layout(pos, {j: sorted(p) for j, p in bends.items()},
                   max(len(m) for m in layers.values()))
 
