@@ -187,9 +187,9 @@ def draw_graph(ax: Any, g: Graph, mode: Mode = "reverse") -> Drawn:
     ax.set_ylim(min(p[1] for p in points) - 0.6, max(p[1] for p in points) + 0.6)
     ax.set_axis_off()
     at = ", ".join(f"{a:g}" for a in g.at)
-    how = ("reverse mode: boxes show each value and adjoint ∂f/∂node" if mode == "reverse"
-           else "forward mode: boxes show each value and tangent ∂node/∂input")
-    ax.set_title(f"{g.function} at ({at})\n{how}; arrows carry the local derivatives "
-                 "(constants are written into the boxes that use them)", fontsize=9)
+    how = ("reverse mode: each box shows a value and its adjoint ∂f/∂node" if mode == "reverse"
+           else "forward mode: each box shows a value and its tangents ∂node/∂input")
+    ax.set_title(f"{g.function} at ({at})\n{how}\narrows carry the local derivatives; "
+                 "constants are written into the boxes that use them", fontsize=9)
     notes = [f"{g.undefined}: f and its gradient are undefined there"] if g.undefined else []
     return Drawn(notes=notes, value=g.value)
