@@ -59,6 +59,8 @@ JSON_CASES = [
     (["laplacian", "log(x)", "--at", "0"], lambda d: d["value"] is None),
     (["curl", "-y, x", "--at", "0,0"], lambda d: d["value"] == 2.0),
     (["potential", "2x y, x^2 + 3y^2"], lambda d: d["conservative"] is True),
+    (["graph", "log(x) + y", "--at", "-1,2"],
+     lambda d: d["value"] is None and [n["grad"] for n in d["nodes"]] == [None] * 4),
     (["sweep", "himmelblau", "-n", "2", "--methods", "gd", "--lr", "0.01", "--steps", "5"],
      lambda d: d["runs"][0]["median_steps"] == 5.0),
     (["basins", "x^2 + y^2", "-n", "4", "--lr", "0.5", "--steps", "2", "--out", "{tmp}/m.zarr"],
