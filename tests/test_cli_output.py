@@ -62,6 +62,8 @@ JSON_CASES = [
     (["laplacian", "log(x)", "--at", "0"], lambda d: d["value"] is None),
     (["curl", "-y, x", "--at", "0,0"], lambda d: d["value"] == 2.0),
     (["potential", "2x y, x^2 + 3y^2"], lambda d: d["conservative"] is True),
+    (["graph", "log(x) + y", "--at", "-1,2"],
+     lambda d: d["value"] is None and [n["grad"] for n in d["nodes"]] == [None] * 4),
     (["sweep", "himmelblau", "-n", "2", "--methods", "gd", "--lr", "0.01", "--steps", "5"],
      lambda d: d["runs"][0]["median_steps"] == 5.0),
     (["basins", "x^2 + y^2", "-n", "4", "--lr", "0.5", "--steps", "2", "--out", "{tmp}/m.zarr"],
@@ -231,7 +233,8 @@ _FLAGS = {"x": "--x", "y": "--y", "n": "-n", "at": "--at", "direction": "--direc
           "starts": "--start", "methods": "--methods", "lr": "--lr", "steps": "--steps",
           "descent": "--descent", "frames": "--frames", "color": "--color", "lrs": "--lr",
           "source": "--from", "backend": "--backend", "batch": "--batch", "epochs": "--epochs",
-          "seed": "--seed", "three_d": "--3d", "subject_to": "--subject-to"}
+          "seed": "--seed", "three_d": "--3d", "subject_to": "--subject-to",
+          "mode": "--mode"}
 
 
 @pytest.mark.parametrize("kind", list(FIGURES))
@@ -257,7 +260,7 @@ def test_each_kind_lists_only_the_options_it_uses(kind) -> None:
 def test_kinds_help_differ_and_name_their_defaults() -> None:
     kinds = subcommands(subcommands(build_parser("plot"))["plot"])
     texts = {k: " ".join(p.format_help().split()) for k, p in kinds.items()}
-    assert len(set(texts.values())) == len(FIGURES) == 20
+    assert len(set(texts.values())) == len(FIGURES) == 21
     assert "grid points per axis (default 160)" in texts["contour"]
     assert "starts per axis (default 100)" in texts["basins"]
     assert "(default gd; the first one's basins are drawn)" in texts["basins"]

@@ -22,6 +22,7 @@ OUTPUTS = {
     "himmelblau_basins.py": "himmelblau-basins.png",
     "tangent_limit.py": "tangent-limit.png",
     "descent_animation.py": "descent.gif",
+    "computation_graph.py": "computation-graph.png",
 }
 
 
@@ -82,6 +83,14 @@ def _animation(stdout: str) -> None:
     assert stdout.strip().endswith("descent.gif")
 
 
+def _graph(stdout: str) -> None:
+    # ∇(sin(xy) + x²) = (y cos(xy) + 2x, x cos(xy)) at (1, 2), by hand
+    found = re.search(r"^∇f\(1, 2\) = \(v̄0, v̄1\) = \((\S+), (\S+)\)$", stdout, re.M)
+    assert found is not None
+    assert [float(v) for v in found.groups()] == pytest.approx(
+        [2 * math.cos(2) + 2, math.cos(2)], rel=1e-5)
+
+
 CHECKS = {"tutorial_field.py": _tutorial, "rosenbrock_optimizers.py": _rosenbrock,
           "himmelblau_basins.py": _basins, "tangent_limit.py": _tangent,
-          "descent_animation.py": _animation}
+          "descent_animation.py": _animation, "computation_graph.py": _graph}

@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "curl": "vectorcmd",
     "laplacian": "vectorcmd",
     "potential": "potentialcmd",
+    "graph": "graphcmd",
     "field": "plotcmd",
     "plot": "plotcmd",
     "descend": "descendcmd",

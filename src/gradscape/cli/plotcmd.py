@@ -63,6 +63,9 @@ _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any], str]] = {
              "the shuffling seed: the same seed, the same runs ({default})"),
     "three_d": (("--3d",), {"action": "store_true"}, "draw a 3-D surface instead of contours"),
     "lrs": (("--lr",), {"metavar": "a,b"}, "learning rates, comma-separated ({default})"),
+    "mode": (("--mode",), {"choices": ("reverse", "forward")},
+             "reverse: each node's adjoint ∂f/∂node (backpropagation); forward: its tangent "
+             "per input ({default})"),
     "source": (("--from",), {"metavar": "FILE"},
                "draw what FILE holds instead of computing it, with no formula ({default})"),
     "subject_to": (("--subject-to",), {"action": "append", "metavar": '"G = c"'},

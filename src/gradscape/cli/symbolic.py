@@ -56,6 +56,9 @@ def _add_diff(p: argparse.ArgumentParser) -> None:
     p.add_argument("--order", type=int, default=1, metavar="K", help="K-th derivative (default 1)")
     p.add_argument("--implicit", action="store_true",
                    help="the formula is a curve 'left = right': give dy/dx on it (with --wrt x)")
+    p.add_argument("--definition", action="store_true",
+                   help="work f′ from the definition, the limit of (f(x + h) − f(x))/h as "
+                   "h → 0, step by step")
     add_point(p)
     _steps_flag(p)
     add_json(p)
@@ -68,6 +71,10 @@ def _run_diff(args: argparse.Namespace) -> int:
         from gradscape.cli.implicitcmd import run_implicit
 
         return run_implicit(args)
+    if args.definition:
+        from gradscape.cli.definitioncmd import run_definition
+
+        return run_definition(args)
     if args.formula.count("=") == 1 and not any(op in args.formula for op in "<>!:"):
         from gradscape.errors import DomainError
 
@@ -259,6 +266,7 @@ SPECS = {
             'gradscape diff "sin(x^2)" --show-steps',
             'gradscape diff "log(x, 2)" --json',
             'gradscape diff "x^2 + y^2 = 25" --implicit --wrt x',
+            'gradscape diff "sqrt(x)" --definition',
         ),
         add_arguments=_add_diff,
         run=_run_diff,

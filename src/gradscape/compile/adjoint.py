@@ -34,7 +34,7 @@ import sympy as sp
 
 from gradscape.compile.codegen import Program
 
-__all__ = ["gradient_program"]
+__all__ = ["gradient_program", "partials"]
 
 
 def _children(node: sp.Basic) -> tuple[sp.Basic, ...]:
@@ -72,10 +72,19 @@ def _restricted(node: sp.Basic) -> bool:
     return row is None or not row.domain.everywhere
 
 
-def _partials(node: sp.Basic, args: list[sp.Basic], value: sp.Symbol,
-              live: Sequence[bool]) -> list[sp.Expr | None]:
+def partials(node: sp.Basic, args: Sequence[sp.Basic], value: sp.Expr,
+             live: Sequence[bool]) -> list[sp.Expr | None]:
     """∂node/∂arg_k in terms of the arguments' symbols ``args`` and the node's own ``value``,
-    for the arguments that depend on a variable (None for the others)."""
+    for the arguments that depend on a variable (None for the others): the local derivatives
+    of reverse mode, also shown edge by edge by :mod:`gradscape.calculus.graph`.
+
+    >>> x, y, v = sp.symbols("x y v", real=True)
+    >>> partials(sp.sin(x) * y, [sp.Symbol("a"), sp.Symbol("b")], v, [True, True])
+    [b, a]
+    >>> partials(x**y, [x, y], v, [True, False])
+    [x**(y - 1)*y, None]
+    """
+    args = list(args)
     k = len(args)
     if node.is_Add:
         return [sp.S.One if live[i] else None for i in range(k)]
@@ -133,7 +142,7 @@ def gradient_program(expr: sp.Expr, symbols: Sequence[sp.Symbol], *,
             assignments.append((bar, total))
         children = _children(node)
         live = [c in ref for c in children]  # depends on a variable
-        for child, local in zip(children, _partials(node, [ref.get(c, c) for c in children],
+        for child, local in zip(children, partials(node, [ref.get(c, c) for c in children],
                                                     ref[node], live)):
             if local is not None:
                 adjoint.setdefault(child, []).append(bar * local)

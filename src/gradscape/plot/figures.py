@@ -73,6 +73,7 @@ class Request:
     lrs: tuple[float, ...] | None = None  # the learning rates of a sweep
     source: str | None = None  # draw what this file holds (a stored map, a saved sweep)
     subject_to: tuple[str, ...] | None = None  # constraints "g = c" (lagrange)
+    mode: str = "reverse"  # the computation graph's adjoints, or forward mode's tangents
 
 
 _OPTIONS = frozenset(f.name for f in dataclasses.fields(Request)) - {"f", "window"}
@@ -119,6 +120,7 @@ class Kind:
     reads: Literal["function", "field", "equation"] = "function"  # what the formula text is
     # the default window from the function and the options, where the usual one does not fit
     window: Callable[[Any, Mapping[str, Any]], Box] | None = None
+    windowed: bool = True  # drawn over a window of the variables (not the graph of a formula)
 
     def default(self, name: str, dims: int | None = None) -> Any:
         """This kind's default for the Request field ``name`` (None: chosen when drawing)."""
@@ -323,6 +325,18 @@ def _secant(req: Request, fig: Figure, pic: Picture) -> None:
         ax.set_visible(False)
     fig.suptitle(f"Secants through {req.f.variables[0]} = {at:g} approach the tangent")
     pic.summary.update(h=list(hs), secant_slopes=slopes)
+
+
+def _graph(req: Request, fig: Figure, pic: Picture) -> None:
+    from gradscape.calculus.graph import graph
+    from gradscape.plot.graph import draw_graph, figure_size
+
+    g = graph(req.f, req.at or ())
+    fig.set_size_inches(figure_size(g))
+    mode: Literal["reverse", "forward"] = "forward" if req.mode == "forward" else "reverse"
+    pic.notes += draw_graph(_ax(fig), g, mode).notes
+    pic.summary.update(at=list(g.at), value=g.value, gradient=list(g.gradient), mode=mode,
+                       nodes=len(g.nodes), edges=len(g.edges))
 
 
 def _paths(req: Request, fig: Figure, pic: Picture) -> None:
@@ -546,6 +560,12 @@ FIGURES: dict[str, Kind] = {
         'gradscape plot secant "x^3 - 2x" --at 1 -o secant.gif',
         n=400, grid="points on the curve", required=("at",), animated=True,
         size=(9.0, 5.6), centred=True),
+    "graph": Kind(
+        "the computation graph at --at: each node's value and adjoint ∂f/∂node (reverse "
+        "mode) or tangents (--mode forward), the local derivatives on the edges",
+        (0, 1, 2, 3, 4, 5, 6, 7, 8), _graph, ("at", "mode"),
+        'gradscape plot graph "sin(x*y) + x^2" --at 1,2 -o graph.png',
+        required=("at",), windowed=False),
     "paths": Kind(
         "descent paths of --methods from --start on contours", (2,), _paths,
         ("x", "y", "n", *_DESCENT), "gradscape plot paths rosenbrock --start -1.5,2 "
@@ -679,7 +699,8 @@ def make_figure(kind: str, f: Any, *, fig: Figure | None = None, moving: bool | 
                 f" ({name}= in Python)") + f"; for example: {spec.example}")
     if spec.window is not None and box is None and (x is None or y is None):
         box = spec.window(f, options)
-    window = _window(f, box, x, y)
+    # a kind drawn over no window (the graph of a formula) needs no search for one
+    window = _window(f, box, x, y) if spec.windowed else ((-3.0, 3.0),) * dims
     if spec.centred and dims == 1 and box is None and x is None and options.get("at"):
         a = float(np.asarray(options["at"], dtype=float).reshape(-1)[0])
         half = min(_AROUND, (window[0][1] - window[0][0]) / 2)
@@ -699,7 +720,8 @@ def make_figure(kind: str, f: Any, *, fig: Figure | None = None, moving: bool | 
         fig.set_layout_engine("constrained")  # room for the caption under the axes
     caption(fig, pic.notes)
     pic.summary = {"kind": kind, "function": str(f), "variables": list(f.variables),
-                   "window": [list(b) for b in req.window], **pic.summary, "notes": pic.notes}
+                   **({"window": [list(b) for b in req.window]} if spec.windowed else {}),
+                   **pic.summary, "notes": pic.notes}
     return pic
 
 

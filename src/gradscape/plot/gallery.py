@@ -157,12 +157,18 @@ CASES: tuple[Case, ...] = (
          "the tangent and the normal at a point of a circle"),
     Case("implicit-folium", "implicit", "x^3 + y^3 = 6 x y", {"at": (3.0, 3.2)},
          "a point off the curve moved onto it"),
+    Case("graph-reverse", "graph", "sin(x*y) + x^2", {"at": (1.0, 2.0)},
+         "the computation graph: values, adjoints, local derivatives on the edges"),
+    Case("graph-himmelblau-forward", "graph", "himmelblau", {"at": (1.0, 2.0),
+                                                             "mode": "forward"},
+         "forward mode's tangents; constants beside their users"),
 )
 
 # A representative short list for the test suite: one of each problem the issue found that
 # needs no optimizer compile beyond gd and adam.
 SHORT = ("directional-ellipse", "contour-strip", "contour-tall", "directional-wide",
-         "tangent-plane-saddle", "secant-sin", "paths-ellipse-overlap", "contour-rosenbrock")
+         "tangent-plane-saddle", "secant-sin", "paths-ellipse-overlap", "contour-rosenbrock",
+         "graph-reverse")
 
 
 def case(name: str) -> Case:
@@ -206,7 +212,8 @@ def _texts(fig: Figure) -> list[Any]:
         for axis in ax._axis_map.values():
             for tick in (*axis.majorTicks, *axis.minorTicks):
                 spare.update({id(tick.label1), id(tick.label2)})
-            if axis.get_visible() and ax.name != "3d":  # 3-D ticks sit where the view puts them
+            # 3-D ticks sit where the view puts them; an axes turned off draws no ticks
+            if axis.get_visible() and ax.axison and ax.name != "3d":
                 for tick in axis._update_ticks():  # type: ignore[attr-defined]
                     drawn_ticks += [t for t in (tick.label1, tick.label2) if t.get_visible()]
     found = [t for t in fig.findobj(Text) if id(t) not in spare and _shown(t)]
