@@ -4,7 +4,8 @@ Each task takes the request as a checked model, calls the library (no maths here
 the response model; :func:`run_task` turns it into JSON bytes, so the server's event loop only
 moves bytes. Functions are kept per worker in a small LRU keyed by the formula text with runs of
 whitespace collapsed and the variables, so a view already seen reuses its parsed formula and
-its kernels. Numbers come from the NumPy backends: a request never waits for a JIT.
+its kernels. Numbers come from the NumPy backends and, for descents from a few starts, the
+loop's own code interpreted (``backend="python"``): a request never waits for a JIT.
 
 >>> from gradscape.web.models import PointRequest
 >>> r = point(PointRequest(formula="x^2 + 3y^2", at=[1, 2]))
@@ -191,6 +192,7 @@ def curve(req: m.CurveRequest) -> m.CurveResponse:
 
 def descend_task(req: m.DescendRequest) -> m.DescendResponse:
     from gradscape.optim.descend import descend
+    from gradscape.optim.plain import PLAIN_MAX_STARTS
     from gradscape.optim.result import BatchResult
 
     f = _symbolic(req)
@@ -198,10 +200,13 @@ def descend_task(req: m.DescendRequest) -> m.DescendResponse:
     if starts.shape[1] != len(f.variables):
         raise DomainError(f"each start needs {len(f.variables)} coordinate(s), one per "
                           f"variable ({', '.join(f.variables)}); got {starts.shape[1]}")
+    # A few starts: the loop's code interpreted (no per-step NumPy calls, no JIT); many: the
+    # NumPy reference, vectorised over starts.
+    backend = "python" if len(starts) <= PLAIN_MAX_STARTS else "numpy"
     runs: list[m.Run] = []
     for spec in req.methods:
         r = descend(f, starts, spec.name, lr=spec.lr, steps=req.steps, tol=req.tol,
-                    schedule=spec.schedule, keep_paths=True, backend="numpy", **spec.hyper())
+                    schedule=spec.schedule, keep_paths=True, backend=backend, **spec.hyper())
         for k in range(len(starts)):
             # several starts give a BatchResult; one start may come back as its Trajectory
             t = r.trajectory(k) if isinstance(r, BatchResult) else r
@@ -260,7 +265,7 @@ def tune(req: m.TuneRequest) -> m.TuneResponse:
 
     f = _symbolic(req)
     _check_point(f, req.start, "start")
-    best = tune_lr(f, req.start, req.method, steps=req.steps, backend="numpy")
+    best = tune_lr(f, req.start, req.method, steps=req.steps, backend="python")
     tried = [{"lr": lr, "status": s, "steps": k, "value": _num(v)}
              for lr, s, k, v in best.tried]
     return m.TuneResponse(method=best.trajectory.method, lr=best.lr,
