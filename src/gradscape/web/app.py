@@ -65,8 +65,9 @@ class ServerConfig:
 
     light: LaneConfig = field(default_factory=lambda: LaneConfig(workers=2, queue=48,
                                                                  budget=10.0))
+    # niced: on two cores a derivation running for seconds must not slow the light lane
     heavy: LaneConfig = field(default_factory=lambda: LaneConfig(workers=1, queue=8,
-                                                                 budget=20.0))
+                                                                 budget=20.0, nice=10))
     cache_entries: int = 512
     cache_bytes: int = 64 << 20
     max_body: int = 64 * 1024
@@ -81,8 +82,9 @@ def plotly_js() -> Path:
 
 # endpoint -> (request model, response model, summary)
 _ENDPOINTS: dict[str, tuple[type[Any], type[Any], str]] = {
-    "parse": (m.FormulaRequest, m.ParseResponse,
-              "Check a formula: its variables, notes on how it was read, and LaTeX."),
+    "parse": (m.ParseRequest, m.ParseResponse,
+              "Check a formula: its variables, notes on how it was read, and LaTeX; with "
+              "`view`, its field or curve too (one round trip for a new formula)."),
     "analyze": (m.FormulaRequest, m.AnalyzeResponse,
                 "Exact gradient and Hessian (SymPy strings, as the CLI's --json) and LaTeX."),
     "point": (m.PointRequest, m.PointResponse,

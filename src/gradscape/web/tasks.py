@@ -85,7 +85,7 @@ def _check_point(f: Any, at: list[float], what: str = "at") -> None:
 
 
 # ---- the tasks ------------------------------------------------------------------------------
-def parse_formula(req: m.FormulaRequest) -> m.ParseResponse:
+def parse_formula(req: m.ParseRequest) -> m.ParseResponse:
     from gradscape.calculus import display
     from gradscape.errors import FormulaError
     from gradscape.web.errors import error_body
@@ -95,9 +95,36 @@ def parse_formula(req: m.FormulaRequest) -> m.ParseResponse:
     except FormulaError as err:
         return m.ParseResponse(valid=False, formula=req.formula,
                                error=m.ErrorInfo(**error_body(err, req.formula)[1]["error"]))
-    return m.ParseResponse(valid=True, formula=f.text, variables=list(f.variables),
-                           notes=list(f.notes), latex=display.latex(f.expr),
-                           library=f.library.name if f.library else None)
+    out = m.ParseResponse(valid=True, formula=f.text, variables=list(f.variables),
+                          notes=list(f.notes), latex=display.latex(f.expr),
+                          library=f.library.name if f.library else None)
+    if req.view is not None and f.variables:
+        _view(f, req, req.view, out)
+    return out
+
+
+def _view(f: Any, req: m.ParseRequest, view: m.ViewRequest, out: m.ParseResponse) -> None:
+    """The picture a page draws first for a new formula, in the parse's round trip: only
+    numbers from the NumPy kernel, nothing symbolic (the maths comes from /api/analyze)."""
+    n = len(f.variables)
+    axes = view.axes or (0, 1)
+    domain = f.library.domain if f.library is not None else ()
+
+    def side(given: Any, k: int) -> tuple[float, float]:
+        if given is not None:
+            return (float(given[0]), float(given[1]))
+        return (float(domain[k][0]), float(domain[k][1])) if k < len(domain) else (-3.0, 3.0)
+
+    try:
+        if n == 1:
+            out.curve = curve(m.CurveRequest(formula=req.formula, variables=req.variables,
+                                             x=side(view.x, 0), n=view.curve_n))
+        elif max(axes) < n:
+            out.field = field_task(m.FieldRequest(
+                formula=req.formula, variables=req.variables, x=side(view.x, axes[0]),
+                y=side(view.y, axes[1]), n=view.n, axes=view.axes, fixed=view.fixed))
+    except (DomainError, ValueError):
+        pass  # nothing to draw here: the page asks for the view itself and shows why
 
 
 def analyze(req: m.FormulaRequest) -> m.AnalyzeResponse:
@@ -275,7 +302,7 @@ def tune(req: m.TuneRequest) -> m.TuneResponse:
 
 # name -> (request model, task)
 TASKS: dict[str, tuple[type[m.FormulaRequest], Callable[[Any], Any]]] = {
-    "parse": (m.FormulaRequest, parse_formula),
+    "parse": (m.ParseRequest, parse_formula),
     "analyze": (m.FormulaRequest, analyze),
     "point": (m.PointRequest, point),
     "field": (m.FieldRequest, field_task),

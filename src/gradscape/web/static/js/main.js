@@ -95,9 +95,13 @@ async function loadFormula(text, { fresh }) {
   const formula = text.trim();
   if (!formula) { clearError(); return; }
   const t0 = performance.now();
+  // A new formula's check brings its picture (numbers only, no symbolic work) in the same
+  // round trip; the maths (symbolic, slower) is asked for as soon as the formula is known to
+  // be valid (asking at once would log a 400 for every typo), and the plot is drawn while
+  // the other worker derives it.
   let parsed;
   try {
-    parsed = await latest('parse', 'parse', { formula });
+    parsed = await latest('parse', 'parse', fresh ? { formula, view: { n: 80 } } : { formula });
     if (!parsed.valid) { showError(parsed.error); status(''); return; }
   } catch (err) {
     if (isAbort(err)) return;
@@ -113,16 +117,15 @@ async function loadFormula(text, { fresh }) {
     info = { ...info, runs: null, basins: null, point: null, secant: null };
     player.load([]); el.results.replaceChildren(); Plotly.purge(el.loss);
   }
+  const analyzing = latest('analyze', 'analyze', { formula });
   info.parse = parsed; info.analyze = null;
   el.notes.hidden = !parsed.notes.length;
   el.notes.textContent = parsed.notes.map((n) => `note: ${n}`).join(' · ');
   defaultWindow();
   buildSlices();
   buildPointInputs();
-  // The maths and the picture are independent requests: ask for both at once (two workers)
-  // rather than one after the other.
-  const analyzing = latest('analyze', 'analyze', { formula });
-  const viewing = refreshView();
+  // the picture came with the check when the window is the formula's default one
+  const viewing = refreshView(fresh ? (parsed.field || parsed.curve) : null);
   try {
     info.analyze = await analyzing;
   } catch (err) {
@@ -135,6 +138,7 @@ async function loadFormula(text, { fresh }) {
   fetchCritical();
   if (st.point) selectPoint(st.point);
   window.__gs.lastEdit = performance.now() - t0;
+  window.__gs.editedAt = performance.now();
   saveHash();
 }
 
@@ -217,7 +221,7 @@ async function fetchCritical() {
 }
 
 // ---- the views -------------------------------------------------------------------------------
-async function refreshView() {
+async function refreshView(given = null) {
   const n = dims();
   $('secant').hidden = n !== 1;
   $('arrows-box').hidden = n < 2;
@@ -226,11 +230,11 @@ async function refreshView() {
   if (n === 0) { Plotly.purge(el.plot); status('a constant: nothing to draw'); return; }
   try {
     if (n === 1) {
-      info.curve = await latest('view', 'curve', { formula: st.f, x: st.x, n: 400 });
+      info.curve = given || await latest('view', 'curve', { formula: st.f, x: st.x, n: 400 });
     } else {
       const body = { formula: st.f, x: st.x, y: st.y, n: 80 };
       if (n >= 3 || st.axes[0] !== 0 || st.axes[1] !== 1) { body.axes = st.axes; body.fixed = st.fixed || Array(n).fill(0); }
-      info.field = await latest('view', 'field', body);
+      info.field = given || await latest('view', 'field', body);
       status(info.field.invalid ? `${info.field.invalid} grid points undefined (masked)` : '');
     }
   } catch (err) { report(err); return; }
