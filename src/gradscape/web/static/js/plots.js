@@ -298,15 +298,27 @@ export function drawOverlay(canvas, el, runs, upto, axes) {
   ctx.rect(xa._offset, ya._offset, xa._length, ya._length);
   ctx.clip();
   ctx.lineWidth = 2.5;
+  // Pixel positions are worked out once per path and view, not once per frame: at frame
+  // 2,000 a frame would otherwise convert every point of every path again.
+  const view = [xa.range, ya.range, xa._length, ya._length, xa._offset, ya._offset, i, j].join();
   for (const r of runs) {
+    if (!r._px || r._px.view !== view) {
+      const n = r.path.length, xs = new Float64Array(n), ys = new Float64Array(n);
+      r.path.forEach((p, t) => {
+        const ok = p[i] !== null && p[j] !== null;
+        xs[t] = ok ? xa._offset + xa.l2p(p[i]) : NaN;
+        ys[t] = ok ? ya._offset + ya.l2p(p[j]) : NaN;
+      });
+      r._px = { view, xs, ys };
+    }
+    const { xs, ys } = r._px;
     const last = Math.min(upto, r.path.length - 1);
     ctx.strokeStyle = r.color;
     ctx.beginPath();
     let on = false, hx = 0, hy = 0;
     for (let t = 0; t <= last; t++) {
-      const p = r.path[t];
-      if (p[i] === null || p[j] === null) { on = false; continue; }
-      hx = xa._offset + xa.l2p(p[i]); hy = ya._offset + ya.l2p(p[j]);
+      if (Number.isNaN(xs[t])) { on = false; continue; }
+      hx = xs[t]; hy = ys[t];
       if (on) ctx.lineTo(hx, hy); else { ctx.moveTo(hx, hy); on = true; }
     }
     ctx.stroke();
