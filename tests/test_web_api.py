@@ -360,6 +360,17 @@ def test_full_queue_sheds_with_503():
         assert app.state.lanes["light"].stats["shed"] == len(shed)
 
 
+def test_symbolic_maths_runs_in_its_own_lane(api):
+    # analyze (SymPy: seconds for a big formula) must not occupy the light lane's workers,
+    # which answer points and fields; a point must not go to the maths lane
+    lanes = api.app.state.lanes
+    before = {name: lane.stats["done"] for name, lane in lanes.items()}
+    ok(api, "analyze", {"formula": "x^3 y + cos(x y) + 17"})
+    ok(api, "point", {"formula": "x^3 y + cos(x y) + 17", "at": [1.0, 2.0]})
+    done = {name: lanes[name].stats["done"] - before[name] for name in lanes}
+    assert done == {"light": 1, "maths": 1, "heavy": 0}
+
+
 @pytest.mark.skipif(not os.path.exists("/proc/self/limits"), reason="needs /proc")
 def test_workers_cap_their_address_space(api):
     pids = api.app.state.lanes["light"].pids()
