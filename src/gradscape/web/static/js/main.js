@@ -114,7 +114,7 @@ async function loadFormula(text, { fresh }) {
   if (changed && fresh) { // a new formula: a new window, fresh starts, fresh results
     revision += 1;
     st.x = st.y = null; st.point = null; st.starts = []; st.fixed = null; st.axes = [0, 1];
-    info = { ...info, runs: null, basins: null, point: null, secant: null };
+    info = { ...info, runs: null, basins: null, point: null, secant: null, critical: null };
     player.load([]); el.results.replaceChildren(); Plotly.purge(el.loss);
   }
   const analyzing = latest('analyze', 'analyze', { formula });
@@ -183,13 +183,16 @@ async function fetchCritical() {
     c = await latest('critical', 'critical', { formula: st.f, box: dims() ? box : null });
   } catch (err) {
     if (isAbort(err)) return; // a newer request took over
+    const had = info.critical && info.critical.points.length;
     info.critical = null;
     el.critical.innerHTML = '';
     const p = document.createElement('p'); p.className = 'muted';
     p.textContent = isAbort(err) ? '' : (err.info ? err.info.message : String(err));
     el.critical.appendChild(p);
+    if (had && dims() >= 2) draw();
     return;
   }
+  const shown = info.critical && info.critical.points.length;
   info.critical = c;
   el.critical.replaceChildren();
   if (!c.points.length) {
@@ -217,7 +220,8 @@ async function fetchCritical() {
   for (const n of c.notes) {
     const p = document.createElement('p'); p.className = 'muted'; p.textContent = n; el.critical.appendChild(p);
   }
-  if (dims() >= 2) draw();
+  // a redraw costs as much as the first picture: only when there are marks to add or remove
+  if (dims() >= 2 && (c.points.length || shown)) draw();
 }
 
 // ---- the views -------------------------------------------------------------------------------
@@ -227,7 +231,7 @@ async function refreshView(given = null) {
   $('arrows-box').hidden = n < 2;
   $('tab-3d').disabled = n < 2;
   for (const id of ['start-mode', 'basins', 'run']) $(id).disabled = n < 1 || (id === 'basins' && n !== 2);
-  if (n === 0) { Plotly.purge(el.plot); status('a constant: nothing to draw'); return; }
+  if (n === 0) { Plotly.purge(el.plot); $('key').hidden = true; status('a constant: nothing to draw'); return; }
   try {
     if (n === 1) {
       info.curve = given || await latest('view', 'curve', { formula: st.f, x: st.x, n: 400 });
@@ -261,6 +265,7 @@ function setView(view) {
   $('tab-2d').setAttribute('aria-selected', String(view === '2d'));
   $('tab-3d').setAttribute('aria-selected', String(view === '3d'));
   el.plot.hidden = view !== '2d'; el.overlay.hidden = view !== '2d';
+  if (view === '2d' && dims() >= 2) plots.drawKey(info); else $('key').hidden = true;
   el.plot3d.hidden = view !== '3d';
   saveHash();
   if (view === '3d') plots.draw3d(el.plot3d, st, info);
@@ -650,8 +655,8 @@ function wire() {
     clearTimeout(panning); panning = setTimeout(() => { if (st.point) selectPoint(st.point); }, 60);
   });
   $('copy-link').addEventListener('click', copyLink);
-  $('export-png').addEventListener('click', () => Plotly.downloadImage(el.plot, { format: 'png', filename: 'gradscape', width: 1000, height: 800 }));
-  $('export-svg').addEventListener('click', () => Plotly.downloadImage(el.plot, { format: 'svg', filename: 'gradscape', width: 1000, height: 800 }));
+  $('export-png').addEventListener('click', () => Plotly.downloadImage(plots.exportFigure(el.plot), { format: 'png', filename: 'gradscape', width: 1000, height: 800 }));
+  $('export-svg').addEventListener('click', () => Plotly.downloadImage(plots.exportFigure(el.plot), { format: 'svg', filename: 'gradscape', width: 1000, height: 800 }));
   $('show-code').addEventListener('click', showCode);
   $('steps-button').addEventListener('click', showSteps);
   window.addEventListener('hashchange', () => {

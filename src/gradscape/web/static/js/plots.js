@@ -175,6 +175,25 @@ export function pathTraces(runs, upto, axes) {
   });
 }
 
+// The colour key under the plot (exports get Plotly's colour bar instead: exportFigure).
+export function drawKey(info) {
+  const f = info.field, key = document.getElementById('key');
+  key.hidden = !f || !f.range || !!info.basins || document.getElementById('plot').hidden;
+  if (key.hidden) return;
+  const short = (v) => String(+v.toPrecision(4));
+  document.getElementById('key-lo').textContent = `f = ${short(f.range[0])}`;
+  document.getElementById('key-hi').textContent = short(f.range[1]);
+  const cs = f._traces && f._traces.cs;
+  document.getElementById('key-note').textContent = cs && cs.log ? '(colours on a log scale of f − min f)' : '';
+}
+
+// The 2-D view as a figure for PNG/SVG, with the contours' colour bar drawn by Plotly.
+export function exportFigure(el) {
+  const data = el.data.map((t) => (t.type === 'contour' && t.contours && t.contours.coloring === 'fill'
+    ? { ...t, showscale: true } : t));
+  return { data, layout: el.layout };
+}
+
 export function draw2d(el, st, info, opts = {}) {
   const field = info.field;
   const traces = [];
@@ -196,7 +215,7 @@ export function draw2d(el, st, info, opts = {}) {
     traces.push({ type: 'contour', x: field.x, y: field.y, z: cs.z, colorscale: 'Viridis', ncontours: 24,
       contours: { coloring: basins ? 'none' : 'fill', showlines: true },
       line: basins ? { width: 0.8, color: 'rgba(20,30,50,0.6)' } : { width: 0.4, color: 'rgba(255,255,255,0.5)' },
-      connectgaps: false, showscale: !basins, name: 'f', showlegend: false,
+      connectgaps: false, showscale: false, name: 'f', showlegend: false,
       colorbar: { thickness: 12, len: 0.9, title: { text: cs.log ? 'log f' : 'f', side: 'right' } },
       customdata: field.z, hovertemplate: '(%{x:.4g}, %{y:.4g})  f = %{customdata:.5g}<extra></extra>' });
     if (st.arrows === 'quiver') {
@@ -222,11 +241,13 @@ export function draw2d(el, st, info, opts = {}) {
   }
   traces.push(...pointMarks(st, info, st.axes));
   if (info.runs && !opts.animating) traces.push(...pathTraces(info.runs, opts.upto ?? Infinity, st.axes));
+  drawKey(info);
   return Plotly.react(el, traces, layout, CONFIG);
 }
 
 export function draw1d(el, st, info) {
   const c = info.curve, traces = [];
+  document.getElementById('key').hidden = true;
   const layout = { margin: { l: 50, r: 10, t: 10, b: 40 }, dragmode: 'pan', hovermode: 'x unified',
     xaxis: { title: { text: c ? c.variable : '' }, range: st.x.slice() }, yaxis: { autorange: true },
     legend: { orientation: 'h', y: -0.15 }, uirevision: 'curve' };
