@@ -167,7 +167,7 @@ def descend(
             first K) or an index array. One start always keeps its path.
         backend: "numba" (the fused compiled loop), "numpy" (the reference loop, no JIT),
             "python" (the fused loop's code interpreted: no JIT, fastest for a few starts;
-            :mod:`gradscape.optim.plain`),
+            :mod:`gradscape.optim.plain`; lm, which reads residuals, runs the reference),
             "cuda" (one GPU thread per start: :mod:`gradscape.optim.cuda`) or "auto" (the GPU
             when one is present and starts × steps reach ``CUDA_AUTO_WORK``; else numpy for
             small work and numba for large: :mod:`gradscape.optim.auto`).
@@ -259,7 +259,7 @@ def _check_backend(backend: str, fn: Any, opt: Optimizer, starts: int, steps: in
         raise DomainError("backend 'python' runs a formula's own code; this Function wraps "
                           "Python code (use backend='numpy')")
     if "residuals" in opt.needs:  # least squares reads R and J: the NumPy path only
-        if backend in ("numba", "python"):
+        if backend == "numba":
             raise DomainError(f"{opt.name} runs on the NumPy path only; use backend='numpy'")
         return "numpy"
     if backend == "auto":
