@@ -360,6 +360,17 @@ def test_full_queue_sheds_with_503():
         assert app.state.lanes["light"].stats["shed"] == len(shed)
 
 
+def test_symbolic_maths_runs_in_its_own_lane(api):
+    # analyze (SymPy: seconds for a big formula) must not occupy the light lane's workers,
+    # which answer points and fields; a point must not go to the maths lane
+    lanes = api.app.state.lanes
+    before = {name: lane.stats["done"] for name, lane in lanes.items()}
+    ok(api, "analyze", {"formula": "x^3 y + cos(x y) + 17"})
+    ok(api, "point", {"formula": "x^3 y + cos(x y) + 17", "at": [1.0, 2.0]})
+    done = {name: lanes[name].stats["done"] - before[name] for name in lanes}
+    assert done == {"light": 1, "maths": 1, "heavy": 0}
+
+
 @pytest.mark.skipif(not os.path.exists("/proc/self/limits"), reason="needs /proc")
 def test_workers_cap_their_address_space(api):
     pids = api.app.state.lanes["light"].pids()
@@ -368,6 +379,30 @@ def test_workers_cap_their_address_space(api):
         limits = Path(f"/proc/{pid}/limits").read_text()
         line = next(x for x in limits.splitlines() if x.startswith("Max address space"))
         assert line.split()[3] == str(2048 * 1024 * 1024)
+
+
+def test_parse_with_a_view_brings_the_picture_in_the_same_round_trip(api):
+    # f = x^2 + 3y^2 on the default window [-3, 3]²: z and ∇f = (2x, 6y) by hand
+    out = ok(api, "parse", {"formula": "x^2 + 3y^2", "view": {"n": 5}})
+    fld = out["field"]
+    assert out["valid"] and out["curve"] is None
+    assert fld["x"] == fld["y"] == [-3.0, -1.5, 0.0, 1.5, 3.0]
+    x, y = np.meshgrid(fld["x"], fld["y"])
+    assert np.array(fld["z"]) == pytest.approx(x**2 + 3 * y**2)
+    assert np.array(fld["gx"]) == pytest.approx(2 * x)
+    assert np.array(fld["gy"]) == pytest.approx(6 * y)
+    # a library function opens on its published domain (Himmelblau's: [-5, 5]²)
+    lib = ok(api, "parse", {"formula": "himmelblau", "view": {"n": 3}})["field"]
+    assert lib["x"] == lib["y"] == [-5.0, 0.0, 5.0]
+    # one variable: the curve of f and f' (sin and cos)
+    curve = ok(api, "parse", {"formula": "sin(x)", "view": {"curve_n": 3}})["curve"]
+    assert curve["f"] == pytest.approx(np.sin([-3.0, 0.0, 3.0]).tolist())
+    assert curve["df"] == pytest.approx(np.cos([-3.0, 0.0, 3.0]).tolist())
+    # a refused formula draws nothing; a bad window is refused before any work
+    bad = ok(api, "parse", {"formula": "2 +* x", "view": {"n": 5}})
+    assert bad["valid"] is False and bad["field"] is None
+    r = post(api, "parse", {"formula": "x + y", "view": {"x": [1, -1]}})
+    assert r.status_code == 422 and r.json()["error"]["type"] == "ValidationError"
 
 
 def test_parse_answers_a_refused_formula_with_its_caret(api):

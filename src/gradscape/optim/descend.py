@@ -33,7 +33,7 @@ from gradscape.optim.verdict import review
 
 __all__ = ["descend", "as_function", "problem_of", "BACKENDS", "MAX_STEPS"]
 
-BACKENDS = ("auto", "numba", "numpy", "cuda")
+BACKENDS = ("auto", "numba", "numpy", "python", "cuda")
 """The values ``backend=`` takes."""
 MAX_STEPS = 10_000_000
 """The most steps one run may take."""
@@ -166,6 +166,8 @@ def descend(
         keep_paths: for many starts, which whole paths to keep: True (all), an int K (the
             first K) or an index array. One start always keeps its path.
         backend: "numba" (the fused compiled loop), "numpy" (the reference loop, no JIT),
+            "python" (the fused loop's code interpreted: no JIT, fastest for a few starts;
+            :mod:`gradscape.optim.plain`; lm, which reads residuals, runs the reference),
             "cuda" (one GPU thread per start: :mod:`gradscape.optim.cuda`) or "auto" (the GPU
             when one is present and starts × steps reach ``CUDA_AUTO_WORK``; else numpy for
             small work and numba for large: :mod:`gradscape.optim.auto`).
@@ -236,6 +238,10 @@ def _run(fn: Any, opt: Optimizer, hp: dict[str, Any], starts: np.ndarray, rates:
         from gradscape.optim.fused import fused_loop
 
         return fused_loop(fn, opt)(starts, rates, steps, tol2, hp, keep)
+    if backend == "python":
+        from gradscape.optim.plain import plain_loop
+
+        return plain_loop(fn, opt)(starts, rates, steps, tol2, hp, keep)
     return run_reference(problem_of(fn), opt, hp, starts, rates, steps, tol2, keep)
 
 
@@ -249,6 +255,9 @@ def _check_backend(backend: str, fn: Any, opt: Optimizer, starts: int, steps: in
         why = "Numba is not installed" if not _have_numba() else \
             "f wraps Python code, not a formula"
         raise DomainError(f"backend 'numba' is not available here: {why}; use backend='numpy'")
+    if backend == "python" and not fn.is_symbolic:
+        raise DomainError("backend 'python' runs a formula's own code; this Function wraps "
+                          "Python code (use backend='numpy')")
     if "residuals" in opt.needs:  # least squares reads R and J: the NumPy path only
         if backend == "numba":
             raise DomainError(f"{opt.name} runs on the NumPy path only; use backend='numpy'")

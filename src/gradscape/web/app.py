@@ -1,9 +1,11 @@
 """The explorer's server: the page, its static files, and the JSON API (OpenAPI at ``/docs``).
 
 The event loop only checks requests, looks up cached replies and moves bytes: every task runs
-in a worker process (:mod:`gradscape.web.pool`), light ones (a point, a field, a descent) in
-one lane and heavy symbolic ones (steps, critical points, basins, tuning) in another, so a slow
-derivation never holds up a click. Replies are cached by request (:mod:`gradscape.web.cache`),
+in a worker process (:mod:`gradscape.web.pool`) in one of three lanes, so a slow derivation
+never holds up a click: numbers (a check with its picture, a point, a field, a descent) in the
+light lane, a formula's symbolic maths (analyze: derivatives, LaTeX) in the maths lane, and
+work that may run for seconds (steps, critical points, basins, tuning) in the heavy lane, whose
+workers run niced. Replies are cached by request (:mod:`gradscape.web.cache`),
 and identical requests in flight share one computation.
 
 Guards on every response: a body-size limit (413), a Content-Security-Policy that lets the page
@@ -65,8 +67,13 @@ class ServerConfig:
 
     light: LaneConfig = field(default_factory=lambda: LaneConfig(workers=2, queue=48,
                                                                  budget=10.0))
+    # SymPy's differentiation and printing of a big formula can take seconds: not in the
+    # light lane, where it would hold up every point and field behind it
+    maths: LaneConfig = field(default_factory=lambda: LaneConfig(workers=1, queue=16,
+                                                                 budget=10.0))
+    # niced: on two cores a derivation running for seconds must not slow the light lane
     heavy: LaneConfig = field(default_factory=lambda: LaneConfig(workers=1, queue=8,
-                                                                 budget=20.0))
+                                                                 budget=20.0, nice=10))
     cache_entries: int = 512
     cache_bytes: int = 64 << 20
     max_body: int = 64 * 1024
@@ -81,8 +88,9 @@ def plotly_js() -> Path:
 
 # endpoint -> (request model, response model, summary)
 _ENDPOINTS: dict[str, tuple[type[Any], type[Any], str]] = {
-    "parse": (m.FormulaRequest, m.ParseResponse,
-              "Check a formula: its variables, notes on how it was read, and LaTeX."),
+    "parse": (m.ParseRequest, m.ParseResponse,
+              "Check a formula: its variables, notes on how it was read, and LaTeX; with "
+              "`view`, its field or curve too (one round trip for a new formula)."),
     "analyze": (m.FormulaRequest, m.AnalyzeResponse,
                 "Exact gradient and Hessian (SymPy strings, as the CLI's --json) and LaTeX."),
     "point": (m.PointRequest, m.PointResponse,
@@ -176,7 +184,8 @@ def _json(status: int, content: dict[str, Any], **headers: str) -> JSONResponse:
 def create_app(config: ServerConfig | None = None) -> FastAPI:
     """The explorer's app: ``uvicorn.run(create_app())`` serves it; tests use it directly."""
     cfg = config or ServerConfig()
-    lanes = {"light": Lane("light", cfg.light), "heavy": Lane("heavy", cfg.heavy)}
+    lanes = {"light": Lane("light", cfg.light), "maths": Lane("maths", cfg.maths),
+             "heavy": Lane("heavy", cfg.heavy)}
     cache = ReplyCache(cfg.cache_entries, cfg.cache_bytes)
     inflight: dict[str, asyncio.Future[tuple[int, bytes]]] = {}
 
@@ -234,7 +243,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         return status, content, "miss"
 
     async def _run(name: str, payload: dict[str, Any]) -> tuple[int, bytes, bool]:
-        lane = lanes["heavy" if name in _HEAVY else "light"]
+        lane = lanes[_LANE.get(name, "light")]
         try:
             return 200, await lane.submit(name, payload), True
         except TaskError as err:
@@ -321,5 +330,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     return app
 
 
-# Tasks that may run for seconds: their own lane, so they never hold up what a click sends.
-_HEAVY = frozenset({"critical", "steps", "basins", "tune"})
+# The lane of each task that is not light: symbolic maths, and work that may run for seconds,
+# each in its own lane, so neither holds up what a click sends.
+_LANE = {"analyze": "maths", "critical": "heavy", "steps": "heavy", "basins": "heavy",
+         "tune": "heavy"}

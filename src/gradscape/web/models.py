@@ -25,7 +25,8 @@ __all__ = [
     "MAX_VARIABLES", "MAX_GRID", "MAX_STARTS", "MAX_METHODS", "MAX_STEPS", "MAX_PATH_POINTS",
     "MAX_BASIN_GRID", "MAX_COORD",
     "Finite", "Coord", "Range", "ErrorInfo", "ErrorBody", "Health",
-    "FormulaRequest", "ParseResponse", "AnalyzeResponse", "PointRequest", "PointResponse",
+    "FormulaRequest", "ViewRequest", "ParseRequest", "ParseResponse", "AnalyzeResponse",
+    "PointRequest", "PointResponse",
     "FieldRequest", "FieldResponse", "CurveRequest", "CurveResponse", "MethodSpec",
     "DescendRequest", "Run", "DescendResponse", "CriticalRequest", "CriticalPointOut",
     "CriticalResponse", "StepsRequest", "StepsResponse", "BasinsRequest", "BasinsResponse",
@@ -96,9 +97,38 @@ class FormulaRequest(_Strict):
                                          "(default: alphabetical)")
 
 
+class ViewRequest(_Strict):
+    """The picture to send with a valid formula: its field (two or more variables) or curve
+    (one). A window side left out is the library function's domain, else [-3, 3]; variables
+    off the axes are held at ``fixed`` (default 0)."""
+
+    x: Range | None = None
+    y: Range | None = None
+    n: int = Field(80, ge=2, le=MAX_GRID, description="points per axis of a field")
+    curve_n: int = Field(400, ge=2, le=MAX_CURVE, description="points of a curve")
+    axes: tuple[int, int] | None = None
+    fixed: list[Coord] | None = Field(None, max_length=MAX_VARIABLES)
+
+    @model_validator(mode="after")
+    def _ranges(self) -> ViewRequest:
+        _check_ranges(*(r for r in (self.x, self.y) if r is not None))
+        if self.axes is not None and (self.axes[0] == self.axes[1] or min(self.axes) < 0
+                                      or max(self.axes) >= MAX_VARIABLES):
+            raise ValueError("axes must be two different variable indices")
+        return self
+
+
+class ParseRequest(FormulaRequest):
+    """``POST /api/parse``: the live check, and with ``view`` the picture in the same round
+    trip (a new formula's contours need no second request)."""
+
+    view: ViewRequest | None = None
+
+
 class ParseResponse(BaseModel):
     """The live check: a formula the parser refuses is an answer here (``valid`` false and
-    ``error`` with the message and caret), so a page can check as the user types."""
+    ``error`` with the message and caret), so a page can check as the user types. With a
+    ``view`` asked for, ``field`` or ``curve`` (null when there is nothing to draw)."""
 
     valid: bool
     error: ErrorInfo | None = None
@@ -107,6 +137,8 @@ class ParseResponse(BaseModel):
     notes: list[str] = []
     latex: str = ""
     library: str | None = None
+    field: FieldResponse | None = None
+    curve: CurveResponse | None = None
 
 
 class AnalyzeResponse(BaseModel):
@@ -414,3 +446,6 @@ def _check_ranges(*ranges: tuple[float, float]) -> None:
             raise ValueError(f"a range needs lo < hi, got [{lo}, {hi}]")
         if hi - lo < 1e-9 * max(1.0, abs(lo), abs(hi)):
             raise ValueError(f"the range [{lo}, {hi}] is too narrow to sample")
+
+
+ParseResponse.model_rebuild()  # it names FieldResponse and CurveResponse, defined below it

@@ -61,13 +61,15 @@ class TaskError(Exception):
 
 @dataclass(frozen=True)
 class LaneConfig:
-    """How many workers, how long the queue, the time budget (s) and the memory cap (MiB)."""
+    """How many workers, how long the queue, the time budget (s), the memory cap (MiB), and
+    how much lower the workers' CPU priority is than the server's."""
 
     workers: int = 2
     queue: int = 32
     budget: float = 10.0
     memory_mb: int = 2048
     warm: bool = True
+    nice: int = 0  # added to the workers' niceness: slow symbolic work yields the CPU to clicks
 
 
 @dataclass
@@ -188,7 +190,8 @@ class Lane:
         ours, theirs = socket.socketpair()
         proc = subprocess.Popen(
             [sys.executable, "-m", "gradscape.web.worker", str(theirs.fileno()),
-             str(self.config.memory_mb), "1" if self.config.warm else "0"],
+             str(self.config.memory_mb), "1" if self.config.warm else "0",
+             str(self.config.nice)],
             pass_fds=(theirs.fileno(),), start_new_session=True, stdin=subprocess.DEVNULL)
         theirs.close()
         parent = Connection(ours.detach())

@@ -4,7 +4,8 @@ Each task takes the request as a checked model, calls the library (no maths here
 the response model; :func:`run_task` turns it into JSON bytes, so the server's event loop only
 moves bytes. Functions are kept per worker in a small LRU keyed by the formula text with runs of
 whitespace collapsed and the variables, so a view already seen reuses its parsed formula and
-its kernels. Numbers come from the NumPy backends: a request never waits for a JIT.
+its kernels. Numbers come from the NumPy backends and, for descents from a few starts, the
+loop's own code interpreted (``backend="python"``): a request never waits for a JIT.
 
 >>> from gradscape.web.models import PointRequest
 >>> r = point(PointRequest(formula="x^2 + 3y^2", at=[1, 2]))
@@ -84,7 +85,7 @@ def _check_point(f: Any, at: list[float], what: str = "at") -> None:
 
 
 # ---- the tasks ------------------------------------------------------------------------------
-def parse_formula(req: m.FormulaRequest) -> m.ParseResponse:
+def parse_formula(req: m.ParseRequest) -> m.ParseResponse:
     from gradscape.calculus import display
     from gradscape.errors import FormulaError
     from gradscape.web.errors import error_body
@@ -94,9 +95,36 @@ def parse_formula(req: m.FormulaRequest) -> m.ParseResponse:
     except FormulaError as err:
         return m.ParseResponse(valid=False, formula=req.formula,
                                error=m.ErrorInfo(**error_body(err, req.formula)[1]["error"]))
-    return m.ParseResponse(valid=True, formula=f.text, variables=list(f.variables),
-                           notes=list(f.notes), latex=display.latex(f.expr),
-                           library=f.library.name if f.library else None)
+    out = m.ParseResponse(valid=True, formula=f.text, variables=list(f.variables),
+                          notes=list(f.notes), latex=display.latex(f.expr),
+                          library=f.library.name if f.library else None)
+    if req.view is not None and f.variables:
+        _view(f, req, req.view, out)
+    return out
+
+
+def _view(f: Any, req: m.ParseRequest, view: m.ViewRequest, out: m.ParseResponse) -> None:
+    """The picture a page draws first for a new formula, in the parse's round trip: only
+    numbers from the NumPy kernel, nothing symbolic (the maths comes from /api/analyze)."""
+    n = len(f.variables)
+    axes = view.axes or (0, 1)
+    domain = f.library.domain if f.library is not None else ()
+
+    def side(given: Any, k: int) -> tuple[float, float]:
+        if given is not None:
+            return (float(given[0]), float(given[1]))
+        return (float(domain[k][0]), float(domain[k][1])) if k < len(domain) else (-3.0, 3.0)
+
+    try:
+        if n == 1:
+            out.curve = curve(m.CurveRequest(formula=req.formula, variables=req.variables,
+                                             x=side(view.x, 0), n=view.curve_n))
+        elif max(axes) < n:
+            out.field = field_task(m.FieldRequest(
+                formula=req.formula, variables=req.variables, x=side(view.x, axes[0]),
+                y=side(view.y, axes[1]), n=view.n, axes=view.axes, fixed=view.fixed))
+    except (DomainError, ValueError):
+        pass  # nothing to draw here: the page asks for the view itself and shows why
 
 
 def analyze(req: m.FormulaRequest) -> m.AnalyzeResponse:
@@ -191,6 +219,7 @@ def curve(req: m.CurveRequest) -> m.CurveResponse:
 
 def descend_task(req: m.DescendRequest) -> m.DescendResponse:
     from gradscape.optim.descend import descend
+    from gradscape.optim.plain import PLAIN_MAX_STARTS
     from gradscape.optim.result import BatchResult
 
     f = _symbolic(req)
@@ -198,10 +227,13 @@ def descend_task(req: m.DescendRequest) -> m.DescendResponse:
     if starts.shape[1] != len(f.variables):
         raise DomainError(f"each start needs {len(f.variables)} coordinate(s), one per "
                           f"variable ({', '.join(f.variables)}); got {starts.shape[1]}")
+    # A few starts: the loop's code interpreted (no per-step NumPy calls, no JIT); many: the
+    # NumPy reference, vectorised over starts.
+    backend = "python" if len(starts) <= PLAIN_MAX_STARTS else "numpy"
     runs: list[m.Run] = []
     for spec in req.methods:
         r = descend(f, starts, spec.name, lr=spec.lr, steps=req.steps, tol=req.tol,
-                    schedule=spec.schedule, keep_paths=True, backend="numpy", **spec.hyper())
+                    schedule=spec.schedule, keep_paths=True, backend=backend, **spec.hyper())
         for k in range(len(starts)):
             # several starts give a BatchResult; one start may come back as its Trajectory
             t = r.trajectory(k) if isinstance(r, BatchResult) else r
@@ -260,7 +292,7 @@ def tune(req: m.TuneRequest) -> m.TuneResponse:
 
     f = _symbolic(req)
     _check_point(f, req.start, "start")
-    best = tune_lr(f, req.start, req.method, steps=req.steps, backend="numpy")
+    best = tune_lr(f, req.start, req.method, steps=req.steps, backend="python")
     tried = [{"lr": lr, "status": s, "steps": k, "value": _num(v)}
              for lr, s, k, v in best.tried]
     return m.TuneResponse(method=best.trajectory.method, lr=best.lr,
@@ -270,7 +302,7 @@ def tune(req: m.TuneRequest) -> m.TuneResponse:
 
 # name -> (request model, task)
 TASKS: dict[str, tuple[type[m.FormulaRequest], Callable[[Any], Any]]] = {
-    "parse": (m.FormulaRequest, parse_formula),
+    "parse": (m.ParseRequest, parse_formula),
     "analyze": (m.FormulaRequest, analyze),
     "point": (m.PointRequest, point),
     "field": (m.FieldRequest, field_task),

@@ -1,4 +1,5 @@
-"""A worker process of the explorer's server: ``python -m gradscape.web.worker FD MEMORY WARM``.
+"""A worker process of the explorer's server: ``python -m gradscape.web.worker FD MEMORY WARM
+[NICE]``.
 
 It caps its address space at MEMORY MiB, keeps BLAS to one thread, ignores Ctrl-C (the
 server handles it), warms up, says "ready" on the socket FD, then answers ``(task, request)``
@@ -20,8 +21,11 @@ __all__ = ["main"]
 
 def main(argv: list[str]) -> None:
     """Answer tasks on the socket ``argv[0]`` until told to stop or the socket closes, with the
-    address space capped at ``argv[1]`` MiB (0: no cap), warming up first if ``argv[2]`` is 1."""
+    address space capped at ``argv[1]`` MiB (0: no cap), warming up first if ``argv[2]`` is 1,
+    and the niceness raised by ``argv[3]`` when given."""
     fd, memory_mb, warm = int(argv[0]), int(argv[1]), argv[2] == "1"
+    if len(argv) > 3 and int(argv[3]) > 0:
+        os.nice(int(argv[3]))  # a heavy lane's worker: the light lane's answers come first
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
                 "NUMBA_NUM_THREADS"):
         os.environ[var] = "1"

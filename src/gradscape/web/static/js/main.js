@@ -95,9 +95,13 @@ async function loadFormula(text, { fresh }) {
   const formula = text.trim();
   if (!formula) { clearError(); return; }
   const t0 = performance.now();
+  // A new formula's check brings its picture (numbers only, no symbolic work) in the same
+  // round trip; the maths (symbolic, slower) is asked for as soon as the formula is known to
+  // be valid (asking at once would log a 400 for every typo), and the plot is drawn while
+  // the other worker derives it.
   let parsed;
   try {
-    parsed = await latest('parse', 'parse', { formula });
+    parsed = await latest('parse', 'parse', fresh ? { formula, view: { n: 80 } } : { formula });
     if (!parsed.valid) { showError(parsed.error); status(''); return; }
   } catch (err) {
     if (isAbort(err)) return;
@@ -110,19 +114,18 @@ async function loadFormula(text, { fresh }) {
   if (changed && fresh) { // a new formula: a new window, fresh starts, fresh results
     revision += 1;
     st.x = st.y = null; st.point = null; st.starts = []; st.fixed = null; st.axes = [0, 1];
-    info = { ...info, runs: null, basins: null, point: null, secant: null };
+    info = { ...info, runs: null, basins: null, point: null, secant: null, critical: null };
     player.load([]); el.results.replaceChildren(); Plotly.purge(el.loss);
   }
+  const analyzing = latest('analyze', 'analyze', { formula });
   info.parse = parsed; info.analyze = null;
   el.notes.hidden = !parsed.notes.length;
   el.notes.textContent = parsed.notes.map((n) => `note: ${n}`).join(' · ');
   defaultWindow();
   buildSlices();
   buildPointInputs();
-  // The maths and the picture are independent requests: ask for both at once (two workers)
-  // rather than one after the other.
-  const analyzing = latest('analyze', 'analyze', { formula });
-  const viewing = refreshView();
+  // the picture came with the check when the window is the formula's default one
+  const viewing = refreshView(fresh ? (parsed.field || parsed.curve) : null);
   try {
     info.analyze = await analyzing;
   } catch (err) {
@@ -135,6 +138,7 @@ async function loadFormula(text, { fresh }) {
   fetchCritical();
   if (st.point) selectPoint(st.point);
   window.__gs.lastEdit = performance.now() - t0;
+  window.__gs.editedAt = performance.now();
   saveHash();
 }
 
@@ -179,13 +183,16 @@ async function fetchCritical() {
     c = await latest('critical', 'critical', { formula: st.f, box: dims() ? box : null });
   } catch (err) {
     if (isAbort(err)) return; // a newer request took over
+    const had = info.critical && info.critical.points.length;
     info.critical = null;
     el.critical.innerHTML = '';
     const p = document.createElement('p'); p.className = 'muted';
     p.textContent = isAbort(err) ? '' : (err.info ? err.info.message : String(err));
     el.critical.appendChild(p);
+    if (had && dims() >= 2) draw();
     return;
   }
+  const shown = info.critical && info.critical.points.length;
   info.critical = c;
   el.critical.replaceChildren();
   if (!c.points.length) {
@@ -213,24 +220,25 @@ async function fetchCritical() {
   for (const n of c.notes) {
     const p = document.createElement('p'); p.className = 'muted'; p.textContent = n; el.critical.appendChild(p);
   }
-  if (dims() >= 2) draw();
+  // a redraw costs as much as the first picture: only when there are marks to add or remove
+  if (dims() >= 2 && (c.points.length || shown)) draw();
 }
 
 // ---- the views -------------------------------------------------------------------------------
-async function refreshView() {
+async function refreshView(given = null) {
   const n = dims();
   $('secant').hidden = n !== 1;
   $('arrows-box').hidden = n < 2;
   $('tab-3d').disabled = n < 2;
   for (const id of ['start-mode', 'basins', 'run']) $(id).disabled = n < 1 || (id === 'basins' && n !== 2);
-  if (n === 0) { Plotly.purge(el.plot); status('a constant: nothing to draw'); return; }
+  if (n === 0) { Plotly.purge(el.plot); $('key').hidden = true; status('a constant: nothing to draw'); return; }
   try {
     if (n === 1) {
-      info.curve = await latest('view', 'curve', { formula: st.f, x: st.x, n: 400 });
+      info.curve = given || await latest('view', 'curve', { formula: st.f, x: st.x, n: 400 });
     } else {
       const body = { formula: st.f, x: st.x, y: st.y, n: 80 };
       if (n >= 3 || st.axes[0] !== 0 || st.axes[1] !== 1) { body.axes = st.axes; body.fixed = st.fixed || Array(n).fill(0); }
-      info.field = await latest('view', 'field', body);
+      info.field = given || await latest('view', 'field', body);
       status(info.field.invalid ? `${info.field.invalid} grid points undefined (masked)` : '');
     }
   } catch (err) { report(err); return; }
@@ -257,6 +265,7 @@ function setView(view) {
   $('tab-2d').setAttribute('aria-selected', String(view === '2d'));
   $('tab-3d').setAttribute('aria-selected', String(view === '3d'));
   el.plot.hidden = view !== '2d'; el.overlay.hidden = view !== '2d';
+  if (view === '2d' && dims() >= 2) plots.drawKey(info); else $('key').hidden = true;
   el.plot3d.hidden = view !== '3d';
   saveHash();
   if (view === '3d') plots.draw3d(el.plot3d, st, info);
@@ -646,8 +655,8 @@ function wire() {
     clearTimeout(panning); panning = setTimeout(() => { if (st.point) selectPoint(st.point); }, 60);
   });
   $('copy-link').addEventListener('click', copyLink);
-  $('export-png').addEventListener('click', () => Plotly.downloadImage(el.plot, { format: 'png', filename: 'gradscape', width: 1000, height: 800 }));
-  $('export-svg').addEventListener('click', () => Plotly.downloadImage(el.plot, { format: 'svg', filename: 'gradscape', width: 1000, height: 800 }));
+  $('export-png').addEventListener('click', () => Plotly.downloadImage(plots.exportFigure(el.plot), { format: 'png', filename: 'gradscape', width: 1000, height: 800 }));
+  $('export-svg').addEventListener('click', () => Plotly.downloadImage(plots.exportFigure(el.plot), { format: 'svg', filename: 'gradscape', width: 1000, height: 800 }));
   $('show-code').addEventListener('click', showCode);
   $('steps-button').addEventListener('click', showSteps);
   window.addEventListener('hashchange', () => {

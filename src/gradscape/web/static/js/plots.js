@@ -175,6 +175,25 @@ export function pathTraces(runs, upto, axes) {
   });
 }
 
+// The colour key under the plot (exports get Plotly's colour bar instead: exportFigure).
+export function drawKey(info) {
+  const f = info.field, key = document.getElementById('key');
+  key.hidden = !f || !f.range || !!info.basins || document.getElementById('plot').hidden;
+  if (key.hidden) return;
+  const short = (v) => String(+v.toPrecision(4));
+  document.getElementById('key-lo').textContent = `f = ${short(f.range[0])}`;
+  document.getElementById('key-hi').textContent = short(f.range[1]);
+  const cs = f._traces && f._traces.cs;
+  document.getElementById('key-note').textContent = cs && cs.log ? '(colours on a log scale of f − min f)' : '';
+}
+
+// The 2-D view as a figure for PNG/SVG, with the contours' colour bar drawn by Plotly.
+export function exportFigure(el) {
+  const data = el.data.map((t) => (t.type === 'contour' && t.contours && t.contours.coloring === 'fill'
+    ? { ...t, showscale: true } : t));
+  return { data, layout: el.layout };
+}
+
 export function draw2d(el, st, info, opts = {}) {
   const field = info.field;
   const traces = [];
@@ -196,7 +215,7 @@ export function draw2d(el, st, info, opts = {}) {
     traces.push({ type: 'contour', x: field.x, y: field.y, z: cs.z, colorscale: 'Viridis', ncontours: 24,
       contours: { coloring: basins ? 'none' : 'fill', showlines: true },
       line: basins ? { width: 0.8, color: 'rgba(20,30,50,0.6)' } : { width: 0.4, color: 'rgba(255,255,255,0.5)' },
-      connectgaps: false, showscale: !basins, name: 'f', showlegend: false,
+      connectgaps: false, showscale: false, name: 'f', showlegend: false,
       colorbar: { thickness: 12, len: 0.9, title: { text: cs.log ? 'log f' : 'f', side: 'right' } },
       customdata: field.z, hovertemplate: '(%{x:.4g}, %{y:.4g})  f = %{customdata:.5g}<extra></extra>' });
     if (st.arrows === 'quiver') {
@@ -222,11 +241,13 @@ export function draw2d(el, st, info, opts = {}) {
   }
   traces.push(...pointMarks(st, info, st.axes));
   if (info.runs && !opts.animating) traces.push(...pathTraces(info.runs, opts.upto ?? Infinity, st.axes));
+  drawKey(info);
   return Plotly.react(el, traces, layout, CONFIG);
 }
 
 export function draw1d(el, st, info) {
   const c = info.curve, traces = [];
+  document.getElementById('key').hidden = true;
   const layout = { margin: { l: 50, r: 10, t: 10, b: 40 }, dragmode: 'pan', hovermode: 'x unified',
     xaxis: { title: { text: c ? c.variable : '' }, range: st.x.slice() }, yaxis: { autorange: true },
     legend: { orientation: 'h', y: -0.15 }, uirevision: 'curve' };
@@ -298,15 +319,27 @@ export function drawOverlay(canvas, el, runs, upto, axes) {
   ctx.rect(xa._offset, ya._offset, xa._length, ya._length);
   ctx.clip();
   ctx.lineWidth = 2.5;
+  // Pixel positions are worked out once per path and view, not once per frame: at frame
+  // 2,000 a frame would otherwise convert every point of every path again.
+  const view = [xa.range, ya.range, xa._length, ya._length, xa._offset, ya._offset, i, j].join();
   for (const r of runs) {
+    if (!r._px || r._px.view !== view) {
+      const n = r.path.length, xs = new Float64Array(n), ys = new Float64Array(n);
+      r.path.forEach((p, t) => {
+        const ok = p[i] !== null && p[j] !== null;
+        xs[t] = ok ? xa._offset + xa.l2p(p[i]) : NaN;
+        ys[t] = ok ? ya._offset + ya.l2p(p[j]) : NaN;
+      });
+      r._px = { view, xs, ys };
+    }
+    const { xs, ys } = r._px;
     const last = Math.min(upto, r.path.length - 1);
     ctx.strokeStyle = r.color;
     ctx.beginPath();
     let on = false, hx = 0, hy = 0;
     for (let t = 0; t <= last; t++) {
-      const p = r.path[t];
-      if (p[i] === null || p[j] === null) { on = false; continue; }
-      hx = xa._offset + xa.l2p(p[i]); hy = ya._offset + ya.l2p(p[j]);
+      if (Number.isNaN(xs[t])) { on = false; continue; }
+      hx = xs[t]; hy = ys[t];
       if (on) ctx.lineTo(hx, hy); else { ctx.moveTo(hx, hy); on = true; }
     }
     ctx.stroke();
