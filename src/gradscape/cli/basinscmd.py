@@ -12,41 +12,12 @@ from typing import Any
 from gradscape.cli import options
 from gradscape.cli.common import CommandSpec, add_formula, add_json, emit
 
-__all__ = ["SPECS", "add_cluster_options", "number_range"]
-
-
-def add_cluster_options(p: argparse.ArgumentParser) -> None:
-    """``--scheduler`` or ``--workers``: where a Dask run goes (default: decided by size)."""
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                       help="run on the Dask cluster whose scheduler listens there")
-    where.add_argument("--workers", type=int, metavar="K",
-                       help="run on a new local Dask cluster of K worker processes")
-
-
-def number_range(text: str | None, name: str) -> tuple[float, float] | None:
-    """``--x -5,5`` (or ``-5:5``) → (-5.0, 5.0)."""
-    if text is None:
-        return None
-    from gradscape.cli.common import axis_range
-    from gradscape.errors import DomainError
-    from gradscape.formula.parser import parse_number_list
-
-    if ":" in text:
-        return axis_range(text, (0.0, 1.0), name)
-    values = parse_number_list(text)
-    if len(values) != 2 or not values[0] < values[1]:
-        raise DomainError(f"--{name} takes LO,HI with LO < HI, like --{name} -5,5; got '{text}'")
-    return values[0], values[1]
+__all__ = ["SPECS"]
 
 
 def _add(p: argparse.ArgumentParser) -> None:
     add_formula(p)
-    p.add_argument("--x", metavar="LO,HI", help="range of the first variable (default: the "
-                   "function's window)")
-    p.add_argument("--y", metavar="LO,HI", help="range of the second variable")
-    p.add_argument("-n", "--n", type=int, default=512, metavar="N",
-                   help="starts per axis: N×N starts in all (default 512)")
+    options.add_grid(p, n=512)
     p.add_argument("--method", default="gd", metavar="NAME",
                    help=f"{options.method_names()} (default gd)")
     p.add_argument("--lr", type=float, help="learning rate (default: the method's own)")
@@ -58,7 +29,7 @@ def _add(p: argparse.ArgumentParser) -> None:
                    help="a hyper-parameter of the method, e.g. --set b1=0.8")
     p.add_argument("--out", required=True, metavar="MAP.zarr",
                    help="the Zarr store to write (arrays label, value, steps)")
-    add_cluster_options(p)
+    options.add_cluster_options(p)
     p.add_argument("--chunk", type=int, metavar="C",
                    help="tile side: one task computes C×C starts (default 1024, or N if smaller)")
     p.add_argument("--resume", action="store_true",
@@ -83,9 +54,9 @@ def _run(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     try:
         with progress_bar(True, "tiles") as tick:
-            stored: Any = basins(f, number_range(args.x, "x"), number_range(args.y, "y"),
-                                 args.n, method=args.method, lr=args.lr, steps=args.steps,
-                                 tol=options.tol(args.tol), chunks=args.chunk,
+            stored: Any = basins(f, *options.grid_box(args), args.n, method=args.method,
+                                 lr=args.lr, steps=args.steps, tol=options.tol(args.tol),
+                                 chunks=args.chunk,
                                  scheduler=args.scheduler, workers=args.workers,
                                  store=args.out, resume=args.resume, progress=tick,
                                  announce=announce, **hyper)

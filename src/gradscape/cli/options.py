@@ -1,7 +1,14 @@
-"""Options that ``descend`` and ``compare`` share: the start point, the tolerance, the
-schedule and hyper-parameters. Lists of names come from the tables they name
-(``gradscape.optim.optimizers.OPTIMIZERS``, ``gradscape.optim.schedules.SCHEDULES``), so
-help texts cannot fall behind them.
+"""Options that commands share: for ``descend`` and ``compare`` the start point, the
+tolerance, the schedule and hyper-parameters; for ``basins`` and ``sweep`` the grid of starts
+(``--x``, ``--y``, ``-n``) and where a Dask run goes (``--scheduler``, ``--workers``). Lists
+of names come from the tables they name (``gradscape.optim.optimizers.OPTIMIZERS``,
+``gradscape.optim.schedules.SCHEDULES``), so help texts cannot fall behind them.
+
+>>> p = argparse.ArgumentParser()
+>>> add_grid(p, n=64)
+>>> args = p.parse_args(["--x=-5,5", "-n", "8"])
+>>> grid_box(args), args.n
+(((-5.0, 5.0), None), 8)
 """
 
 from __future__ import annotations
@@ -11,7 +18,8 @@ from typing import Any
 
 from gradscape.cli.common import add_formula, add_json
 
-__all__ = ["add_run_options", "add_backend", "method_names", "start", "tol", "hyper"]
+__all__ = ["add_run_options", "add_backend", "add_grid", "add_cluster_options", "grid_box",
+           "number_range", "method_names", "start", "tol", "hyper"]
 
 
 def method_names() -> str:
@@ -71,6 +79,46 @@ def add_backend(p: argparse.ArgumentParser) -> None:
                    help="where the loops run: numba (compiled, on the CPU), numpy, cuda (an "
                    "NVIDIA GPU: pip install 'gradscape[cuda]') or auto (the GPU for big runs "
                    "when there is one, else numba; default auto)")
+
+
+def add_grid(p: argparse.ArgumentParser, *, n: int) -> None:
+    """``--x``, ``--y`` and ``-n``: the box and the N×N grid of starts (default N ``n``)."""
+    p.add_argument("--x", metavar="LO,HI", help="range of the first variable of the grid of "
+                   "starts (default: the function's window)")
+    p.add_argument("--y", metavar="LO,HI", help="range of the second variable")
+    p.add_argument("-n", "--n", type=int, default=n, metavar="N",
+                   help=f"starts per axis: an N×N grid of starts (default {n})")
+
+
+def grid_box(args: argparse.Namespace) -> tuple[tuple[float, float] | None,
+                                                tuple[float, float] | None]:
+    """``--x`` and ``--y`` as ranges (None where not given: the function's window)."""
+    return number_range(args.x, "x"), number_range(args.y, "y")
+
+
+def add_cluster_options(p: argparse.ArgumentParser) -> None:
+    """``--scheduler`` or ``--workers``: where a Dask run goes (default: decided by size)."""
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="run on the Dask cluster whose scheduler listens there")
+    where.add_argument("--workers", type=int, metavar="K",
+                       help="run on a new local Dask cluster of K worker processes")
+
+
+def number_range(text: str | None, name: str) -> tuple[float, float] | None:
+    """``--x -5,5`` (or ``-5:5``) → (-5.0, 5.0)."""
+    if text is None:
+        return None
+    from gradscape.cli.common import axis_range
+    from gradscape.errors import DomainError
+    from gradscape.formula.parser import parse_number_list
+
+    if ":" in text:
+        return axis_range(text, (0.0, 1.0), name)
+    values = parse_number_list(text)
+    if len(values) != 2 or not values[0] < values[1]:
+        raise DomainError(f"--{name} takes LO,HI with LO < HI, like --{name} -5,5; got '{text}'")
+    return values[0], values[1]
 
 
 def start(text: str | None, f: Any) -> list[float]:

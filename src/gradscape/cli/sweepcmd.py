@@ -7,7 +7,6 @@ import argparse
 from typing import Any
 
 from gradscape.cli import options
-from gradscape.cli.basinscmd import add_cluster_options, number_range
 from gradscape.cli.common import CommandSpec, add_formula, add_json, emit
 
 __all__ = ["SPECS"]
@@ -20,11 +19,7 @@ def _add(p: argparse.ArgumentParser) -> None:
                    "(default gd,momentum,adam)")
     p.add_argument("--lr", default="0.001,0.01,0.1", metavar="a,b,...",
                    help="learning rates to sweep (default 0.001,0.01,0.1)")
-    p.add_argument("--x", metavar="LO,HI", help="range of the first variable of the grid of "
-                   "starts (default: the function's window)")
-    p.add_argument("--y", metavar="LO,HI", help="range of the second variable")
-    p.add_argument("-n", "--n", type=int, default=64, metavar="N",
-                   help="an N×N grid of starts (default 64)")
+    options.add_grid(p, n=64)
     p.add_argument("--start", action="append", metavar="x,y",
                    help="start points instead of a grid; repeat, or separate with ';'")
     p.add_argument("--steps", type=int, default=500, metavar="S",
@@ -33,7 +28,7 @@ def _add(p: argparse.ArgumentParser) -> None:
                    "|∇f| < TOL (default 1e-8)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="a hyper-parameter, given to the methods that take it")
-    add_cluster_options(p)
+    options.add_cluster_options(p)
     add_json(p)
 
 
@@ -59,8 +54,9 @@ def _run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"gradscape: Dask dashboard: {link}\n")
 
     with progress_bar(True, "runs") as tick:
-        result = sweep(f, methods, lrs, starts, x=number_range(args.x, "x"),
-                       y=number_range(args.y, "y"), steps=args.steps, tol=options.tol(args.tol),
+        x, y = options.grid_box(args)
+        result = sweep(f, methods, lrs, starts, x=x, y=y, steps=args.steps,
+                       tol=options.tol(args.tol),
                        scheduler=args.scheduler, workers=args.workers, progress=tick,
                        announce=announce, **hyper)
     payload = result.to_dict()

@@ -42,8 +42,8 @@ from gradscape.errors import DomainError
 from gradscape.optim.result import STATUSES
 
 __all__ = ["BasinMap", "MapSpec", "Tile", "basin_map", "map_spec", "known_minima", "assign",
-           "compute_tile", "label_tile", "merge_centres", "relabel", "RADIUS", "MAX_N",
-           "MAX_STEPS", "MAX_CENTRES", "STATUS_NAMES"]
+           "compute_tile", "prepare_tiles", "label_tile", "merge_centres", "relabel", "RADIUS",
+           "MAX_N", "MAX_STEPS", "MAX_CENTRES", "STATUS_NAMES"]
 
 RADIUS = 0.02  # a final point within this fraction of the box diagonal belongs to a minimum
 MAX_N = 1 << 17  # starts per axis of the largest map (2^34 starts)
@@ -240,6 +240,19 @@ def _prepared(spec: MapSpec, f: Any = None, jit: bool = True) -> tuple[Any, Any]
     return f, loop
 
 
+def _tol2(spec: MapSpec) -> float:
+    return -1.0 if spec.tol is None else float(spec.tol) ** 2  # below 0: every step taken
+
+
+def prepare_tiles(spec: MapSpec, starts: int) -> None:
+    """Load (or compile) the loop and every piece that runs of ``starts`` starts will call, in
+    this process, before the first: a Dask worker's tasks then wait for no JIT, and, run in
+    the client first, it fills the disk cache that the workers then load from."""
+    _, loop = _prepared(spec)
+    if loop is not None:
+        loop.warm(starts, spec.steps, _tol2(spec))
+
+
 def compute_tile(spec: MapSpec, rows: tuple[int, int], cols: tuple[int, int], *,
                  serial: bool = False, f: Any = None, jit: bool = True) -> Tile:
     """Descend from the starts of one tile and label them against ``spec.minima``.
@@ -259,7 +272,7 @@ def compute_tile(spec: MapSpec, rows: tuple[int, int], cols: tuple[int, int], *,
     hp = dict(spec.hyper)
     starts = spec.starts(rows, cols)
     rates = constant().rates(spec.lr, spec.steps)
-    tol2 = -1.0 if spec.tol is None else float(spec.tol) ** 2
+    tol2 = _tol2(spec)
     keep = np.zeros(0, dtype=np.int64)
     if loop is not None:
         raw = loop(starts, rates, spec.steps, tol2, hp, keep, serial=serial)

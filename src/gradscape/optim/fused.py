@@ -198,7 +198,11 @@ def build_run(namespace: dict[str, Any], name: str, *, cache: bool) -> Any:
         composed = chain_for(name)
         pieces = {"update": composed.update, "per_step": composed.per_step,
                   "NSLOTS": composed.slots}
-        namespace["no_step"] = njit(step_signature(name), **_OPTS)(_no_step)
+        # Compiled with the loop's file, so Numba caches it beside the loop (a worker
+        # process loads it instead of paying a compile for a function that is never called).
+        namespace["no_step"] = binding.bind(
+            _no_step, {}, top=njit(step_signature(name), cache=cache, **_OPTS),
+            filename=namespace.get("__file__"))
         loop = driver.coordinate_loop
     else:
         pieces = {"method": binding.bind(opt.method.update, {}, jit=inner),
@@ -310,6 +314,18 @@ class FusedLoop:
         self._run, self._no_step = method_loop(opt)
         self._pieces = formula_pieces(f, "hess" in opt.needs)
 
+    def fuses(self, starts: int, steps: int, tol2: float, kept: int = 0) -> bool:
+        """Whether a run of this size takes the fused step (compiled per formula): fixed
+        steps (``tol2 < 0``), no paths kept and at least ``FUSE_MIN_WORK`` point-steps."""
+        return (self.opt.method is None and tol2 < 0 and not kept
+                and starts * steps >= FUSE_MIN_WORK)
+
+    def warm(self, starts: int, steps: int, tol2: float) -> None:
+        """Load (or compile) every piece a run of ``starts`` starts will call, so that the
+        run itself waits for no JIT: a Dask worker calls this once before its first tile."""
+        if self.fuses(starts, steps, tol2):
+            step_function(self.f, self.opt)
+
     def __call__(self, starts: np.ndarray, rates: np.ndarray, steps: int, tol2: float,
                  hyper: Mapping[str, Any], keep: np.ndarray, *, serial: bool = False) -> Raw:
         """Run every start; blocks of starts share the thread pool unless ``serial``, which
@@ -326,7 +342,7 @@ class FusedLoop:
         if self.opt.method is not None:
             extra: tuple[Any, ...] = (self.opt.method.width(n, params), *self._pieces)
         else:
-            fused = tol2 < 0 and not len(keep) and m * steps >= FUSE_MIN_WORK
+            fused = self.fuses(m, steps, tol2, len(keep))
             step = step_function(self.f, self.opt) if fused else self._no_step
             extra = (fused, step, *self._pieces[:3])
         args = (np.ascontiguousarray(starts, dtype=np.float64),

@@ -181,7 +181,11 @@ def _on_dask(ms: MapStore, scheduler: Any, workers: int | None, progress: Progre
         total = sum(_size(ms, t) for t in ms.missing())
         spec = ms.spec.to_dict()
         known = [list(p) for p in ms.spec.minima]
-        client.run(warm, spec, known)  # each worker compiles (or loads) the loop once, now
+        # Compile here first (the disk cache then holds the machine code: workers sharing
+        # this machine or its home directory load it), then every worker loads it once, now,
+        # before any tile: no tile waits for a JIT, and no two workers compile at once.
+        warm(spec, known, ms.chunk)
+        client.run(warm, spec, known, ms.chunk)
         grid = da.from_array(done, chunks=1)
         tiles = da.map_blocks(tile_task, grid, dtype=np.int64, spec=spec, known=known,
                               path=ms.path, chunk=ms.chunk,

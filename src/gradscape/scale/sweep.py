@@ -29,7 +29,7 @@ from gradscape.optim.sweep import (
     sweep_part,
 )
 
-__all__ = ["sweep", "sweep_task", "LOCAL_WORK", "PART"]
+__all__ = ["sweep", "sweep_task", "warm_methods", "LOCAL_WORK", "PART"]
 
 LOCAL_WORK = 1 << 26  # point-steps per (method, rate) run in this process by default
 PART = 1 << 18  # starts per task
@@ -71,6 +71,11 @@ def sweep(f: Any, methods: Sequence[str] = ("gd", "momentum", "adam"),
         if announce is not None and client.dashboard_link:
             announce(str(client.dashboard_link))
         pieces = [points[a:a + part] for a in range(0, len(points), part)]
+        # Each method's loop compiled here first, then loaded by every worker before any
+        # task: workers never compile (a JIT can take more memory than a worker is given).
+        args = (fn.text, tuple(fn.variables), list(methods), len(pieces[0]), steps, tol)
+        warm_methods(*args)
+        client.run(warm_methods, *args)
         scattered = client.scatter(pieces)
         futures = {}
         for i, m in enumerate(methods):
@@ -88,15 +93,32 @@ def sweep(f: Any, methods: Sequence[str] = ("gd", "momentum", "adam"),
     return combine(fn.text, list(methods), list(lr), steps, tol, parts)
 
 
+def warm_methods(formula: str, variables: tuple[str, ...], methods: list[str], part: int,
+                 steps: int, tol: float | None) -> bool:
+    """Load (or compile) each method's loop, and the pieces tasks of ``part`` starts call,
+    in this process (once)."""
+    from gradscape.optim.basins import prepare_tiles
+
+    for m in methods:
+        prepare_tiles(_spec(formula, variables, m, 0.0, steps, tol), part)
+    return True
+
+
+def _spec(formula: str, variables: tuple[str, ...], method: str, lr: float, steps: int,
+          tol: float | None) -> Any:
+    from gradscape.optim.basins import MapSpec
+
+    return MapSpec(formula, variables, (0.0, 1.0), (0.0, 1.0), 2, method, lr, steps, tol, (),
+                   (), 0.0)
+
+
 def sweep_task(formula: str, variables: tuple[str, ...], method: str, lr: float,
                starts: np.ndarray, steps: int, tol: float | None,
                hyper: dict[str, Any]) -> Part:
     """The Dask task: one method and rate over one part of the starts, on one thread."""
-    from gradscape.optim.basins import MapSpec, _prepared
+    from gradscape.optim.basins import _prepared
 
-    spec = MapSpec(formula, variables, (0.0, 1.0), (0.0, 1.0), 2, method, lr, steps, tol, (),
-                   (), 0.0)
-    fn, _ = _prepared(spec)
+    fn, _ = _prepared(_spec(formula, variables, method, lr, steps, tol))
     return sweep_part(fn, method, lr, starts, steps, tol, hyper, serial=True)
 
 

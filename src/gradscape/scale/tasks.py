@@ -38,10 +38,12 @@ def tile_task(done: np.ndarray, *, spec: dict[str, Any], known: list[list[float]
     return np.full((1, 1), tile.labels.size, dtype=np.int64)
 
 
-def warm(spec: dict[str, Any], known: list[list[float]]) -> bool:
-    """Parse the formula and load its compiled loop in this worker process (once)."""
-    from gradscape.optim.basins import _prepared
+def warm(spec: dict[str, Any], known: list[list[float]], chunk: int) -> bool:
+    """Parse the formula and load its compiled loop, and the pieces tiles of ``chunk``²
+    starts call, in this worker process (once; from the disk cache the client filled)."""
+    from gradscape.optim.basins import prepare_tiles
     from gradscape.scale.store import spec_from_dict
 
-    _prepared(spec_from_dict(spec, known))
+    s = spec_from_dict(spec, known)
+    prepare_tiles(s, min(chunk, s.n) ** 2)
     return True
