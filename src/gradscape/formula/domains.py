@@ -24,7 +24,7 @@ import sympy as sp
 
 from gradscape.formula.registry import BY_HEAD
 
-__all__ = ["restricted", "lost_guards", "condition", "domain_note"]
+__all__ = ["restricted", "lost_guards", "absorbed", "condition", "domain_note"]
 
 # Heads whose domain ends are themselves undefined (log(0) = -∞, atanh(±1) = ±∞).
 _OPEN_ENDS = {sp.log: "open", sp.atanh: "open"}
@@ -39,8 +39,8 @@ def restricted(node: sp.Basic) -> bool:
     """
     if not isinstance(node, sp.Expr) or node.is_number:
         return False
-    if node.is_Pow:
-        return not (node.exp.is_Integer and node.exp >= 0) and not node.base.is_number
+    if node.is_Pow:  # 2^x is real everywhere, 0^x and (-2)^x are not
+        return not (node.exp.is_Integer and node.exp >= 0) and not node.base.is_positive
     row = BY_HEAD.get(type(node))
     return row is not None and row.typeable and not row.domain.everywhere
 
@@ -57,6 +57,30 @@ def lost_guards(parts: Iterable[sp.Expr], expr: sp.Expr) -> tuple[sp.Expr, ...]:
     return tuple(found)
 
 
+def absorbed(expr: sp.Expr) -> tuple[sp.Expr, ...]:
+    """The restricted parts of ``expr`` whose undefined values a function or a power applied
+    to them could hide: tanh(0^y) is tanh(∞) = 1 for y < 0, x/log(y) is x/-∞ = 0 at y = 0.
+    (Under a sum or a product a NaN or ±∞ shows in the result, so those are left out.)
+
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> absorbed(sp.tanh(0**y)), absorbed(x / sp.log(y)), absorbed(sp.log(x) + 1)
+    ((0**y,), (log(y),), ())
+    """
+    found: dict[sp.Expr, None] = {}
+    stack = [expr]
+    seen: set[sp.Basic] = set()
+    while stack:  # explicit stack: deep formulas stay within the recursion limit
+        node = stack.pop()
+        if node in seen or not isinstance(node, sp.Expr) or node.is_Atom:
+            continue
+        seen.add(node)
+        for child in node.args:
+            if not (node.is_Add or node.is_Mul) and restricted(child):
+                found.setdefault(child)
+            stack.append(child)
+    return tuple(found)
+
+
 def _show(u: sp.Expr) -> str:
     return sp.sstr(u).replace("**", "^")
 
@@ -65,6 +89,8 @@ def condition(guard: sp.Expr) -> str:
     """Where ``guard`` is defined, as people write it (``x ≥ 0``)."""
     if guard.is_Pow:
         base, exp = _show(guard.base), guard.exp
+        if guard.base.is_zero:  # 0^y: 1 at y = 0, 0 beyond, a pole below
+            return f"{_show(exp)} ≥ 0"
         if exp.is_Integer:
             return f"{base} ≠ 0"
         # a symbolic exponent (y^y) has no sign to compare: a real power of a variable
