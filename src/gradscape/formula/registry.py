@@ -52,7 +52,7 @@ from gradscape.formula.rows import (
     same,
     ufunc,
 )
-from gradscape.formula.special import cbrt, defined, relu, sigmoid, softplus
+from gradscape.formula.special import cbrt, defined, erfc, relu, sigmoid, softplus
 
 __all__ = ["ROWS", "BY_HEAD", "TYPED", "ALIASES"]
 
@@ -178,9 +178,10 @@ ROWS: tuple[Row | Spelling, ...] = (
                                    2 * sp.exp(-(sp.Symbol("t", real=True) ** 2)) / sp.sqrt(sp.pi),
                                    " from 0 to ", u, ", so its slope is that curve's height")),
         Code("_erf({0})", "_erf({0})", "math.erf({0})")),
-    Row("erfc", sp.erfc, "complementary error function 1 - erf(x)", REALS, PLAIN,
+    # special.erfc: SymPy's, keeping erfc(-u) as typed (2 - erfc(u) loses every digit)
+    Row("erfc", erfc, "complementary error function 1 - erf(x)", REALS, PLAIN,
         Derivative("erf", lambda u: -2 * sp.exp(-(u**2)) / sp.sqrt(sp.pi),
-                   note=lambda u: (sp.erfc(u), " = ", 1 - sp.erf(u), ", so its slope is "
+                   note=lambda u: (erfc(u), " = ", 1 - sp.erf(u), ", so its slope is "
                                    "minus that of ", sp.erf(u))),
         Code("_erfc({0})", "_erfc({0})", "math.erfc({0})")),
     # --- machine learning (numerically stable forms) ---------------------------------------
