@@ -19,7 +19,6 @@ from typing import Any, TypeAlias, overload
 import sympy as sp
 
 from gradscape.errors import DomainError, FormulaError
-from gradscape.formula.special import erfc
 
 __all__ = ["variable_names", "check_variables", "read_callable", "signature_names",
            "callable_label", "realify", "exact", "constant_values", "Number"]
@@ -179,12 +178,7 @@ def realify(expr: sp.Expr) -> sp.Expr:
     True
     """
     swap = {s: sp.Symbol(s.name, real=True) for s in expr.free_symbols if not s.is_real}
-    expr = expr.xreplace(swap) if swap else expr
-    # SymPy's own erfc (from a SymPy expression) becomes the registry's, which keeps
-    # erfc(-u) as written instead of the digit-losing 2 - erfc(u)
-    if any(type(e) is sp.erfc for e in expr.atoms(sp.erfc)):
-        expr = expr.replace(lambda e: type(e) is sp.erfc, lambda e: erfc(*e.args))
-    return expr
+    return expr.xreplace(swap) if swap else expr
 
 
 def exact(value: Number) -> sp.Expr:

@@ -242,6 +242,9 @@ ROWS: tuple[Row | Spelling, ...] = (
 
 BY_HEAD: dict[type[sp.Basic], Row] = {row.head: row for row in ROWS if isinstance(row, Row)}
 """The row of each SymPy head: what the checks, the engine and the code generators read."""
+# SymPy's own erfc (in a SymPy expression given to Function or to the engine) is the same
+# function as the row's, which differs only in keeping erfc(-u) as written.
+BY_HEAD[sp.erfc] = BY_HEAD[erfc]
 
 TYPED: dict[str, Row | Spelling] = {
     row.name: row for row in ROWS if isinstance(row, Spelling) or row.typeable
