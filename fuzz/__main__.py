@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 from fuzz.runner import run
 
@@ -31,8 +32,14 @@ def main(argv: list[str] | None = None) -> int:
     def log(found: dict[str, object]) -> None:
         print(json.dumps(found, ensure_ascii=True), flush=True)
 
+    def progress(summary: dict[str, Any]) -> None:
+        # a running total, so that a run stopped early still says how far it got
+        done = {k: v for k, v in summary.items() if k != "problems"}
+        print(json.dumps({"progress": {**done, "outcomes": dict(done["outcomes"]),
+                                       "problems": len(summary["problems"])}}), flush=True)
+
     summary = run(args.cases, args.seed, args.jobs, args.numba_every, args.first, log,
-                  None if args.minutes is None else 60 * args.minutes)
+                  None if args.minutes is None else 60 * args.minutes, progress)
     problems = summary.pop("problems")
     print(json.dumps({**summary, "problems": len(problems)}), flush=True)
     return 1 if problems else 0
