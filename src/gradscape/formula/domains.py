@@ -58,26 +58,30 @@ def lost_guards(parts: Iterable[sp.Expr], expr: sp.Expr) -> tuple[sp.Expr, ...]:
 
 
 def absorbed(expr: sp.Expr) -> tuple[sp.Expr, ...]:
-    """The restricted parts of ``expr`` whose undefined values a function or a power applied
-    to them could hide: tanh(0^y) is tanh(∞) = 1 for y < 0, x/log(y) is x/-∞ = 0 at y = 0.
-    (Under a sum or a product a NaN or ±∞ shows in the result, so those are left out.)
+    """The restricted parts of ``expr`` whose undefined values a function or a power above
+    them could hide: tanh(0^y) is tanh(∞) = 1 for y < 0, x/log(y) is x/-∞ = 0 at y = 0, and
+    tanh(x·(1 + 1/y)) is 1 at y = 0. (A part reached from the top through sums and products
+    alone shows its NaN or ±∞ in the result, so those are left out.)
 
     >>> x, y = sp.symbols("x y", real=True)
     >>> absorbed(sp.tanh(0**y)), absorbed(x / sp.log(y)), absorbed(sp.log(x) + 1)
     ((0**y,), (log(y),), ())
+    >>> absorbed(sp.tanh(x * (1 + 1 / y)))
+    (1/y,)
     """
     found: dict[sp.Expr, None] = {}
-    stack = [expr]
-    seen: set[sp.Basic] = set()
+    stack: list[tuple[sp.Basic, bool]] = [(expr, True)]  # (node, reached by + and · only)
+    seen: set[tuple[sp.Basic, bool]] = set()
     while stack:  # explicit stack: deep formulas stay within the recursion limit
-        node = stack.pop()
-        if node in seen or not isinstance(node, sp.Expr) or node.is_Atom:
+        node, top = stack.pop()
+        if (node, top) in seen or not isinstance(node, sp.Expr) or node.is_Atom:
             continue
-        seen.add(node)
+        seen.add((node, top))
+        below_top = top and (node.is_Add or node.is_Mul)
         for child in node.args:
-            if not (node.is_Add or node.is_Mul) and restricted(child):
+            if not below_top and restricted(child):
                 found.setdefault(child)
-            stack.append(child)
+            stack.append((child, below_top))
     return tuple(found)
 
 
