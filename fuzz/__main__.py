@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="also check the Numba kernels on every N-th case (0: never)")
     parser.add_argument("--minutes", type=float, help="start no case after this long")
     parser.add_argument("--replay", type=int, help="run one case in this process, verbosely")
+    parser.add_argument("--indices", type=argparse.FileType("r"),
+                        help="a file of case indices (one a line) to run instead of --cases")
     args = parser.parse_args(argv)
     if args.replay is not None:
         from fuzz.case import run_case
@@ -38,8 +40,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"progress": {**done, "outcomes": dict(done["outcomes"]),
                                        "problems": len(summary["problems"])}}), flush=True)
 
+    indices = None if args.indices is None else [int(n) for n in args.indices.read().split()]
     summary = run(args.cases, args.seed, args.jobs, args.numba_every, args.first, log,
-                  None if args.minutes is None else 60 * args.minutes, progress)
+                  None if args.minutes is None else 60 * args.minutes, progress,
+                  indices=indices)
     problems = summary.pop("problems")
     print(json.dumps({**summary, "problems": len(problems)}), flush=True)
     return 1 if problems else 0

@@ -90,12 +90,14 @@ def _peak_rss() -> int:
 
 def run(cases: int, seed: int = 0, jobs: int = 2, numba_every: int = 25,
         first: int = 0, log: Any = None, seconds: float | None = None,
-        progress: Any = None, every: int = 500) -> dict[str, Any]:
+        progress: Any = None, every: int = 500,
+        indices: list[int] | None = None) -> dict[str, Any]:
     """Run cases ``first`` … ``first + cases - 1`` of ``seed``; a summary with every problem.
     With ``seconds``, no case starts after that long (the summary counts those that ran).
-    ``progress(summary)``, if given, is called after every ``every`` cases."""
+    ``progress(summary)``, if given, is called after every ``every`` cases. ``indices``, if
+    given, are the cases to run instead (a replay of those a fix may change)."""
     ctx = mp.get_context("spawn")
-    pending = list(range(first, first + cases))[::-1]
+    pending = (list(range(first, first + cases)) if indices is None else list(indices))[::-1]
     workers: list[list[Any]] = []  # [process, connection, job, started, done]
     summary: dict[str, Any] = {"cases": 0, "outcomes": Counter(), "problems": [], "checked": 0,
                                "cpu": 0.0, "max_cpu": 0.0, "max_rss": 0, "seconds": 0.0}

@@ -30,19 +30,35 @@ __all__ = ["restricted", "lost_guards", "absorbed", "condition", "domain_note"]
 _OPEN_ENDS = {sp.log: "open", sp.atanh: "open"}
 
 
+def _pole_at_zero(head: type[sp.Basic]) -> bool:
+    try:
+        return head(sp.S.Zero) in (sp.zoo, sp.nan, sp.oo, sp.S.NegativeInfinity)
+    except (TypeError, ValueError, ArithmeticError):  # two arguments (atan2)
+        return False
+
+
+# csc, cot, csch, coth: real everywhere but at their poles, of which 0 is the one an argument
+# hits exactly (relu(u) or sign(u) is exactly 0; π is not a float).
+_POLES = frozenset(head for head, row in BY_HEAD.items()
+                   if row.typeable and row.domain.everywhere and _pole_at_zero(head))
+
+
 def restricted(node: sp.Basic) -> bool:
     """Whether ``node`` (not a number) is undefined at some finite real arguments.
 
     >>> x = sp.Symbol("x", real=True)
     >>> restricted(1 / x), restricted(x**2), restricted(sp.log(x)), restricted(sp.sin(x))
     (True, False, True, False)
+    >>> restricted(sp.csc(x)), restricted(sp.tanh(x))
+    (True, False)
     """
     if not isinstance(node, sp.Expr) or node.is_number:
         return False
     if node.is_Pow:  # 2^x is real everywhere, 0^x and (-2)^x are not
         return not (node.exp.is_Integer and node.exp >= 0) and not node.base.is_positive
     row = BY_HEAD.get(type(node))
-    return row is not None and row.typeable and not row.domain.everywhere
+    return row is not None and row.typeable and (
+        not row.domain.everywhere or row.head in _POLES)
 
 
 def lost_guards(parts: Iterable[sp.Expr], expr: sp.Expr) -> tuple[sp.Expr, ...]:
@@ -101,7 +117,10 @@ def condition(guard: sp.Expr) -> str:
         # exponent needs a positive base
         return f"{base} ≥ 0" if exp.is_positive else f"{base} > 0"
     u = _show(guard.args[0])
-    lo, hi = BY_HEAD[type(guard)].domain.intervals[0]
+    row = BY_HEAD[type(guard)]
+    if row.domain.everywhere:  # a pole: csc(u) is infinite where sin(u) = 0
+        return f"{_show(guard)} finite"
+    lo, hi = row.domain.intervals[0]
     strict = "<" if type(guard) in _OPEN_ENDS else "≤"
     left = f"{_number(lo)} {strict} " if math.isfinite(lo) else ""
     right = f" {strict} {_number(hi)}" if math.isfinite(hi) else ""
