@@ -49,13 +49,15 @@ def restricted(node: sp.Basic) -> bool:
     >>> x = sp.Symbol("x", real=True)
     >>> restricted(1 / x), restricted(x**2), restricted(sp.log(x)), restricted(sp.sin(x))
     (True, False, True, False)
-    >>> restricted(sp.csc(x)), restricted(sp.tanh(x))
-    (True, False)
+    >>> restricted(sp.csc(x)), restricted(sp.tanh(x)), restricted(sp.sqrt(x**2 + 1))
+    (True, False, False)
     """
     if not isinstance(node, sp.Expr) or node.is_number:
         return False
-    if node.is_Pow:  # 2^x is real everywhere, 0^x and (-2)^x are not
-        return not (node.exp.is_Integer and node.exp >= 0) and not node.base.is_positive
+    if node.is_Pow:  # 2^x and sqrt(x² + y²) are real everywhere, 0^x and (-2)^x are not
+        if (node.exp.is_Integer and node.exp >= 0) or node.base.is_positive:
+            return False
+        return not (node.exp.is_positive and node.base.is_nonnegative)
     row = BY_HEAD.get(type(node))
     return row is not None and row.typeable and (
         not row.domain.everywhere or row.head in _POLES)
