@@ -35,6 +35,7 @@ REGRESSIONS = [
     # the pole y^-1 passes through a product before tanh saturates: 1.0 at y = 0 (new run)
     "tanh((cos(cbrt((sinh(x))-((y)+(x)) + (-y)^3)))*(-acosh(2) + (y)^-1))",
     "tanh(csc(relu((x)^-1)))",  # csc(0) = ∞ under tanh: 1.0 left of 0 (new run)
+    "atan2((((x)-(x))^3)^3, x * (exp(e))^y)",  # atan2(0, -0.0) = π: the origin has no angle
     # digits lost: SymPy rewrote erfc(-u) as 2 - erfc(u) (0.0 for 1.5e-17)
     "erfc(((x)+(erf(y)))*(-abs(4)))",
     # the hang: over a minute in SymPy on complex constants built on atanh(cbrt(e))
@@ -78,6 +79,18 @@ def test_a_hidden_pole_leaves_the_value_undefined():
     assert math.isnan(Function("tanh(x * (1 + 1/y))")(2.0, 0.0))
     assert math.isnan(Function("tanh(csc(relu(x)))")(-1.0))  # csc(0): a pole
     assert Function("atan(1/x)")(2.0) == pytest.approx(math.atan(0.5), rel=1e-15)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_the_origin_has_no_angle(backend):
+    import mpmath
+
+    from gradscape.calculus.function import Function
+
+    f = Function("atan2(y, x)")  # variables x, y
+    got = f([0.0, -0.0, 0.0, -0.5], [0.0, 0.0, -0.0, 1e-300], backend=backend).tolist()
+    assert [math.isnan(v) for v in got] == [True, True, True, False]
+    assert got[3] == float(mpmath.atan2(mpmath.mpf(1e-300), mpmath.mpf(-0.5)))  # just below π
 
 
 def test_erfc_of_a_negated_argument_keeps_its_digits():

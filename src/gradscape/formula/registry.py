@@ -99,8 +99,8 @@ ROWS: tuple[Row | Spelling, ...] = (
         ufunc("arctan", "atan"), aliases=("arctan",)),
     Row("atan2", sp.atan2, "atan2(y, x): angle of the point (x, y)", REALS, PLAIN,
         Derivative("inverse_trig", lambda u, v: (v / (u**2 + v**2), -u / (u**2 + v**2))),
-        # SymPy, NumPy and math agree on the order: atan2(y, x)
-        Code("np.arctan2({0}, {1})", "np.arctan2({0}, {1})", "math.atan2({0}, {1})"),
+        # atan2(y, x) as SymPy, NumPy and math order it; undefined at the origin
+        same("_atan2({0}, {1})"),
         arity=(2,), aliases=("arctan2",)),
     Row("acot", sp.acot, "inverse cotangent, atan(1/x)", REALS, PLAIN,
         Derivative("inverse_trig", lambda u: -1 / (1 + u**2)),
