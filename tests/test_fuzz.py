@@ -43,6 +43,22 @@ REGRESSIONS = [
 ]
 
 
+# Found by the long run and not fixed: the kernels compute a function of a constant at run
+# time, in float64 (compile.nodes.is_constant folds arithmetic only), so erf(8) = 1 - 1.1e-29
+# is 1.0 and log2(erf(8)) is 0 instead of -1.6e-29: 0^x = 0 where (negative)^x is
+# undefined. Folding such constants from 30 digits changes every kernel that holds one, and
+# would need the run's affected cases replayed. Once fixed, the test fails: move it up.
+KNOWN = [("(log2(erf(8)))^x", "a function of a constant loses its sign in float64")]
+
+
+@pytest.mark.parametrize("text, why", KNOWN)
+def test_known_findings_still_fail_as_found(text, why):
+    report = run_case(text, cli=False)
+    if report["problems"]:
+        pytest.xfail(why)
+    pytest.fail(f"fixed? move {text!r} to REGRESSIONS")
+
+
 def test_a_complex_constant_is_refused_where_it_is_built():
     from gradscape.calculus.function import Function
     from gradscape.errors import FormulaError
