@@ -117,19 +117,26 @@ class FormulaFunction(Evaluation, Function):
     @property
     def kernel_expr(self) -> sp.Expr:
         """f as every kernel computes it: ``expr``, undefined (NaN) wherever the formula as
-        typed is, even where simplification extended it (``sqrt(x)^2`` is ``x`` for x ≥ 0).
+        typed is, even where simplification extended it (``sqrt(x)^2`` is ``x`` for x ≥ 0),
+        or where a function hides an undefined part (tanh(0^y) would be tanh(∞) = 1).
 
         >>> f = FormulaFunction("sqrt(x)^2")
         >>> f.expr, f.kernel_expr
         (x, x + defined(sqrt(x)))
         >>> f(-4.0).tolist(), f(4.0).tolist()
         (nan, 4.0)
+        >>> FormulaFunction("tanh(0^y)")([-2.0, 2.0]).tolist()
+        [nan, 0.0]
         """
-        if not self.guards:
+        from gradscape.formula.domains import absorbed
+
+        parts = dict.fromkeys((*self.guards, *absorbed(self.expr)))
+        if not parts:
             return self.expr
         from gradscape.formula.special import defined
 
-        return sp.Add(self.expr, defined(sp.Add(*self.guards)), evaluate=False)
+        # one defined() per part: a sum of parts could overflow to ∞ where each is a number
+        return sp.Add(self.expr, *(defined(p) for p in parts), evaluate=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Copies and pickles (Dask workers) keep the guards: their kernels must be undefined

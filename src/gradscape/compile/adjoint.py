@@ -14,6 +14,13 @@ f is, and so is its gradient: the values of such parts are summed and passed to 
 registry's ``defined`` head (0 for a number, NaN for NaN or ±inf), which is added to every
 component. Formulas with no such parts (polynomials, exp, sin...) pay nothing for it.
 
+A part of f that is locally constant (sign(u), relu(u) left of 0, 0^y for y > 0) makes f
+locally constant through it, however steep the function applied to it: d/du asin(sign(u))
+is 0 away from u = 0, although asin'(±1) = ∞. The chain rule's product ∞·0 = NaN would say
+"undefined", so where the zero comes from such a part (a step's derivative, the value of
+relu or of 0^y) the contribution is exactly 0 (:func:`_flat_where`); a zero of any other
+kind (2u at u = 0 under a square root) keeps the product, and its NaN.
+
 The result is a :class:`~gradscape.compile.codegen.Program`, printed for NumPy and Numba like
 any other; both backends run the same operations, so they agree bit for bit.
 
@@ -96,12 +103,39 @@ def partials(node: sp.Basic, args: Sequence[sp.Basic], value: sp.Expr,
     if node.is_Pow:
         base, exp = args
         d_base = exp * base ** (exp - 1) if live[0] else None
-        d_exp = value * sp.log(base) if live[1] else None
+        # 0^y: 0 for y > 0 (slope 0, see _flat_where), 1 at y = 0 (a jump: no slope)
+        d_exp = (sp.S.NaN if base == 0 else value * sp.log(base)) if live[1] else None
         return [d_base, d_exp]
     dummies = [sp.Dummy(real=True) for _ in range(k)]
     local = node.func(*dummies)
     swap = dict(zip(dummies, args))
     return [sp.diff(local, dummies[i]).xreplace(swap) if live[i] else None for i in range(k)]
+
+
+def _flat(node: sp.Basic) -> bool:
+    """Whether ``node`` is 0 only where it is 0 on a whole neighbourhood (relu(u) for u < 0,
+    the Heaviside step, 0^y for y > 0); relu at exactly u = 0 is the one exception."""
+    from gradscape.formula.special import relu
+
+    if isinstance(node, (relu, sp.Heaviside)):
+        return True
+    return bool(node.is_Pow and (node.base == 0 or (_flat(node.base) and node.exp.is_positive)))
+
+
+def _flat_where(node: sp.Basic, i: int, local: sp.Expr, args: list[sp.Basic],
+                value: sp.Symbol) -> sp.Basic | None:
+    """Where the chain-rule contribution of ``node`` to its argument ``i`` is exactly 0
+    whatever the adjoint above it (even ∞): the zero comes from a locally constant part.
+    None when there is no such place."""
+    children = _children(node)
+    if node.is_Mul:  # another factor is a flat part at 0: the product is 0 nearby
+        zeros = [sp.Eq(args[j], 0) for j, c in enumerate(children) if j != i and _flat(c)]
+        return sp.Or(*zeros) if zeros else None
+    if node.is_Pow:
+        base = children[0]
+        return sp.Eq(value, 0) if i == 1 and (base == 0 or _flat(base)) else None
+    step = local.as_coeff_Mul()[1]  # sign' = 2·DiracDelta(u), relu' = Heaviside(u)
+    return sp.Eq(local, 0) if isinstance(step, (sp.DiracDelta, sp.Heaviside)) else None
 
 
 def _live(assignments: list[tuple[sp.Symbol, sp.Expr]], outputs: list[sp.Basic]
@@ -142,10 +176,15 @@ def gradient_program(expr: sp.Expr, symbols: Sequence[sp.Symbol], *,
             assignments.append((bar, total))
         children = _children(node)
         live = [c in ref for c in children]  # depends on a variable
-        for child, local in zip(children, partials(node, [ref.get(c, c) for c in children],
-                                                    ref[node], live)):
-            if local is not None:
-                adjoint.setdefault(child, []).append(bar * local)
+        args = [ref.get(c, c) for c in children]
+        for i, (child, local) in enumerate(zip(children, partials(node, args, ref[node], live))):
+            if local is None:
+                continue
+            term = bar * local
+            flat = _flat_where(node, i, local, args, ref[node])
+            if flat is not None:
+                term = sp.Piecewise((sp.S.Zero, flat), (term, True))
+            adjoint.setdefault(child, []).append(term)
     grads = [sp.Add(*adjoint.get(s, [])) for s in symbols]
     if not order:  # f is a constant or a single variable
         grads = [sp.S.One if expr == s else sp.S.Zero for s in symbols]

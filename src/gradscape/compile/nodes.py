@@ -197,7 +197,7 @@ def supported_heads() -> list[str]:
     >>> "sigmoid" in supported_heads(), "And" in supported_heads()
     (True, False)
     """
-    return sorted(h.__name__ for h in BY_HEAD if not issubclass(h, sp.logic.boolalg.Boolean))
+    return sorted({h.__name__ for h in BY_HEAD if not issubclass(h, sp.logic.boolalg.Boolean)})
 
 
 def refusal(node: sp.Basic) -> DomainError:

@@ -37,6 +37,12 @@ def _delta(x: np.ndarray) -> np.ndarray:
     return np.where((x < 0) | (x > 0), np.zeros_like(x), np.full_like(x, np.nan))
 
 
+def _atan2(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+    # The origin has no angle: IEEE's atan2(±0, ±0) is 0 or ±π by the zeros' signs alone.
+    angle = np.arctan2(y, x)
+    return np.where((np.asarray(y) == 0) & (np.asarray(x) == 0), angle.dtype.type(np.nan), angle)
+
+
 def _erf(x: np.ndarray) -> np.ndarray:
     return _elementwise(_ERF, x)
 
@@ -61,6 +67,7 @@ NAMESPACE: dict[str, object] = {
     "_softplus": _softplus,
     "_heaviside": _heaviside,
     "_delta": _delta,
+    "_atan2": _atan2,
     "_erf": _erf,
     "_erfc": _erfc,
 }

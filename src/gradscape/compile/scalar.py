@@ -53,6 +53,13 @@ def _delta(x: float) -> float:
     return F(math.nan)
 
 
+def _atan2(y: float, x: float) -> float:
+    # The origin has no angle: IEEE's atan2(±0, ±0) is 0 or ±π by the zeros' signs alone.
+    if y == 0 and x == 0:
+        return F(math.nan)
+    return math.atan2(y, x)
+
+
 def _max(a: float, b: float) -> float:
     if a >= b or a != a:
         return a

@@ -33,13 +33,17 @@ _MAX_SPLIT_NAME = 30  # longer names are not searched for hidden products (quadr
 def value_problem(expr: sp.Expr, thorough: bool = True) -> tuple[str, str] | None:
     """(problem, hint) when ``expr`` holds a complex, infinite or undefined value, else None.
 
-    ``thorough=False`` only looks for I and infinities (cheap, for every part as it is built);
-    the thorough check also evaluates the arguments of functions that are real only on part
-    of the line (asin(2), sqrt(1 - pi), (-8)^(1/3)), where SymPy leaves no I to find.
+    ``thorough=False`` looks for I and infinities and, when ``expr`` is a number, evaluates
+    the arguments of its own head (cheap, for every part as it is built: atanh(cbrt(e)) is
+    refused at once, before SymPy spends minutes on complex constants built on it); the
+    thorough check evaluates the arguments of every function that is real only on part of
+    the line (asin(2), sqrt(1 - pi), (-8)^(1/3)), where SymPy leaves no I to find.
 
     >>> value_problem(sp.log(0))[0]
     'undefined or infinite value'
-    >>> value_problem(sp.asin(2), thorough=False) is None, value_problem(sp.asin(2))[0]
+    >>> value_problem(sp.asin(2), thorough=False)[0]
+    'complex value'
+    >>> value_problem(sp.asin(2) + 1, thorough=False) is None, value_problem(sp.asin(2) + 1)[0]
     (True, 'complex value')
     """
     if expr.has(*_UNDEFINED):
@@ -47,6 +51,8 @@ def value_problem(expr: sp.Expr, thorough: bool = True) -> tuple[str, str] | Non
     if expr.has(sp.I):
         return "complex value", _REALS_HINT
     if thorough and any(_outside_domain(node) for node in sp.preorder_traversal(expr)):
+        return "complex value", _REALS_HINT
+    if not thorough and expr.is_number and _outside_domain(expr):
         return "complex value", _REALS_HINT
     return None
 

@@ -52,7 +52,7 @@ from gradscape.formula.rows import (
     same,
     ufunc,
 )
-from gradscape.formula.special import cbrt, defined, relu, sigmoid, softplus
+from gradscape.formula.special import cbrt, defined, erfc, relu, sigmoid, softplus
 
 __all__ = ["ROWS", "BY_HEAD", "TYPED", "ALIASES"]
 
@@ -99,8 +99,8 @@ ROWS: tuple[Row | Spelling, ...] = (
         ufunc("arctan", "atan"), aliases=("arctan",)),
     Row("atan2", sp.atan2, "atan2(y, x): angle of the point (x, y)", REALS, PLAIN,
         Derivative("inverse_trig", lambda u, v: (v / (u**2 + v**2), -u / (u**2 + v**2))),
-        # SymPy, NumPy and math agree on the order: atan2(y, x)
-        Code("np.arctan2({0}, {1})", "np.arctan2({0}, {1})", "math.atan2({0}, {1})"),
+        # atan2(y, x) as SymPy, NumPy and math order it; undefined at the origin
+        same("_atan2({0}, {1})"),
         arity=(2,), aliases=("arctan2",)),
     Row("acot", sp.acot, "inverse cotangent, atan(1/x)", REALS, PLAIN,
         Derivative("inverse_trig", lambda u: -1 / (1 + u**2)),
@@ -178,9 +178,10 @@ ROWS: tuple[Row | Spelling, ...] = (
                                    2 * sp.exp(-(sp.Symbol("t", real=True) ** 2)) / sp.sqrt(sp.pi),
                                    " from 0 to ", u, ", so its slope is that curve's height")),
         Code("_erf({0})", "_erf({0})", "math.erf({0})")),
-    Row("erfc", sp.erfc, "complementary error function 1 - erf(x)", REALS, PLAIN,
+    # special.erfc: SymPy's, keeping erfc(-u) as typed (2 - erfc(u) loses every digit)
+    Row("erfc", erfc, "complementary error function 1 - erf(x)", REALS, PLAIN,
         Derivative("erf", lambda u: -2 * sp.exp(-(u**2)) / sp.sqrt(sp.pi),
-                   note=lambda u: (sp.erfc(u), " = ", 1 - sp.erf(u), ", so its slope is "
+                   note=lambda u: (erfc(u), " = ", 1 - sp.erf(u), ", so its slope is "
                                    "minus that of ", sp.erf(u))),
         Code("_erfc({0})", "_erfc({0})", "math.erfc({0})")),
     # --- machine learning (numerically stable forms) ---------------------------------------
@@ -241,6 +242,9 @@ ROWS: tuple[Row | Spelling, ...] = (
 
 BY_HEAD: dict[type[sp.Basic], Row] = {row.head: row for row in ROWS if isinstance(row, Row)}
 """The row of each SymPy head: what the checks, the engine and the code generators read."""
+# SymPy's own erfc (in a SymPy expression given to Function or to the engine) is the same
+# function as the row's, which differs only in keeping erfc(-u) as written.
+BY_HEAD[sp.erfc] = BY_HEAD[erfc]
 
 TYPED: dict[str, Row | Spelling] = {
     row.name: row for row in ROWS if isinstance(row, Spelling) or row.typeable

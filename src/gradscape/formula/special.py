@@ -22,7 +22,9 @@ from typing import ClassVar
 
 import sympy as sp
 
-__all__ = ["RealFunction", "sigmoid", "softplus", "relu", "cbrt", "defined", "SPECIAL_FUNCTIONS"]
+__all__ = [
+    "RealFunction", "sigmoid", "softplus", "relu", "cbrt", "erfc", "defined", "SPECIAL_FUNCTIONS"
+]
 
 
 class RealFunction(sp.Function):
@@ -150,6 +152,25 @@ class cbrt(RealFunction):  # noqa: N801
             if arg.is_negative:
                 return -cbrt(-arg)
         return None
+
+
+class erfc(sp.erfc):  # noqa: N801 - named as users type it
+    """SymPy's erfc, except that erfc(-u) stays as typed for a symbolic u. SymPy rewrites it
+    as 2 - erfc(u), whose digits all cancel where erfc(u) is near 2: erfc(5 - x) at
+    x = -1.659 is 4.6e-21, and 2 - erfc(x - 5) is 0.0 in float64.
+
+    >>> x = sp.Symbol("x", real=True)
+    >>> erfc(5 - x), sp.erfc(5 - x)
+    (erfc(5 - x), 2 - erfc(x - 5))
+    >>> erfc(-2)  # numbers as SymPy has them
+    2 - erfc(2)
+    """
+
+    @classmethod
+    def eval(cls, arg: sp.Expr) -> sp.Expr | None:
+        if not arg.is_number and arg.could_extract_minus_sign():
+            return None
+        return super().eval(arg)
 
 
 class defined(sp.Function):  # noqa: N801 - an internal head, never typed
