@@ -126,18 +126,18 @@ def scalar_runner(problem: Problem, opt: Optimizer, params: Any, n: int) -> Runn
 
     def step(x: Any, g: Any, w: Any, ev: Any, lr: float) -> tuple[int, Any]:
         if not lean:
-            q = np.empty(n)
-            return update(x.copy(), g.copy(), q, w, ev, lr, params, fx), q
+            qa = np.empty(n)
+            return update(x.copy(), g.copy(), qa, w, ev, lr, params, fx), qa
         saved_w, saved_ev = list(w), list(ev)
         q = [0.0] * n
         try:
             return update(list(x), list(g), q, w, ev, lr, params, fx), q
         except ArithmeticError:  # 1/0 or an overflow in Python floats: again, on arrays
-            wa, eva, qa = np.array(saved_w), np.array(saved_ev, np.int64), np.empty(n)
-            code = method.update(np.array(x), np.array(g), qa, wa, eva, lr, params, arrays)
+            wa, eva, qb = np.array(saved_w), np.array(saved_ev, np.int64), np.empty(n)
+            code = method.update(np.array(x), np.array(g), qb, wa, eva, lr, params, arrays)
             w[:] = wa.tolist()
             ev[:] = eva.tolist()
-            return code, qa.tolist()
+            return code, qb.tolist()
 
     def run(r: int, start: np.ndarray, rates: np.ndarray, steps: int, tol2: float, slot: int,
             raw: Raw) -> None:
