@@ -27,8 +27,8 @@ its line search reached).
 >>> run = scalar_runner(bowl, opt, opt.params(opt.defaults()), 2)
 >>> raw = empty_raw(1, 2, 0, 50)
 >>> run(0, np.array([1.0, -2.0]), np.ones(50), 50, 1e-16, -1, raw)
->>> raw.final[0].tolist(), int(raw.code[0]), int(raw.steps[0])
-([0.0, 0.0], 1, 1)
+>>> bool(abs(raw.final[0]).max() < 1e-12), int(raw.code[0]), int(raw.steps[0])
+(True, 1, 2)
 """
 
 from __future__ import annotations
