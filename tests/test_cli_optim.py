@@ -89,6 +89,16 @@ def test_compare_uses_each_methods_own_rate():
     assert "newton" in text and "converged" in text
 
 
+def test_compare_shows_auto_apart_from_the_method_it_chose():
+    args = ("compare", "rosenbrock", "--start", "-1.2,1", "--methods", "auto,bfgs,cg")
+    runs = json.loads(run(*args, "--json").stdout)["runs"]
+    assert [(x["asked"], x["method"]) for x in runs] == [("auto", "bfgs"), ("bfgs", "bfgs"),
+                                                         ("cg", "cg")]
+    assert all(x["lr"] is None and x["status"] == "converged" for x in runs)
+    rows = [line.split()[0:2] for line in run(*args).stdout.splitlines()[2:5]]
+    assert rows == [["auto:", "bfgs"], ["bfgs", "—"], ["cg", "—"]]
+
+
 def test_compare_tunes_rates_by_default():
     from gradscape.optim.tune import tune_lr
 

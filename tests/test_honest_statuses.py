@@ -28,6 +28,26 @@ def test_descent_to_minus_infinity_is_unbounded_below(method):
     assert t.status == "unbounded-below"
 
 
+@pytest.mark.parametrize("method", ["bfgs", "lbfgs", "cg", "newton"])
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_unbounded_below_ends_at_the_point_reached_not_the_start(method, backend):
+    # -x² - y² from (1, 0.5): the first direction is -∇f = (2, 1) for every method here (H₀ = I;
+    # |H|⁻¹∇f = ∇f/2 for Newton), so the line search runs out along the ray (1, 0.5)·(1 + c):
+    # the point it reached keeps x = 2y, and f there is -(x² + y²), far below f(start) = -1.25
+    t = descend("-x^2 - y^2", [1.0, 0.5], method, backend=backend)
+    assert t.status == "unbounded-below"
+    x, y = t.final
+    assert t.steps == 1 and x > 1e3 and x == pytest.approx(2 * y, rel=1e-12)
+    assert t.value == pytest.approx(-(x * x + y * y), rel=1e-12) and t.value < -1e12
+    assert t.grad_norm == pytest.approx(2 * np.hypot(x, y), rel=1e-12)
+    assert np.array_equal(t.points[-1], t.final) and t.values[-1] == t.value
+
+
+def test_trust_region_running_to_minus_infinity_is_unbounded_below():
+    t = descend("-x^2 - y^2", [1.0, 0.5], "trust-newton", backend="numpy")
+    assert t.status == "unbounded-below" and t.value < -1e12
+
+
 def test_the_cli_says_unbounded_below():
     r = cli("descend", "-x^2 - y^2", "--start", "1,1", "--method", "gd", "--json")
     assert r.returncode == 0, r.stderr

@@ -48,6 +48,20 @@ def test_as_path_accepts_trajectories_pairs_and_points():
         paths.as_path(pts)
 
 
+def test_auto_reads_apart_from_the_method_it_chose_and_line_searches_show_no_rate():
+    from gradscape.optim.descend import descend
+
+    f = Function("x^2 + 3y^2")
+    runs = [descend(f, [2.0, -1.0], m, backend="numpy") for m in ("auto", "bfgs")]
+    runs.append(descend(f, [2.0, -1.0], "gd", lr=0.1, backend="numpy"))
+    ax = Figure().add_subplot()
+    paths.paths(ax, field(f, x=(-3, 3), y=(-3, 3), n=20), runs)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    # BFGS on a quadratic from this start: converged in a handful of steps, no lr to show
+    assert len(texts) == 3 and texts[0].startswith("auto: bfgs: converged")
+    assert texts[1].startswith("bfgs: converged") and texts[2].startswith("gd (lr 0.1)")
+
+
 def test_paths_one_legend_entry_per_method_and_markers_at_the_ends():
     f = Function("himmelblau")
     fld = field(f, x=(-5, 5), y=(-5, 5), n=30)

@@ -25,8 +25,11 @@ def _run(args: argparse.Namespace) -> int:
     from gradscape.optim.optimizers import lookup
 
     f = load_function(args)
-    methods = [choose_method(f)[0] if m.strip().lower() == "auto" else lookup(m).name
-               for m in args.methods.split(",") if m.strip()]
+    asked = [m.strip() for m in args.methods.split(",") if m.strip()]
+    methods = [choose_method(f)[0] if m.lower() == "auto" else lookup(m).name for m in asked]
+    # "auto" is shown as what it chose, so a row for it and one for that method read apart
+    labels = [f"auto: {m}" if a.lower() == "auto" else m
+              for a, m in zip(asked, methods, strict=True)]
     if not methods:
         raise DomainError("--methods needs at least one method, like --methods gd,adam")
     start, tol = options.start(args.start, f), options.tol(args.tol)
@@ -55,13 +58,14 @@ def _run(args: argparse.Namespace) -> int:
     payload = {"function": f.text, "variables": list(f.variables), **held_payload(f),
                "start": start,
                "tol": tol, "tuned": tune, "runs": [
-                   {"method": t.method, "lr": t.lr if lookup(t.method).uses_lr else None,
+                   {"method": t.method, "asked": label,
+                    "lr": t.lr if lookup(t.method).uses_lr else None,
                     "status": t.status, "steps": t.steps,
                     "final": [float(v) for v in t.final], "value": t.value,
                     "grad_norm": t.grad_norm, "diverged_at": t.diverged_at,
                     "evaluations": {"nfev": t.evaluations[0], "njev": t.evaluations[1],
                                     "nhev": t.evaluations[2]}}
-                   for t in runs]}
+                   for t, label in zip(runs, asked, strict=True)]}
     if args.json:
         return emit(args, payload, [])
     from gradscape.cli.console import console, coords, number, table
@@ -73,9 +77,9 @@ def _run(args: argparse.Namespace) -> int:
     headers = [("method", "left"), ("lr", "right"), ("status", "left"), ("steps", "right"),
                ("∇f evals", "right"), ("final point", "left"), (f.name, "right"),
                ("|∇f|", "right")]
-    rows = [[t.method, f"{t.lr:g}" if lookup(t.method).uses_lr else "—", t.status,
+    rows = [[label, f"{t.lr:g}" if lookup(t.method).uses_lr else "—", t.status,
              str(t.steps), str(t.evaluations[1]), coords(t.final, 6), number(t.value, 6),
-             number(t.grad_norm, 3)] for t in runs]
+             number(t.grad_norm, 3)] for t, label in zip(runs, labels, strict=True)]
     out.print(table(out, headers, rows))
     if tune:
         out.print("learning rates: each method's best on a grid from 1e-5 to 1 (fewest steps "

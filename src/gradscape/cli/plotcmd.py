@@ -352,7 +352,8 @@ def _lines(output: str | None, pic: Any) -> list[str]:
     lines = [f"wrote {output}"] if output else []
     for run in pic.summary.get("paths", []):
         value = "undefined" if run["value"] is None else number(run["value"])
-        lines.append(f"{run['method']}: {run['status']} after {run['steps']} steps at "
+        name = run.get("label", run["method"])
+        lines.append(f"{name}: {run['status']} after {run['steps']} steps at "
                      f"{coords(run['final'])}, f = {value}")
     for m in pic.summary.get("minima", []):
         lines.append(f"{coords(m['point'])}: {100 * m['share']:.1f}% of starts")

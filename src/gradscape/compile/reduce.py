@@ -16,6 +16,13 @@ order, so a result does not depend on the number of threads: it is the same bit 
 one thread or sixteen. The error is that of summing ``CHUNK`` terms in order within a chunk
 (at most about ``CHUNK · ε`` relative to the sum of magnitudes, far less in practice).
 
+Where the compiled loop's time goes (log-loss over 10⁶ rows × 10 parameters, profiled): about
+three quarters in the two libm calls per row, ``exp`` and ``log1p`` (the same loop with them
+replaced by a multiply runs 3-4× faster); LLVM already shares ``exp(-|z|)`` between softplus
+and its derivative sigmoid (a fused helper measured no faster), and fast-math gains nothing
+while Numba has no vector math library here (``numba.config.USING_SVML`` is False). The next
+step is a vectorisable exp/log1p, not the loop's shape.
+
 >>> import numpy as np, sympy as sp
 >>> w, b, x, y = sp.symbols("w b x y", real=True)
 >>> red = build_reduction((w*x + b - y)**2, [w, b], [x, y], "value_grad")

@@ -16,6 +16,7 @@ kept, so its Trajectory is identical to the same start's row in any batch.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from typing import Any, overload
 
@@ -23,7 +24,7 @@ import numpy as np
 
 from gradscape.compile import have_numba as _have_numba
 from gradscape.errors import DomainError
-from gradscape.optim.auto import choose_backend, choose_method
+from gradscape.optim.auto import choose_backend, choose_method, note_reference_time
 from gradscape.optim.optimizers import Optimizer, lookup
 from gradscape.optim.oracle import Problem
 from gradscape.optim.reference import run_reference
@@ -217,7 +218,10 @@ def descend(
     sched = resolve_schedule(schedule)
     rates = sched.rates(lr, steps)
     chosen = _check_backend(backend, fn, opt, len(starts), steps)
+    begun = time.perf_counter()
     raw = _run(fn, opt, hp, starts, rates, steps, tol2, keep, chosen, _check_dtype(dtype, chosen))
+    if backend == "auto" and chosen == "numpy" and fn.is_symbolic:  # rent or buy: see auto
+        note_reference_time(fn, opt, time.perf_counter() - begun)
     review(problem_of(fn), starts, raw.final, raw.value, raw.grad_norm, raw.code, tol2)
     result = BatchResult(
         starts=starts, final=raw.final, values=raw.value, steps=raw.steps,

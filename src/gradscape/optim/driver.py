@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from gradscape.optim.binding import lane
+from gradscape.optim.linesearch import UNBOUNDED
 
 __all__ = ["BLOCK", "CHUNK", "FIRST_CHUNK", "DIVERGE", "LIMIT2", "coordinate_loop",
            "vector_loop"]
@@ -134,6 +135,28 @@ def value_at(B: Any, j: int, xs: Any, value_point: Any) -> float:
     for i in range(B.shape[0]):
         xs[i] = B[i, j]
     return value_point(xs)
+
+
+@lane
+def reached(B: Any, GN: Any, V: Any, j: int, q: Any, g: Any, step: int, keep: Any,
+            paths: Any, path_val: Any, path_gn: Any, value_point: Any, grad_point: Any) -> None:
+    """Move lane j to ``q``, the point where f fell without bound, as step ``step``: its f
+    and |∇f|² (evaluated there, ∇f into the scratch ``g``) and, if kept, its path."""
+    n = B.shape[0]
+    for i in range(n):
+        B[i, j] = q[i]
+    grad_point(q, g)
+    gn = 0.0
+    for i in range(n):
+        gn += g[i] * g[i]
+    GN[j] = gn
+    V[j] = value_point(q)
+    s = keep[j]
+    if s >= 0:
+        for i in range(n):
+            paths[s, step, i] = q[i]
+        path_val[s, step] = V[j]
+        path_gn[s, step] = np.sqrt(gn)
 
 
 @lane
@@ -341,7 +364,7 @@ def vector_loop(blk_lo: int, blk_hi: int, X: Any, rates: Any, steps: int, tol2: 
                 value_point: Any, grad_point: Any, hess_point: Any) -> None:
     """As :func:`coordinate_loop`, for a per-start method: each lane runs ``method`` on its
     own point, gradient and workspace (``width`` floats), and may stop itself with a status
-    code."""
+    code; at "unbounded-below" the start ends at the point its line search reached."""
     m, n = X.shape
     for blk in range(blk_lo, blk_hi):
         lo = blk * BLOCK
@@ -386,6 +409,12 @@ def vector_loop(blk_lo: int, blk_hi: int, X: Any, rates: Any, steps: int, tol2: 
                     if HANDS_GRADIENT:
                         for i in range(n):
                             G[i, j] = W[j, i]
+                elif code == UNBOUNDED:  # stop at the point the line search reached
+                    reached(B, GN, V, j, q, g, step + 1, keep, paths, path_val, path_gn,
+                            value_point, grad_point)
+                    finish(B, GN, V, j, step + 1, code, lanes, EV, out)
+                    alive[k] = -1
+                    stopped += 1
                 else:  # the method stops this start where it is, with its code
                     V[j] = value_at(B, j, xs, value_point)
                     finish(B, GN, V, j, step, code, lanes, EV, out)

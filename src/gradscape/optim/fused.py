@@ -53,7 +53,8 @@ from gradscape.optim.optimizers import OPTIMIZERS, Optimizer
 from gradscape.optim.result import Raw, empty_raw
 
 __all__ = ["fused_loop", "FusedLoop", "build_run", "formula_pieces", "method_loop",
-           "step_function", "chain_for", "step_signature", "FUSE_MIN_WORK", "loop_ready"]
+           "step_function", "chain_for", "step_signature", "FUSE_MIN_WORK", "loop_ready",
+           "pieces_ready"]
 
 _MAX_CACHED = 64  # compiled formulas kept in this process (least recently used dropped)
 _PIECES: OrderedDict[str, tuple[Any, ...]] = OrderedDict()
@@ -104,19 +105,33 @@ def _hessian_upper(f: Any) -> list[Any]:
     return list(f.hessian_entries())  # untidied: tidying a big Hessian takes seconds
 
 
+def _pieces_digest(f: Any, hess: bool) -> tuple[str, list[Any]]:
+    from gradscape.compile.cache import formula_key
+
+    keys = _formula_keys(f)
+    upper = _hessian_upper(f) if hess else []
+    extra = formula_key(upper, f.symbols) if hess else ""
+    return hashlib.sha256(repr((_engine_digest(), keys, extra)).encode()).hexdigest()[:32], upper
+
+
+def pieces_ready(f: Any, opt: Optimizer) -> bool:
+    """True when ``f``'s compiled pieces for ``opt`` are loaded in this process (a fused run
+    then compiles nothing, provided :func:`loop_ready`)."""
+    digest, _upper = _pieces_digest(f, "hess" in opt.needs)
+    with _LOCK:
+        return digest in _PIECES
+
+
 def formula_pieces(f: Any, hess: bool) -> tuple[Any, ...]:
     """``(grad_block, value_block, value_point, grad_point, hess_point)`` compiled for ``f``;
     without ``hess`` the Hessian piece fills NaN (and the Hessian is never formed)."""
     from gradscape.compile import lanes
     from gradscape.compile.adjoint import gradient_program
-    from gradscape.compile.cache import cache_dir, formula_key, load_module
+    from gradscape.compile.cache import cache_dir, load_module
     from gradscape.compile.codegen import lower, render
     from gradscape.compile.numba_backend import helper_source
 
-    keys = _formula_keys(f)
-    upper = _hessian_upper(f) if hess else []
-    extra = formula_key(upper, f.symbols) if hess else ""
-    digest = hashlib.sha256(repr((_engine_digest(), keys, extra)).encode()).hexdigest()[:32]
+    digest, upper = _pieces_digest(f, hess)
     with _LOCK:
         if digest in _PIECES:
             _PIECES.move_to_end(digest)

@@ -3,8 +3,8 @@
 The loops stop a start on |∇f| < tol, divergence, the last step, or a method's own code.
 :func:`review` then looks again at where each start ended (on every backend alike):
 
-- **unbounded below**: a start that stopped at the last step or diverged with f below
-  f(start) − 10¹²·(1 + |f(start)|);
+- **unbounded below**: a start that stopped at the last step, diverged or found no step,
+  with f below f(start) − 10¹²·(1 + |f(start)|);
 - **scaled first-order test**: a start whose line search failed while
   |∇f| ≤ tol·max(1, |f|) has converged as far as float64 can tell (f of size 10⁵ has no
   better than ~10⁻¹¹ of absolute resolution, so |∇f| < 10⁻⁸ may be out of reach);
@@ -50,7 +50,10 @@ def review(problem: Problem, starts: np.ndarray, final: np.ndarray, value: np.nd
            grad_norm: np.ndarray, code: np.ndarray, tol2: float) -> None:
     """Correct the status codes ``code`` (M,) in place, as the module docstring says."""
     with np.errstate(all="ignore"):
-        loose = (code == _CODE["max-steps"]) | (code == _CODE["diverged"])
+        # a trust region that can no longer shrink its way to a step far below f(start)
+        # stops with "line-search-failed": that too is f falling without bound
+        loose = (code == _CODE["max-steps"]) | (code == _CODE["diverged"]) \
+            | (code == _CODE["line-search-failed"])
         if loose.any():
             f0 = problem.value(starts[loose])
             fell = np.isfinite(f0) & (value[loose] < f0 - UNBOUNDED_FALL * (1.0 + np.abs(f0)))

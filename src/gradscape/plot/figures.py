@@ -197,7 +197,8 @@ def _trajectories(req: Request, pic: Picture) -> list[Any]:
     starts = req.starts if req.starts is not None else paths.default_starts(req.window)
     runs = paths.run_paths(req.f, starts, req.methods, req.lr, req.steps, notes=pic.notes)
     pic.summary["paths"] = [
-        {"method": t.method, "start": [float(v) for v in t.points[0]],
+        {"method": t.method, "label": paths.run_label(t),
+         "start": [float(v) for v in t.points[0]],
          "final": [float(v) for v in t.final], "value": _num(t.value), "steps": int(t.steps),
          "status": str(t.status), "lr": _num(t.lr)} for t in runs]
     return runs
@@ -470,7 +471,8 @@ def _landscape(req: Request, fig: Figure, pic: Picture) -> None:
         starts = req.starts[:, :2] if req.starts.shape[1] > 2 else req.starts
         runs = paths.run_paths(g, starts, req.methods, req.lr, req.steps, notes=pic.notes)
         pic.summary["paths"] = [
-            {"method": t.method, "start": [float(v) for v in t.points[0]],
+            {"method": t.method, "label": paths.run_label(t),
+             "start": [float(v) for v in t.points[0]],
              "final": [float(v) for v in t.final], "value": _num(t.value),
              "steps": int(t.steps), "status": str(t.status), "lr": _num(t.lr)} for t in runs]
     if req.three_d:

@@ -36,7 +36,7 @@ from gradscape.plot.text import math_title, set_title, short_name
 if TYPE_CHECKING:
     from gradscape.optim.result import Trajectory
 
-__all__ = ["PathData", "as_path", "paths", "loss", "run_paths", "published_minima",
+__all__ = ["PathData", "as_path", "run_label", "paths", "loss", "run_paths", "published_minima",
            "default_starts", "draw_runs", "legend_handles", "quiet_corner", "spaced"]
 
 
@@ -74,9 +74,10 @@ def as_path(obj: Any, f: Any = None, label: str | None = None) -> PathData:
     status, lr = "", None
     if hasattr(obj, "points"):
         points, values = obj.points, getattr(obj, "values", None)
-        label = label or str(getattr(obj, "method", "") or "path")
+        method = str(getattr(obj, "method", "") or "")
+        label = label or run_label(obj)
         status = str(getattr(obj, "status", "") or "")
-        lr = getattr(obj, "lr", None)
+        lr = getattr(obj, "lr", None) if _uses_lr(method) else None
     elif isinstance(obj, tuple) and len(obj) == 2:
         points, values = obj
     else:
@@ -95,6 +96,27 @@ def as_path(obj: Any, f: Any = None, label: str | None = None) -> PathData:
     pts[bad] = np.nan
     vals[~np.isfinite(vals)] = np.nan
     return PathData(pts, vals, label or "path", status, None if lr is None else float(lr))
+
+
+def run_label(run: Any) -> str:
+    """A run's name in legends: its method, or "auto: bfgs" for a run of method="auto", so
+    it reads apart from a run of the method it chose.
+
+    >>> from gradscape.optim.descend import descend
+    >>> run_label(descend("x^2 + y^2", [1.0, 1.0], backend="numpy"))
+    'auto: bfgs'
+    """
+    method = str(getattr(run, "method", "") or "")
+    auto = str(getattr(run, "note", "") or "").startswith("auto chose")
+    return (f"auto: {method}" if auto else method) or "path"
+
+
+def _uses_lr(method: str) -> bool:
+    # a method whose steps come from a line search or trust region has no rate to show
+    from gradscape.optim.optimizers import OPTIMIZERS
+
+    row = OPTIMIZERS.get(method)
+    return row is None or row.uses_lr
 
 
 def published_minima(f: Any) -> tuple[np.ndarray, np.ndarray]:
