@@ -39,8 +39,9 @@ def tile_task(done: np.ndarray, *, spec: dict[str, Any], known: list[list[float]
 
 
 def warm(spec: dict[str, Any], known: list[list[float]], chunk: int) -> bool:
-    """Parse the formula and load its compiled loop, and the pieces tiles of ``chunk``²
-    starts call, in this worker process (once; from the disk cache the client filled)."""
+    """Parse the formula and load its compiled loop, and the pieces that tiles of
+    ``chunk`` × ``chunk`` starts call, in this worker process (once; from the disk cache the
+    client filled)."""
     from gradscape.optim.basins import prepare_tiles
     from gradscape.scale.store import spec_from_dict
 
