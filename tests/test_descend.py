@@ -20,6 +20,13 @@ from gradscape.optim.optimizers import FIRST_ORDER, OPTIMIZERS
 from gradscape.optim.result import BatchResult, Trajectory
 
 FUSED = (*FIRST_ORDER, "armijo", "newton", "bfgs", "lbfgs", "cg", "trust-newton")
+# Each optimizer's loop is a separate compile (10-25 s each). `make test` checks one loop of each
+# kind against the reference: the coordinate-wise chains other tests compile anyway (gd, sgd,
+# momentum, nesterov, adam, lion) and the per-start methods newton, bfgs, cg and armijo, which
+# exercise every part of the driver; adagrad, rmsprop, adamw, lbfgs and trust-newton differ
+# from those only in their pieces and are checked in `make test-slow`.
+SHORT = {"gd", "sgd", "momentum", "nesterov", "adam", "lion", "armijo", "newton", "bfgs", "cg"}
+FUSED_CASES = [m if m in SHORT else pytest.param(m, marks=pytest.mark.long) for m in FUSED]
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +98,7 @@ def test_each_method_reaches_a_published_minimum(method, name, himmelblau):
     assert t.value < 1e-4 and t.values[-1] <= t.values[0]
 
 
-@pytest.mark.parametrize("method", FUSED)
+@pytest.mark.parametrize("method", FUSED_CASES)
 def test_fused_loop_agrees_with_the_numpy_reference(method, himmelblau, starts):
     lr = 0.1 if method == "armijo" else None
     if not OPTIMIZERS[method].coordinatewise:  # the reference runs these start by start

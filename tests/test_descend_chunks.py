@@ -20,7 +20,7 @@ def test_chunked_fused_loop_equals_the_numpy_reference(method: str, fuse: bool,
     monkeypatch.setattr(fused, "FUSE_MIN_WORK", 0 if fuse else 1 << 62)
     # two blocks, one partial; per-start methods run one start at a time in the NumPy
     # reference (plain Python), so they get fewer
-    count = 700 if fused.OPTIMIZERS[method].coordinatewise else 90
+    count = 700 if fused.OPTIMIZERS[method].coordinatewise else 16
     starts = np.random.default_rng(3).uniform(-4, 4, size=(count, 2))
     steps = 3 * CHUNK + 5  # whole chunks, then single steps
     fast = descend("himmelblau", starts, method, lr=0.002, steps=steps, tol=None,
