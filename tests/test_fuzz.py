@@ -154,6 +154,17 @@ def test_a_function_of_a_constant_is_its_exact_value_rounded_once(backend):
     assert math.isnan(Function("acosh(erf(8)) + x")(1.0, backend=backend))  # erf(8) < 1
 
 
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_a_constant_that_cancels_to_zero_is_left_to_run_time(backend):
+    from gradscape.calculus.function import Function
+
+    # sin²1 + cos²1 - 1 is exactly 0: no two evaluations agree on a relative value, so it is
+    # not folded; its float64 value is within a few ulps of 0, and the slope is 1 by hand
+    f = Function("sin(1)^2 + cos(1)^2 - 1 + x")
+    assert abs(float(f(0.5, backend=backend)) - 0.5) <= 1e-15
+    assert f.grad(0.5, backend=backend).tolist() == [1.0]
+
+
 def test_a_short_run_finds_no_problem():
     summary = run(100, seed=1, jobs=2, numba_every=50)
     assert summary["cases"] == 100

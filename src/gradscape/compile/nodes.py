@@ -196,9 +196,12 @@ def add_terms(node: sp.Basic) -> list[sp.Basic]:
     """A sum's terms, its constant terms added into one."""
     # E + 20 stays symbolic in SymPy; one literal saves a runtime addition per point.
     consts = [t for t in node.args if is_constant(t)]
-    if len(consts) < 2:
+    total = sp.Add(*consts) if len(consts) > 1 else None
+    # a sum of constants that is not one (sin(1)^2 + cos(1)^2 - 1 cancels to nothing SymPy
+    # can evaluate) keeps its terms: as its own operand it would be printed forever
+    if total is None or not is_constant(total):
         return list(node.args)
-    return [sp.Add(*consts), *(t for t in node.args if not is_constant(t))]
+    return [total, *(t for t in node.args if not is_constant(t))]
 
 
 def abs_term(term: sp.Basic) -> tuple[sp.Basic, bool]:
