@@ -40,19 +40,17 @@ REGRESSIONS = [
     "erfc(((x)+(erf(y)))*(-abs(4)))",
     # the hang: over a minute in SymPy on complex constants built on atanh(cbrt(e))
     "atan((sinh(csc(erfc(atanh(cbrt(e))))))+((x)*((y)^2.5)))",
+    # a function of a constant computed in float64 at run time: erf(8) = 1 - 1.1e-29 was 1.0,
+    # so log2(erf(8)) was 0 and 0^x = 0 where (negative)^x is undefined (case 10251)
+    "(log2(erf(8)))^x",
 ]
 
 
-# Found by the long run and not fixed: the kernels compute a function of a constant at run
-# time, in float64 (compile.nodes.is_constant folds arithmetic only), so erf(8) = 1 - 1.1e-29
-# is 1.0 and log2(erf(8)) is 0 instead of -1.6e-29: 0^x = 0 where (negative)^x is
-# undefined. Folding such constants from 30 digits changes every kernel that holds one, and
-# would need the run's affected cases replayed. Once fixed, the test fails: move it up.
-# And: sign(|x| - x) is 0 on all of x > 0 (its argument is 0 there, not only at a point), so
-# its slope is 0; the kernels see sign'(0) = DiracDelta(0), undefined, as at a true jump.
-# Telling the two apart needs knowing that |x| - x is locally 0, which one point cannot say.
+# Found by the long run and not fixed: sign(|x| - x) is 0 on all of x > 0 (its argument is 0
+# there, not only at a point), so its slope is 0; the kernels see sign'(0) = DiracDelta(0),
+# undefined, as at a true jump. Telling the two apart needs knowing that |x| - x is locally 0,
+# which one point cannot say. Once fixed, the test fails: move it up.
 KNOWN = [
-    ("(log2(erf(8)))^x", "a function of a constant loses its sign in float64"),
     ("cosh(((1)+(pi))^1/3) -y + -pi sign(abs(x) - x) x",
      "sign of an argument that is 0 on a whole side: slope 0, kernels say NaN"),
 ]
@@ -129,6 +127,42 @@ def test_erfc_of_a_negated_argument_keeps_its_digits():
         (d,) = f.grad(-1.659, backend=backend)
         slope = 2 * mpmath.exp(-(mpmath.mpf(5) + mpmath.mpf(1.659)) ** 2) / mpmath.sqrt(mpmath.pi)
         assert abs(d - slope) <= 1e-13 * slope
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_a_function_of_a_constant_is_its_exact_value_rounded_once(backend):
+    import mpmath
+
+    from gradscape.calculus.function import Function
+
+    with mpmath.workdps(60):  # log2(erf(8)) = log2(1 - erfc(8)), erfc(8) = 1.1e-29
+        exact = mpmath.log(1 - mpmath.erfc(8), 2)
+        root2pi = mpmath.sqrt(2) * mpmath.pi
+    assert exact < 0
+    got = float(Function("log2(erf(8)) + 0 x")(0.0, backend=backend))
+    assert abs(got - exact) <= 1e-15 * abs(exact)  # float64 at run time said 0.0
+    assert float(Function("sqrt(2) pi + 0 x")(0.0, backend=backend)) == float(root2pi)
+    # a negative base: (log2(erf(8)))^x is real at whole x only, as in mpmath
+    f = Function("(log2(erf(8)))^x")
+    got = f([0.5, 2.0, 3.0], backend=backend).tolist()
+    assert math.isnan(got[0])
+    assert got[1] == pytest.approx(float(exact**2), rel=1e-14)
+    assert got[2] == pytest.approx(float(exact**3), rel=1e-14) and got[2] < 0
+    # the guard a saturating function above the power needs sees the same negative base
+    assert math.isnan(Function("tanh((log2(erf(8)))^x)")(0.5, backend=backend))
+    # a function of a constant outside its domain is undefined, as it is on a grid
+    assert math.isnan(Function("acosh(erf(8)) + x")(1.0, backend=backend))  # erf(8) < 1
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_a_constant_that_cancels_to_zero_is_left_to_run_time(backend):
+    from gradscape.calculus.function import Function
+
+    # sin²1 + cos²1 - 1 is exactly 0: no two evaluations agree on a relative value, so it is
+    # not folded; its float64 value is within a few ulps of 0, and the slope is 1 by hand
+    f = Function("sin(1)^2 + cos(1)^2 - 1 + x")
+    assert abs(float(f(0.5, backend=backend)) - 0.5) <= 1e-15
+    assert f.grad(0.5, backend=backend).tolist() == [1.0]
 
 
 def test_a_short_run_finds_no_problem():

@@ -92,10 +92,15 @@ class Evaluation:
         """
         import sympy as sp
 
+        from gradscape.calculus.formula_function import constants_masked
+
         def build() -> list[sp.Expr]:
-            first = [sp.diff(self.kernel_expr, s) for s in self.symbols]
+            # functions of constants as plain symbols, as for f.gradient (constants_masked)
+            masked, back = constants_masked(self.kernel_expr)
+            first = [sp.diff(masked, s) for s in self.symbols]
             n = len(self.symbols)
-            return [sp.diff(first[i], self.symbols[j]) for i in range(n) for j in range(i, n)]
+            return [sp.diff(first[i], self.symbols[j]).xreplace(back)
+                    for i in range(n) for j in range(i, n)]
 
         return list(self._once("hessian_entries", build))
 

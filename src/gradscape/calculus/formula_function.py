@@ -402,4 +402,33 @@ def _diff(expr: sp.Expr, symbol: sp.Symbol, what: str) -> sp.Expr:
     if problem:
         raise LimitError(problem, hint="differentiate a smaller formula, or a lower order")
     with recursion_bounded(what):
-        return sp.diff(expr, symbol)
+        masked, back = constants_masked(expr)
+        return sp.diff(masked, symbol).xreplace(back)
+
+
+def constants_masked(expr: sp.Expr) -> tuple[sp.Expr, dict[sp.Basic, sp.Basic]]:
+    """``expr`` with each function of constants (log(erf(8))) as a plain real symbol, and the
+    substitution back. SymPy's differentiation asks such a constant's sign (d/dx c^x is
+    c^x·log(c)), and from 15 digits log(erf(8)) = log(1 - 1.1e-29) has none: it gave I·π
+    terms or raised TypeError, depending on what SymPy had evaluated before.
+
+    >>> x = sp.Symbol("x", real=True)
+    >>> masked, back = constants_masked(sp.erf(8) ** x + sp.pi)
+    >>> masked.free_symbols - {x} == set(back), list(back.values())
+    (True, [erf(8)])
+    """
+    swap: dict[sp.Basic, sp.Basic] = {}
+    stack: list[sp.Basic] = [expr]
+    while stack:  # explicit stack: deep formulas stay within the recursion limit
+        node = stack.pop()
+        if node.is_Atom or node in swap:
+            continue
+        if isinstance(node, sp.Expr) and node.is_number and not all(
+                isinstance(sub, (sp.Add, sp.Mul, sp.Pow, sp.Number, sp.NumberSymbol))
+                for sub in sp.preorder_traversal(node)):
+            swap[node] = sp.Dummy(real=True)
+            continue
+        stack.extend(node.args)
+    if not swap:
+        return expr, {}
+    return expr.xreplace(swap), {d: c for c, d in swap.items()}

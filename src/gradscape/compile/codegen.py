@@ -32,6 +32,7 @@ from gradscape.compile.nodes import (
     abs_term,
     add_terms,
     coefficient,
+    is_arithmetic,
     is_constant,
     number,
     pow_kind,
@@ -62,10 +63,36 @@ class Program:
 def lower(exprs: list[sp.Basic], symbols: list[sp.Symbol]) -> Program:
     """Run common-subexpression elimination over all components at once."""
     temps = sp.numbered_symbols(cls=sp.Dummy, real=True)
-    assignments, outputs = sp.cse(list(exprs), symbols=temps, order="none", list=True)
+    # Functions of constants go through CSE whole, as one symbol each, so each prints as one
+    # literal of its exact value: CSE would otherwise share pieces of them (log(2), or the
+    # I*pi of a log of a negative constant, which alone is a complex constant).
+    masked = _functions_of_constants(exprs)
+    assignments, outputs = sp.cse([e.xreplace(masked) for e in exprs], symbols=temps,
+                                  order="none", list=True)
+    if masked:
+        back = {d: c for c, d in masked.items()}
+        assignments = [(lhs, rhs.xreplace(back)) for lhs, rhs in assignments]
+        outputs = [out.xreplace(back) for out in outputs]
     names: dict[sp.Basic, str] = {s: f"a{i}" for i, s in enumerate(symbols)}
     names.update({lhs: f"t{i}" for i, (lhs, _) in enumerate(assignments)})
     return Program(tuple(symbols), list(assignments), list(outputs), names)
+
+
+def _functions_of_constants(exprs: list[sp.Basic]) -> dict[sp.Basic, sp.Basic]:
+    """Each largest subtree that is a function of constants (log(erf(8))/log(2)) and folds to
+    one literal (see nodes.is_constant), mapped to a new real symbol."""
+    found: dict[sp.Basic, sp.Basic] = {}
+    stack = list(exprs)
+    while stack:  # explicit stack: deep formulas stay within the recursion limit
+        node = stack.pop()
+        if node.is_Atom or node in found:
+            continue
+        if isinstance(node, sp.Expr) and node.is_number and is_constant(node):
+            if not is_arithmetic(node):
+                found[node] = sp.Dummy(real=True)
+            continue
+        stack.extend(node.args)
+    return found
 
 
 @dataclass

@@ -12,40 +12,76 @@ Pure functions of SymPy trees, shared by both backends' printers.
 
 from __future__ import annotations
 
+import functools
 import math
+import time
+from fractions import Fraction
 
 import sympy as sp
 
 from gradscape.errors import DomainError
 from gradscape.formula.registry import BY_HEAD
 
-__all__ = ["is_constant", "number", "round_rational", "coefficient", "add_terms", "abs_term",
-           "split_mul", "int_value", "pow_kind", "pow_operands", "refusal", "supported_heads"]
+__all__ = ["is_arithmetic", "is_constant", "number", "round_rational", "coefficient",
+           "add_terms", "abs_term", "split_mul", "int_value", "pow_kind", "pow_operands",
+           "refusal", "supported_heads"]
 
 SMALL_POWER = 4  # x**n for |n| <= 4 as repeated multiplication, larger n through pow
 _FOLDABLE = (sp.Add, sp.Mul, sp.Pow, sp.Number, sp.NumberSymbol, sp.core.numbers.ImaginaryUnit)
 
 
-def is_constant(node: sp.Basic) -> bool:
-    """Whether ``node`` is arithmetic on numbers only, which prints as one literal."""
-    # Only arithmetic on numbers is folded (2*pi, E + 20, sqrt(2)); a function of a constant,
-    # such as asin(2), is left to run time, where it gets the real semantics (NaN) it would
-    # get on a grid, rather than SymPy's complex value.
-    if not isinstance(node, sp.Expr) or not node.is_number:
-        return False
+def is_arithmetic(node: sp.Basic) -> bool:
+    """Whether ``node`` is arithmetic on numbers only (2*pi, sqrt(2), E + 20).
+
+    >>> is_arithmetic(2 * sp.pi + sp.sqrt(2)), is_arithmetic(sp.log(2))
+    (True, False)
+    """
     return all(isinstance(sub, _FOLDABLE) for sub in sp.preorder_traversal(node))
 
 
+def is_constant(node: sp.Basic) -> bool:
+    """Whether ``node`` has no variables and prints as one literal: arithmetic on numbers
+    (2*pi, E + 20), and functions of numbers (log2(erf(8))) whose value is known exactly.
+
+    >>> is_constant(sp.log(sp.erf(8)) / sp.log(2)), is_constant(sp.Symbol("x") + 1)
+    (True, False)
+    """
+    if not isinstance(node, sp.Expr) or not node.is_number:
+        return False
+    arithmetic = True
+    for sub in sp.preorder_traversal(node):
+        if isinstance(sub, _FOLDABLE):
+            continue
+        if not isinstance(sub, sp.Expr) or type(sub) not in BY_HEAD:
+            return False
+        arithmetic = False
+    # A function of a constant is folded from its exact value: computed at run time in
+    # float64, erf(8) = 1 - 1.1e-29 is 1.0 and log2(erf(8)) is 0, not -1.6e-29, so
+    # (log2(erf(8)))^x was 0 where it is undefined. One SymPy cannot evaluate within the
+    # bound (Heaviside of a constant, a total cancellation) is left to run time.
+    return arithmetic or _exact(node) is not None
+
+
 def number(node: sp.Basic, dtype: str = "float64") -> float:
-    """A constant's value in ``dtype``: rationals correctly rounded, others from 30 digits.
+    """A constant's value in ``dtype``, correctly rounded from its exact value (see
+    :func:`is_constant`); NaN for a function of a constant that is not real (asin(2), as at
+    run time).
 
     >>> number(sp.Rational(2) ** 1000 / 3**700), number(2 * sp.pi, "float32")
     (1.1094745901686211e-33, 6.2831854820251465)
+    >>> number(sp.log(sp.erf(8)) / sp.log(2)), number(sp.acosh(sp.erf(8)))
+    (-1.619323786892648e-29, nan)
     """
     if node in (sp.zoo, sp.nan):  # undefined on the reals (e.g. 1/0 with no sign)
         return math.nan
-    value = node if node.is_Rational else sp.N(node, 30)
+    value = node if node.is_Rational else _exact(node)
+    if value is None:  # arithmetic SymPy could not pin down: its 30-digit value
+        value = sp.N(node, 30)
+    if value is sp.nan or value is sp.zoo:
+        return math.nan
     if not (value.is_Number and value.is_extended_real):
+        if not is_arithmetic(node):
+            return math.nan  # a function outside its domain: undefined, as on a grid
         raise DomainError(
             f"constant {node} is not a real number; kernels compute real values only "
             "(for a real cube root of a negative number use cbrt)"
@@ -54,6 +90,47 @@ def number(node: sp.Basic, dtype: str = "float64") -> float:
         return math.inf if value > 0 else -math.inf
     exact = sp.Rational(value)  # a Float's exact binary value
     return round_rational(int(exact.p), int(exact.q), dtype)
+
+
+# Digits a constant is evaluated at, doubled until two evaluations agree to _AGREE bits (far
+# more than float64's 53, so the value rounds correctly); the cap and the time limit bound
+# the work on a constant (sin(10^300) needs ~300 digits of π; a total cancellation never
+# agrees and is given up on).
+_DIGITS = (30, 60, 120, 240)
+_AGREE = 80
+_SECONDS = 1.0
+
+
+@functools.lru_cache(maxsize=4096)
+def _exact(node: sp.Expr) -> sp.Expr | None:
+    """``node``'s value to at least _AGREE bits (a Float, or Float + Float·I when it is not
+    real, ±oo, nan), or None when SymPy cannot give one within the bound."""
+    start = time.monotonic()
+    last: tuple[Fraction, Fraction] | None = None
+    zeros = 0
+    for digits in _DIGITS:
+        try:
+            value = node.evalf(digits, maxn=2 * digits)
+            re, im = value.as_real_imag()
+        except (ValueError, TypeError, ArithmeticError, NotImplementedError, RecursionError):
+            return None
+        if value in (sp.oo, sp.S.NegativeInfinity, sp.zoo, sp.nan):
+            return value
+        if not (re.is_Number and im.is_Number):
+            return None  # an unevaluated head
+        here = (Fraction(sp.Rational(re)), Fraction(sp.Rational(im)))  # exact binary values
+        nonzero = here[0] != 0 or here[1] != 0
+        zeros = 0 if nonzero else zeros + 1
+        if last is not None and nonzero and (
+                abs(here[0] - last[0]) + abs(here[1] - last[1])
+                <= (abs(here[0]) + abs(here[1])) / 2**_AGREE):
+            return value
+        if zeros == len(_DIGITS):  # zero at every precision
+            return sp.S.Zero
+        last = here
+        if time.monotonic() - start > _SECONDS:
+            return None
+    return None
 
 
 # Binary formats: significand bits, and the exponents of the smallest and largest normal numbers.
@@ -119,9 +196,12 @@ def add_terms(node: sp.Basic) -> list[sp.Basic]:
     """A sum's terms, its constant terms added into one."""
     # E + 20 stays symbolic in SymPy; one literal saves a runtime addition per point.
     consts = [t for t in node.args if is_constant(t)]
-    if len(consts) < 2:
+    total = sp.Add(*consts) if len(consts) > 1 else None
+    # a sum of constants that is not one (sin(1)^2 + cos(1)^2 - 1 cancels to nothing SymPy
+    # can evaluate) keeps its terms: as its own operand it would be printed forever
+    if total is None or not is_constant(total):
         return list(node.args)
-    return [sp.Add(*consts), *(t for t in node.args if not is_constant(t))]
+    return [total, *(t for t in node.args if not is_constant(t))]
 
 
 def abs_term(term: sp.Basic) -> tuple[sp.Basic, bool]:
