@@ -124,6 +124,23 @@ VECTOR_CALCULUS = [
 ]
 CELLS += VECTOR_CALCULUS
 
+BACKPROP = [
+    ("md", "## How the computer gets the gradient: reverse mode\n"
+           "The formula is a graph of operations. The forward pass computes each node's value; "
+           "the backward pass carries the adjoint $\\bar v = \\partial f/\\partial v$ from f "
+           "down, multiplying by each edge's local derivative. The inputs' adjoints are the "
+           "gradient (backpropagation):"),
+    ("code", "g = gs.graph(\"sin(x*y) + x^2\", (1, 2))\nprint(g.to_text())\n"
+             "fig = plt.figure(figsize=(9, 3.6))\n"
+             "make_figure(\"graph\", \"sin(x*y) + x^2\", fig=fig, at=(1, 2))\nplt.show()"),
+    ("md", "## The derivative from its definition\n"
+           "$f'(x) = \\lim_{h \\to 0} (f(x+h) - f(x))/h$, simplified until $h = 0$ can be "
+           "substituted:"),
+    ("code", "print(gs.definition(\"sqrt(x)\").to_text())\n"
+             "print()\nprint(gs.definition(\"sin(x)\").to_text())"),
+]
+CELLS += BACKPROP
+
 
 def build() -> nbf.NotebookNode:
     nb = nbf.v4.new_notebook()
