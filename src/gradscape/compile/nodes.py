@@ -88,6 +88,9 @@ def number(node: sp.Basic, dtype: str = "float64") -> float:
         )
     if value.is_infinite:
         return math.inf if value > 0 else -math.inf
+    if _beyond_float(value):  # below every subnormal or above every finite float
+        tiny = _log2_size(value) < 0
+        return math.copysign(0.0 if tiny else math.inf, float(sp.sign(value)))
     exact = sp.Rational(value)  # a Float's exact binary value
     return round_rational(int(exact.p), int(exact.q), dtype)
 
@@ -118,6 +121,10 @@ def _exact(node: sp.Expr) -> sp.Expr | None:
             return value
         if not (re.is_Number and im.is_Number):
             return None  # an unevaluated head
+        if _beyond_float(re) or _beyond_float(im):
+            # erfc(45600) is 2e-9070722: it rounds to 0 in any float format, and its exact
+            # binary value (a 30-million-bit fraction) would take minutes to compare
+            return value
         here = (Fraction(sp.Rational(re)), Fraction(sp.Rational(im)))  # exact binary values
         nonzero = here[0] != 0 or here[1] != 0
         zeros = 0 if nonzero else zeros + 1
@@ -131,6 +138,22 @@ def _exact(node: sp.Expr) -> sp.Expr | None:
         if time.monotonic() - start > _SECONDS:
             return None
     return None
+
+
+def _log2_size(x: sp.Expr) -> int:
+    """About log2 |x| for a SymPy Float (0 for zero and for other numbers), read from its
+    binary exponent without building the exact value."""
+    mpf = getattr(x, "_mpf_", None)
+    if not isinstance(x, sp.Float) or mpf is None or not mpf[1]:
+        return 0
+    _, _, exp, bits = mpf
+    return int(exp) + int(bits)
+
+
+def _beyond_float(x: sp.Expr) -> bool:
+    """Whether Float ``x`` is far outside float64's range (below 2^-1080 or above 2^1030)."""
+    size = _log2_size(x)
+    return size < -1080 or size > 1030
 
 
 # Binary formats: significand bits, and the exponents of the smallest and largest normal numbers.
