@@ -1,7 +1,7 @@
 """The explorer's page in Debian's Chromium, driven by Playwright: what a user waits for.
 
 - edit a formula → contours, arrows and maths drawn: from the input event (so the page's
-  typing pause, 90 ms, is included) until the page has drawn the new field and typeset the
+  typing pause, 60 ms, is included) until the page has drawn the new field and typeset the
   new gradient; also the same after the pause, and when the last reply arrived;
 - the descent animation's frame rate with 4 methods × 2,000 steps (the player's own count of
   frames over its run, at its default speed of 4 steps a frame).
@@ -96,7 +96,7 @@ def page_figures(url: str, edits: int = 10, first: int = 2) -> dict[str, float] 
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     return {"edit → contours, arrows, maths (from the keystroke)": statistics.median(total),
-            "  the same after the 90 ms typing pause": statistics.median(after),
+            "  the same after the 60 ms typing pause": statistics.median(after),
             "  of which: until the last reply arrived": statistics.median(replies),
             "  the page's main thread busy (scripts, layout, paint)": statistics.median(busy),
             "animation, 4 methods × 2,000 steps (frames/s)": fps}
