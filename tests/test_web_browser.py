@@ -147,7 +147,7 @@ def test_typing_a_formula_draws_contours_arrows_and_maths(page, server):
     page.fill("[data-testid=formula]", "x^2 + 3y^2 + x y")
     wait_render(page, before)
     wait_until(page, "() => document.querySelector('#math-body .katex') !== null")
-    # typing → parse, analyze, field and drawing done (after the 90 ms typing pause): measured
+    # typing → parse, analyze, field and drawing done (after the 60 ms typing pause): measured
     record("edit_to_contours_ms", page.evaluate("() => window.__gs.lastEdit"))
     kinds = traces(page)
     assert kinds[0][0] == "contour" and kinds[0][2] == 80

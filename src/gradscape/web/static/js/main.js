@@ -88,7 +88,7 @@ function clearError() {
 let typing = null;
 function onFormula() {
   clearTimeout(typing);
-  typing = setTimeout(() => loadFormula(el.formula.value, { fresh: true }), 90);
+  typing = setTimeout(() => loadFormula(el.formula.value, { fresh: true }), 60);
 }
 
 async function loadFormula(text, { fresh }) {
