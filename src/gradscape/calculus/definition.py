@@ -27,13 +27,13 @@ check: the derivative rules give 2x, the same
 
 from __future__ import annotations
 
-import multiprocessing
 from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
 
 from gradscape.calculus import display
+from gradscape.calculus.budget import in_child
 from gradscape.errors import DomainError
 
 __all__ = ["Definition", "definition"]
@@ -99,40 +99,10 @@ def definition(f: Any, wrt: str | None = None, *, budget: float = 5.0) -> Defini
     taken = {s.name for s in f.expr.free_symbols}
     h = sp.Symbol(next(n for n in ("h", "k", "dx", "step") if n not in taken), real=True)
     rules = f.derivative(x.name)
-    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
-        return _work(f.expr, x, h, rules)
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, f.expr, x, h, rules), daemon=True)
-    child.start()
-    send.close()
-    try:
-        if not receive.poll(budget):
-            raise DomainError(f"the difference quotient did not simplify within {budget:g} s; "
-                              "try a shorter formula")
-        outcome: Any = receive.recv()
-    except EOFError as err:
-        raise DomainError("the difference quotient could not be worked for this formula"
-                          ) from err
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join()
-        receive.close()
-    if isinstance(outcome, BaseException):
-        raise outcome
-    result: Definition = outcome
-    return result
-
-
-def _child(conn: Any, expr: sp.Expr, x: sp.Symbol, h: sp.Symbol, rules: sp.Expr) -> None:
-    try:
-        conn.send(_work(expr, x, h, rules))
-    except Exception as err:  # sent back and raised in the parent
-        conn.send(DomainError(f"the difference quotient could not be worked "
-                              f"({type(err).__name__})"))
-    finally:
-        conn.close()
+    return in_child(_work, (f.expr, x, h, rules), budget,
+                    slow="the difference quotient did not simplify within {budget:g} s; "
+                         "try a shorter formula",
+                    failed="the difference quotient could not be worked for this formula")
 
 
 def _work(e: sp.Expr, x: sp.Symbol, h: sp.Symbol, rules: sp.Expr) -> Definition:

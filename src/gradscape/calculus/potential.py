@@ -16,16 +16,14 @@ runs in a forked child killed when ``budget`` seconds run out.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import sympy as sp
 
 from gradscape.calculus import display
+from gradscape.calculus.budget import in_child
 from gradscape.calculus.vector import VectorFunction
-from gradscape.errors import DomainError
 
 __all__ = ["Potential", "potential"]
 
@@ -63,38 +61,10 @@ def potential(source: str | Sequence[str | sp.Expr] | VectorFunction,
     """
     F = source if isinstance(source, VectorFunction) else VectorFunction(source, variables)
     F._square("potential")
-    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover
-        return _decide(F)
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, F), daemon=True)
-    child.start()
-    send.close()
-    try:
-        if not receive.poll(budget):
-            raise DomainError(f"could not decide within {budget:g} s whether this field is a "
-                              "gradient; simplify the components")
-        outcome: Any = receive.recv()
-    except EOFError as err:
-        raise DomainError("the potential could not be computed for this field") from err
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join()
-        receive.close()
-    if isinstance(outcome, BaseException):
-        raise outcome
-    result: Potential = outcome
-    return result
-
-
-def _child(conn: Any, F: VectorFunction) -> None:
-    try:
-        conn.send(_decide(F))
-    except Exception as err:  # sent back and raised in the parent
-        conn.send(DomainError(f"the potential could not be computed ({type(err).__name__})"))
-    finally:
-        conn.close()
+    return in_child(_decide, (F,), budget,
+                    slow="could not decide within {budget:g} s whether this field is a "
+                         "gradient; simplify the components",
+                    failed="the potential could not be computed for this field")
 
 
 def _decide(F: VectorFunction) -> Potential:
