@@ -54,7 +54,7 @@ from gradscape.optim.result import Raw, empty_raw
 
 __all__ = ["fused_loop", "FusedLoop", "build_run", "formula_pieces", "method_loop",
            "step_function", "chain_for", "step_signature", "FUSE_MIN_WORK", "loop_ready",
-           "pieces_ready"]
+           "pieces_ready", "loop_arguments"]
 
 _MAX_CACHED = 64  # compiled formulas kept in this process (least recently used dropped)
 _PIECES: OrderedDict[str, tuple[Any, ...]] = OrderedDict()
@@ -348,28 +348,40 @@ class FusedLoop:
         already parallel, such as Dask tasks, where a nested pool would oversubscribe."""
         from gradscape.compile.threads import run_split
 
-        m, n = starts.shape
-        raw = empty_raw(m, n, len(keep), steps)
-        slot = np.full(m if len(keep) else 0, -1, dtype=np.int64)  # empty: no path kept
-        slot[keep] = np.arange(len(keep))
-        out = (raw.final, raw.value, raw.steps, raw.code, raw.grad_norm, raw.evals)
-        params = self.opt.params({**self.opt.defaults(), **hyper})
-        if self.opt.method is not None:
-            extra: tuple[Any, ...] = (self.opt.method.width(n, params), *self._pieces)
-        else:
-            fused = self.fuses(m, steps, tol2, len(keep))
-            step = step_function(self.f, self.opt) if fused else self._no_step
-            extra = (fused, step, *self._pieces[:3])
-        args = (np.ascontiguousarray(starts, dtype=np.float64),
-                np.ascontiguousarray(rates, dtype=np.float64), int(steps), float(tol2),
-                params, slot, out, raw.paths,
-                raw.path_values, raw.path_grad_norms, *extra)
-        blocks = -(-m // BLOCK)
+        fused = self.fuses(len(starts), steps, tol2, len(keep))
+        step = step_function(self.f, self.opt) if fused else self._no_step
+        raw, args = loop_arguments(self.opt, self._pieces, starts, rates, steps, tol2, hyper,
+                                   keep, fused=fused, step=step)
+        blocks = -(-len(starts) // BLOCK)
         if serial:
             self._run(0, blocks, *args)
         else:
             run_split(lambda lo, hi: self._run(lo, hi, *args), blocks, min_items=1)
         return raw
+
+
+def loop_arguments(opt: Optimizer, pieces: tuple[Any, ...], starts: np.ndarray,
+                   rates: np.ndarray, steps: int, tol2: float, hyper: Mapping[str, Any],
+                   keep: np.ndarray, *, fused: bool = False, step: Any = None
+                   ) -> tuple[Raw, tuple[Any, ...]]:
+    """The empty result and the arguments after ``(lo, hi)`` that the driver's loops
+    (:func:`gradscape.optim.driver.vector_loop`, ``coordinate_loop``) take, compiled
+    (:class:`FusedLoop`) or interpreted (:class:`gradscape.optim.plain.PlainLoop`) alike:
+    ``pieces`` are the formula's five, ``fused``/``step`` the fused step of a chain."""
+    m, n = starts.shape
+    raw = empty_raw(m, n, len(keep), steps)
+    slot = np.full(m if len(keep) else 0, -1, dtype=np.int64)  # empty: no path kept
+    slot[keep] = np.arange(len(keep))
+    out = (raw.final, raw.value, raw.steps, raw.code, raw.grad_norm, raw.evals)
+    params = opt.params({**opt.defaults(), **hyper})
+    if opt.method is not None:
+        extra: tuple[Any, ...] = (opt.method.width(n, params), *pieces)
+    else:
+        extra = (fused, step, *pieces[:3])
+    args = (np.ascontiguousarray(starts, dtype=np.float64),
+            np.ascontiguousarray(rates, dtype=np.float64), int(steps), float(tol2),
+            params, slot, out, raw.paths, raw.path_values, raw.path_grad_norms, *extra)
+    return raw, args
 
 
 def fused_loop(f: Any, opt: Optimizer) -> FusedLoop:

@@ -33,7 +33,7 @@ import numpy as np
 from gradscape.optim import binding, driver
 from gradscape.optim.driver import BLOCK
 from gradscape.optim.optimizers import Optimizer
-from gradscape.optim.result import Raw, empty_raw
+from gradscape.optim.result import Raw
 
 __all__ = ["plain_loop", "PlainLoop", "plain_pieces", "PLAIN_MAX_STARTS"]
 
@@ -109,21 +109,13 @@ class PlainLoop:
     def __call__(self, starts: np.ndarray, rates: np.ndarray, steps: int, tol2: float,
                  hyper: Mapping[str, Any], keep: np.ndarray) -> Raw:
         """Run every start (on this thread: the interpreter holds the GIL anyway)."""
-        m, n = starts.shape
-        raw = empty_raw(m, n, len(keep), steps)
-        slot = np.full(m if len(keep) else 0, -1, dtype=np.int64)
-        slot[keep] = np.arange(len(keep))
-        out = (raw.final, raw.value, raw.steps, raw.code, raw.grad_norm, raw.evals)
-        params = self.opt.params({**self.opt.defaults(), **hyper})
-        if self.opt.method is not None:
-            extra: tuple[Any, ...] = (self.opt.method.width(n, params), *self._pieces)
-        else:  # no fused step: that one is compiled per formula and optimizer
-            extra = (False, None, *self._pieces[:3])
+        from gradscape.optim.fused import loop_arguments  # no Numba: imports it lazily
+
+        # no fused step: that one is compiled per formula and optimizer
+        raw, args = loop_arguments(self.opt, self._pieces, starts, rates, steps, tol2, hyper,
+                                   keep)
         with np.errstate(all="ignore"):
-            self._run(0, -(-m // BLOCK), np.ascontiguousarray(starts, dtype=np.float64),
-                      np.ascontiguousarray(rates, dtype=np.float64), int(steps), float(tol2),
-                      params, slot, out, raw.paths, raw.path_values, raw.path_grad_norms,
-                      *extra)
+            self._run(0, -(-len(starts) // BLOCK), *args)
         return raw
 
 
