@@ -19,7 +19,10 @@ locally constant through it, however steep the function applied to it: d/du asin
 is 0 away from u = 0, although asin'(±1) = ∞. The chain rule's product ∞·0 = NaN would say
 "undefined", so where the zero comes from such a part (a step's derivative, the value of
 relu or of 0^y) the contribution is exactly 0 (:func:`_flat_where`); a zero of any other
-kind (2u at u = 0 under a square root) keeps the product, and its NaN.
+kind (2u at u = 0 under a square root) keeps the product, and its NaN. A step whose
+argument is constant on a whole neighbourhood is flat too, although the argument's value is
+that of a jump: sign(|x| - x) is 0 on all of x > 0. Where the argument is piecewise linear,
+its slopes taken NaN at its kinks (:mod:`gradscape.compile.kinks`) tell the two apart.
 
 The result is a :class:`~gradscape.compile.codegen.Program`, printed for NumPy and Numba like
 any other; both backends run the same operations, so they agree bit for bit.
@@ -123,7 +126,8 @@ def _flat(node: sp.Basic) -> bool:
 
 
 def _flat_where(node: sp.Basic, i: int, local: sp.Expr, args: list[sp.Basic],
-                value: sp.Symbol) -> sp.Basic | None:
+                value: sp.Symbol, ref: dict[sp.Basic, sp.Expr],
+                symbols: Sequence[sp.Symbol]) -> sp.Basic | None:
     """Where the chain-rule contribution of ``node`` to its argument ``i`` is exactly 0
     whatever the adjoint above it (even ∞): the zero comes from a locally constant part.
     None when there is no such place."""
@@ -135,7 +139,27 @@ def _flat_where(node: sp.Basic, i: int, local: sp.Expr, args: list[sp.Basic],
         base = children[0]
         return sp.Eq(value, 0) if i == 1 and (base == 0 or _flat(base)) else None
     step = local.as_coeff_Mul()[1]  # sign' = 2·DiracDelta(u), relu' = Heaviside(u)
-    return sp.Eq(local, 0) if isinstance(step, (sp.DiracDelta, sp.Heaviside)) else None
+    if not isinstance(step, (sp.DiracDelta, sp.Heaviside)):
+        return None
+    return sp.Or(sp.Eq(local, 0), *_constant_where(children[i], ref, symbols))
+
+
+def _constant_where(child: sp.Basic, ref: dict[sp.Basic, sp.Expr],
+                    symbols: Sequence[sp.Symbol]) -> list[sp.Basic]:
+    """Where ``child`` is constant on a whole neighbourhood, when it is piecewise linear (a
+    condition in a list; an empty list where that cannot be told): sign(|x| - x) has slope 0
+    on all of x > 0, where its argument is 0 on a neighbourhood, not only at a point. Its
+    partials are taken NaN at every kink (:mod:`gradscape.compile.kinks`), since the slope
+    0 of |x| at 0 does not make sign(|x|) constant there."""
+    from gradscape.compile.kinks import kink_partials
+
+    try:
+        slopes = kink_partials(child, symbols, ref)
+    except RecursionError:  # a deeper tree than the walk allows: tell nothing
+        return []
+    if slopes is None or any(s.is_Number and s != 0 for s in slopes):
+        return []  # not piecewise linear, or sloped wherever it is defined (x - y)
+    return [sp.And(*(sp.Eq(s, 0) for s in slopes))]
 
 
 def _live(assignments: list[tuple[sp.Symbol, sp.Expr]], outputs: list[sp.Basic]
@@ -181,7 +205,7 @@ def gradient_program(expr: sp.Expr, symbols: Sequence[sp.Symbol], *,
             if local is None:
                 continue
             term = bar * local
-            flat = _flat_where(node, i, local, args, ref[node])
+            flat = _flat_where(node, i, local, args, ref[node], ref, symbols)
             if flat is not None:
                 term = sp.Piecewise((sp.S.Zero, flat), (term, True))
             adjoint.setdefault(child, []).append(term)
