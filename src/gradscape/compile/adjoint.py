@@ -135,27 +135,36 @@ def _flat_where(node: sp.Basic, i: int, local: sp.Expr, args: list[sp.Basic],
     if node.is_Mul:  # another factor is a flat part at 0: the product is 0 nearby
         zeros = [sp.Eq(args[j], 0) for j, c in enumerate(children) if j != i and _flat(c)]
         return sp.Or(*zeros) if zeros else None
+    if node.is_Add:
+        return None
+    # A function of a sum or product that is constant nearby is too, however steep:
+    # sqrt(|x| - x). (A function part below, relu(u), zeroes its own argument's share.)
+    child = children[i]
+    where = _constant_where(child, ref, symbols) if child.is_Add or child.is_Mul else []
     if node.is_Pow:
         base = children[0]
-        return sp.Eq(value, 0) if i == 1 and (base == 0 or _flat(base)) else None
+        if i == 1 and (base == 0 or _flat(base)):
+            where.append(sp.Eq(value, 0))
     step = local.as_coeff_Mul()[1]  # sign' = 2·DiracDelta(u), relu' = Heaviside(u)
-    if not isinstance(step, (sp.DiracDelta, sp.Heaviside)):
-        return None
-    return sp.Or(sp.Eq(local, 0), *_constant_where(children[i], ref, symbols))
+    if isinstance(step, (sp.DiracDelta, sp.Heaviside)):
+        where.append(sp.Eq(local, 0))
+    return sp.Or(*where[::-1]) if where else None
 
 
 def _constant_where(child: sp.Basic, ref: dict[sp.Basic, sp.Expr],
                     symbols: Sequence[sp.Symbol]) -> list[sp.Basic]:
     """Where ``child`` is constant on a whole neighbourhood, when it is piecewise linear (a
-    condition in a list; an empty list where that cannot be told): sign(|x| - x) has slope 0
-    on all of x > 0, where its argument is 0 on a neighbourhood, not only at a point. Its
-    partials are taken NaN at every kink (:mod:`gradscape.compile.kinks`), since the slope
-    0 of |x| at 0 does not make sign(|x|) constant there."""
-    from gradscape.compile.kinks import kink_partials
+    condition in a list; an empty list where that cannot be told or is never so): sign(|x| - x)
+    has slope 0 on all of x > 0, where its argument is 0 on a neighbourhood, not only at a
+    point. Its partials are taken NaN at every kink (:mod:`gradscape.compile.kinks`), since
+    the slope 0 of |x| at 0 does not make sign(|x|) constant there."""
+    from gradscape.compile.kinks import kink_partials, sloped
 
     try:
+        if sloped(child, symbols):  # |x|, x - y: never constant nearby, and no cost
+            return []
         slopes = kink_partials(child, symbols, ref)
-    except RecursionError:  # a deeper tree than the walk allows: tell nothing
+    except RecursionError:  # a deeper tree than the walks allow: tell nothing
         return []
     if slopes is None or any(s.is_Number and s != 0 for s in slopes):
         return []  # not piecewise linear, or sloped wherever it is defined (x - y)

@@ -20,10 +20,16 @@ Anything else (x², sin x) is not, and :func:`kink_partials` says None.
 
 >>> import sympy as sp
 >>> x, y = sp.symbols("x y", real=True)
->>> kink_partials(sp.Abs(x) - x, [x, y], {})
-[sign(x) + defined(DiracDelta(x)) - 1, 0]
+>>> d = kink_partials(sp.Abs(x) - x, [x, y], {})
+>>> [d[0].subs(x, v) for v in (-2, 2)], d[1]
+([-2, 0], 0)
+>>> d[0].has(defined(sp.DiracDelta(x)))  # NaN at x = 0 in the kernels
+True
 >>> kink_partials(x**2, [x], {}) is None
 True
+
+:func:`sloped` tells, from the tree alone, the piecewise-linear parts whose slope is never 0
+(|x|, 2 - 3|y|), so that nothing is added for them.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ import sympy as sp
 
 from gradscape.formula.special import defined, relu
 
-__all__ = ["kink_partials"]
+__all__ = ["kink_partials", "sloped"]
 
 _STEPS = (sp.sign, sp.Heaviside)
 
@@ -117,5 +123,40 @@ def kink_partials(expr: sp.Expr, variables: Sequence[sp.Symbol],
             first = sp.Heaviside(gap) if isinstance(node, sp.Max) else sp.Heaviside(-gap)
             return [first * p + (1 - first) * q + kink for p, q in zip(da, db)]
         return None
+
+    return walk(expr)
+
+
+def sloped(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> bool:
+    """Whether ``expr`` is piecewise linear with a slope that is not 0 wherever it is defined,
+    as its tree shows (False where that cannot be told): a variable, a nonzero constant or
+    a sign times a sloped part, |a| of a sloped a, a sloped part plus parts with no slope.
+
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> sloped(2 - 3 * sp.Abs(y), [x, y]), sloped(sp.Abs(x) - x, [x, y])
+    (True, False)
+    """
+    variable_set = frozenset(variables)
+
+    def flat(node: sp.Basic) -> bool:  # free of the variables
+        return not (node.free_symbols & variable_set)
+
+    def nonzero(node: sp.Basic) -> bool:  # a factor that is not 0 off its kinks: 3, sign(x)
+        if flat(node):
+            return node.is_nonzero is True
+        return isinstance(node, sp.sign) and walk(node.args[0])
+
+    def walk(node: sp.Basic) -> bool:
+        if node in variable_set:
+            return True
+        if isinstance(node, sp.Abs):
+            return walk(node.args[0])
+        if node.is_Add:  # one sloped term, the others constant
+            moving = [a for a in node.args if not flat(a)]
+            return len(moving) == 1 and walk(moving[0])
+        if node.is_Mul:  # one sloped factor, the others never 0
+            moving = [a for a in node.args if not nonzero(a)]
+            return len(moving) == 1 and walk(moving[0])
+        return False
 
     return walk(expr)
