@@ -127,20 +127,22 @@ def _flat(node: sp.Basic) -> bool:
 
 def _flat_where(node: sp.Basic, i: int, local: sp.Expr, args: list[sp.Basic],
                 value: sp.Symbol, ref: dict[sp.Basic, sp.Expr],
-                symbols: Sequence[sp.Symbol]) -> sp.Basic | None:
+                symbols: Sequence[sp.Symbol]) -> tuple[sp.Basic | None, bool]:
     """Where the chain-rule contribution of ``node`` to its argument ``i`` is exactly 0
     whatever the adjoint above it (even ∞): the zero comes from a locally constant part.
-    None when there is no such place."""
+    None when there is no such place. Second: whether that condition is short enough for
+    SymPy's Piecewise to tidy (a piecewise-linear part's slopes can be long sums)."""
     children = _children(node)
     if node.is_Mul:  # another factor is a flat part at 0: the product is 0 nearby
         zeros = [sp.Eq(args[j], 0) for j, c in enumerate(children) if j != i and _flat(c)]
-        return sp.Or(*zeros) if zeros else None
+        return (sp.Or(*zeros) if zeros else None), True
     if node.is_Add:
-        return None
+        return None, True
     # A function of a sum or product that is constant nearby is too, however steep:
     # sqrt(|x| - x). (A function part below, relu(u), zeroes its own argument's share.)
     child = children[i]
     where = _constant_where(child, ref, symbols) if child.is_Add or child.is_Mul else []
+    short = sum(1 for c in where for _ in sp.preorder_traversal(c)) < 64
     if node.is_Pow:
         base = children[0]
         if i == 1 and (base == 0 or _flat(base)):
@@ -148,7 +150,7 @@ def _flat_where(node: sp.Basic, i: int, local: sp.Expr, args: list[sp.Basic],
     step = local.as_coeff_Mul()[1]  # sign' = 2·DiracDelta(u), relu' = Heaviside(u)
     if isinstance(step, (sp.DiracDelta, sp.Heaviside)):
         where.append(sp.Eq(local, 0))
-    return sp.Or(*where[::-1]) if where else None
+    return (sp.Or(*where[::-1]) if where else None), short
 
 
 def _constant_where(child: sp.Basic, ref: dict[sp.Basic, sp.Expr],
@@ -168,7 +170,8 @@ def _constant_where(child: sp.Basic, ref: dict[sp.Basic, sp.Expr],
         return []
     if slopes is None or any(s.is_Number and s != 0 for s in slopes):
         return []  # not piecewise linear, or sloped wherever it is defined (x - y)
-    return [sp.And(*(sp.Eq(s, 0) for s in slopes))]
+    # unevaluated: SymPy's test of whether a long sum is 0 takes seconds and can say nothing
+    return [sp.And(*(sp.Eq(s, 0, evaluate=False) for s in slopes if s != 0))]
 
 
 def _live(assignments: list[tuple[sp.Symbol, sp.Expr]], outputs: list[sp.Basic]
@@ -214,9 +217,9 @@ def gradient_program(expr: sp.Expr, symbols: Sequence[sp.Symbol], *,
             if local is None:
                 continue
             term = bar * local
-            flat = _flat_where(node, i, local, args, ref[node], ref, symbols)
+            flat, short = _flat_where(node, i, local, args, ref[node], ref, symbols)
             if flat is not None:
-                term = sp.Piecewise((sp.S.Zero, flat), (term, True))
+                term = sp.Piecewise((sp.S.Zero, flat), (term, True), evaluate=short)
             adjoint.setdefault(child, []).append(term)
     grads = [sp.Add(*adjoint.get(s, [])) for s in symbols]
     if not order:  # f is a constant or a single variable
