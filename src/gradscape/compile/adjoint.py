@@ -19,7 +19,10 @@ locally constant through it, however steep the function applied to it: d/du asin
 is 0 away from u = 0, although asin'(±1) = ∞. The chain rule's product ∞·0 = NaN would say
 "undefined", so where the zero comes from such a part (a step's derivative, the value of
 relu or of 0^y) the contribution is exactly 0 (:func:`_flat_where`); a zero of any other
-kind (2u at u = 0 under a square root) keeps the product, and its NaN.
+kind (2u at u = 0 under a square root) keeps the product, and its NaN. A step whose
+argument is constant on a whole neighbourhood is flat too, although the argument's value is
+that of a jump: sign(|x| - x) is 0 on all of x > 0. Where the argument is piecewise linear,
+its slopes taken NaN at its kinks (:mod:`gradscape.compile.kinks`) tell the two apart.
 
 The result is a :class:`~gradscape.compile.codegen.Program`, printed for NumPy and Numba like
 any other; both backends run the same operations, so they agree bit for bit.
@@ -123,19 +126,52 @@ def _flat(node: sp.Basic) -> bool:
 
 
 def _flat_where(node: sp.Basic, i: int, local: sp.Expr, args: list[sp.Basic],
-                value: sp.Symbol) -> sp.Basic | None:
+                value: sp.Symbol, ref: dict[sp.Basic, sp.Expr],
+                symbols: Sequence[sp.Symbol]) -> tuple[sp.Basic | None, bool]:
     """Where the chain-rule contribution of ``node`` to its argument ``i`` is exactly 0
     whatever the adjoint above it (even ∞): the zero comes from a locally constant part.
-    None when there is no such place."""
+    None when there is no such place. Second: whether that condition is short enough for
+    SymPy's Piecewise to tidy (a piecewise-linear part's slopes can be long sums)."""
     children = _children(node)
     if node.is_Mul:  # another factor is a flat part at 0: the product is 0 nearby
         zeros = [sp.Eq(args[j], 0) for j, c in enumerate(children) if j != i and _flat(c)]
-        return sp.Or(*zeros) if zeros else None
+        return (sp.Or(*zeros) if zeros else None), True
+    if node.is_Add:
+        return None, True
+    # A function of a sum or product that is constant nearby is too, however steep:
+    # sqrt(|x| - x). (A function part below, relu(u), zeroes its own argument's share.)
+    child = children[i]
+    where = _constant_where(child, ref, symbols) if child.is_Add or child.is_Mul else []
+    short = sum(1 for c in where for _ in sp.preorder_traversal(c)) < 64
     if node.is_Pow:
         base = children[0]
-        return sp.Eq(value, 0) if i == 1 and (base == 0 or _flat(base)) else None
+        if i == 1 and (base == 0 or _flat(base)):
+            where.append(sp.Eq(value, 0))
     step = local.as_coeff_Mul()[1]  # sign' = 2·DiracDelta(u), relu' = Heaviside(u)
-    return sp.Eq(local, 0) if isinstance(step, (sp.DiracDelta, sp.Heaviside)) else None
+    if isinstance(step, (sp.DiracDelta, sp.Heaviside)):
+        where.append(sp.Eq(local, 0))
+    return (sp.Or(*where[::-1]) if where else None), short
+
+
+def _constant_where(child: sp.Basic, ref: dict[sp.Basic, sp.Expr],
+                    symbols: Sequence[sp.Symbol]) -> list[sp.Basic]:
+    """Where ``child`` is constant on a whole neighbourhood, when it is piecewise linear (a
+    condition in a list; an empty list where that cannot be told or is never so): sign(|x| - x)
+    has slope 0 on all of x > 0, where its argument is 0 on a neighbourhood, not only at a
+    point. Its partials are taken NaN at every kink (:mod:`gradscape.compile.kinks`), since
+    the slope 0 of |x| at 0 does not make sign(|x|) constant there."""
+    from gradscape.compile.kinks import kink_partials, sloped
+
+    try:
+        if sloped(child, symbols):  # |x|, x - y: never constant nearby, and no cost
+            return []
+        slopes = kink_partials(child, symbols, ref)
+    except RecursionError:  # a deeper tree than the walks allow: tell nothing
+        return []
+    if slopes is None or any(s.is_Number and s != 0 for s in slopes):
+        return []  # not piecewise linear, or sloped wherever it is defined (x - y)
+    # unevaluated: SymPy's test of whether a long sum is 0 takes seconds and can say nothing
+    return [sp.And(*(sp.Eq(s, 0, evaluate=False) for s in slopes if s != 0))]
 
 
 def _live(assignments: list[tuple[sp.Symbol, sp.Expr]], outputs: list[sp.Basic]
@@ -181,9 +217,9 @@ def gradient_program(expr: sp.Expr, symbols: Sequence[sp.Symbol], *,
             if local is None:
                 continue
             term = bar * local
-            flat = _flat_where(node, i, local, args, ref[node])
+            flat, short = _flat_where(node, i, local, args, ref[node], ref, symbols)
             if flat is not None:
-                term = sp.Piecewise((sp.S.Zero, flat), (term, True))
+                term = sp.Piecewise((sp.S.Zero, flat), (term, True), evaluate=short)
             adjoint.setdefault(child, []).append(term)
     grads = [sp.Add(*adjoint.get(s, [])) for s in symbols]
     if not order:  # f is a constant or a single variable
