@@ -318,6 +318,22 @@ def test_concurrent_identical_requests_share_one_computation(api):
     assert sum(r.headers["x-gradscape-cache"] == "miss" for r in replies) == 1
 
 
+def test_a_new_formulas_check_starts_its_maths(api):
+    # the page's check of a new formula (with a view) starts the analysis in the maths lane;
+    # the analyze request that follows shares that work or finds it done, and gets the same
+    # answer as a fresh computation of another spelling would
+    formula = "x^3 + 5 x y^2 - y / 7"
+    check = ok(api, "parse", {"formula": formula, "view": {"n": 20}})
+    assert check["valid"] and check["field"] is not None
+    reply = post(api, "analyze", {"formula": formula})
+    assert reply.headers["x-gradscape-cache"] in ("shared", "hit")
+    assert reply.json()["gradient"] == ["3*x**2 + 5*y**2", "10*x*y - 1/7"]
+    # a check without a view (a keystroke's validation only) starts nothing
+    plain = "x^3 + 6 x y^2"
+    ok(api, "parse", {"formula": plain})
+    assert post(api, "analyze", {"formula": plain}).headers["x-gradscape-cache"] == "miss"
+
+
 # ---- workers: budgets, shedding, memory ------------------------------------------------
 def test_over_budget_kills_and_replaces_the_worker():
     cfg = ServerConfig(light=LaneConfig(workers=1, queue=4, budget=0.002, warm=False),

@@ -147,21 +147,68 @@ def test_typing_a_formula_draws_contours_arrows_and_maths(page, server):
     page.fill("[data-testid=formula]", "x^2 + 3y^2 + x y")
     wait_render(page, before)
     wait_until(page, "() => document.querySelector('#math-body .katex') !== null")
-    # typing → parse, analyze, field and drawing done (after the 60 ms typing pause): measured
+    # typing → parse, analyze, field and drawing done (sent at once after a quiet spell): measured
     record("edit_to_contours_ms", page.evaluate("() => window.__gs.lastEdit"))
     kinds = traces(page)
-    assert kinds[0][0] == "contour" and kinds[0][2] == 80
-    arrows = [t for t in kinds if t[1] == "arrows"]
-    assert len(arrows) == 1
-    # the arrows are one SVG path (a layout shape): a shaft and two barbs each, ~20 per axis
-    path = page.evaluate("() => document.getElementById('plot').layout.shapes[0].path")
-    assert path.count("M") == 3 * 400
+    # f's 80×80 grid under the picture (it answers the hover), and the 20 × 20 arrows
+    assert kinds[0][:3] == ["heatmap", "f", 80]
+    arrows = page.evaluate("() => document.getElementById('plot').data"
+                           ".filter(t => t.meta === 'arrows').map(t => t.customdata[0])")
+    assert arrows == [400]
     math = page.inner_text("[data-testid=math]")
     assert "6y" in math.replace(" ", "") or "x+6y" in math.replace(" ", "")
     assert page.is_hidden("[data-testid=error]")
     page.select_option("#arrows", "stream")
     wait_until(page, "() => document.getElementById('plot').data.some(t => t.meta === 'stream')")
     shot(page, "formula-streamlines")
+    check_contour_colours(page, lambda x, y: x**2 + 3 * y**2 + x * y)
+
+
+def check_contour_colours(pg, f) -> None:
+    """The filled contours the page paints: at random points of the window, the picture's
+    colour is Viridis (matplotlib's, an independent table) at the middle of the band of f
+    there, with the bands at round levels as Plotly chooses them (about 24 from min to max
+    of f on the 80 × 80 grid)."""
+    import numpy as np
+    from matplotlib import colormaps
+
+    pixels = pg.evaluate("""async () => {
+        const el = document.getElementById('plot'), im = el.layout.images[0];
+        const img = new Image();
+        img.src = im.source;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.naturalWidth; c.height = img.naturalHeight;
+        const ctx = c.getContext('2d');
+        ctx.drawImage(img, 0, 0);
+        return { w: c.width, h: c.height, x: [im.x, im.x + im.sizex], y: [im.y - im.sizey, im.y],
+                 data: Array.from(ctx.getImageData(0, 0, c.width, c.height).data) };
+    }""")
+    w, h = pixels["w"], pixels["h"]
+    rgba = np.array(pixels["data"], dtype=float).reshape(h, w, 4)
+    (x0, x1), (y0, y1) = pixels["x"], pixels["y"]
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 80), np.linspace(y0, y1, 80))
+    values = f(gx, gy)
+    lo, hi = float(values.min()), float(values.max())
+    raw = (hi - lo) / 24
+    step = min(m * 10.0 ** np.floor(np.log10(raw)) for m in (1, 2, 2.5, 5, 10)
+               if m * 10.0 ** np.floor(np.log10(raw)) >= raw)
+    start = np.ceil(lo / step) * step
+    rng = np.random.default_rng(7)
+    checked = 0
+    for _ in range(200):
+        px, py = int(rng.integers(0, w)), int(rng.integers(0, h))
+        v = f(x0 + (px + 0.5) / w * (x1 - x0), y1 - (py + 0.5) / h * (y1 - y0))
+        pos = (v - start) / step
+        if abs(pos - round(pos)) < 0.2:  # near a level: its line, or the other band
+            continue
+        k = int(np.floor(pos)) + 1
+        mid = min(hi, max(lo, start + (k - 0.5) * step))
+        want = np.array(colormaps["viridis"]((mid - lo) / (hi - lo))[:3]) * 255
+        assert rgba[py, px, 3] == 255
+        assert np.abs(rgba[py, px, :3] - want).max() <= 8, (px, py, v, rgba[py, px], want)
+        checked += 1
+    assert checked >= 80
 
 
 def test_a_typo_shows_the_parsers_message_and_caret(page, server):

@@ -260,8 +260,33 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
                                         "in native code); the worker was replaced")).encode(), \
                 False
 
+    prefetching: set[asyncio.Task[Any]] = set()
+
+    def prefetch(name: str, payload: dict[str, Any]) -> None:
+        """Start computing a reply a client is about to ask for; its request then shares the
+        work in flight, or finds the reply in the cache. Refusals are cached like answers; a
+        full lane drops the prefetch (the client's own request will queue)."""
+        k = key(name, payload)
+        if k in inflight or k in cache:
+            return
+        task = asyncio.create_task(compute(name, payload))
+        prefetching.add(task)  # held until done: the loop keeps only weak references to tasks
+        task.add_done_callback(_settled)
+
+    def _settled(task: asyncio.Task[Any]) -> None:
+        prefetching.discard(task)
+        if not task.cancelled():
+            task.exception()  # retrieved: a failure reaches whoever asks, not the log
+
     def endpoint(name: str, model: type[Any]) -> Callable[..., Awaitable[Response]]:
         async def handler(req: Any) -> Response:
+            if name == "parse" and req.view is not None:
+                # A check with a view is the page's first look at a new formula: it asks for
+                # the formula's maths as soon as the check says valid. Starting that in the
+                # maths lane now, beside the check and the field in the light lane, takes the
+                # check's round trip off the time until the maths is shown.
+                prefetch("analyze", m.FormulaRequest(formula=req.formula,
+                                                     variables=req.variables).model_dump(mode="json"))
             status, content, how = await compute(name, req.model_dump(mode="json"))
             headers = {"x-gradscape-cache": how}
             if status == 503:

@@ -73,5 +73,10 @@ class ReplyCache:
                 k0, (_, c0) = self._data.popitem(last=False)
                 self._bytes -= len(c0) + len(k0)
 
+    def __contains__(self, k: object) -> bool:
+        """Whether a reply is kept under ``k`` (not counted as a hit or a miss)."""
+        with self._lock:
+            return k in self._data
+
     def __len__(self) -> int:
         return len(self._data)

@@ -85,10 +85,14 @@ function clearError() {
   el.error.replaceChildren();
 }
 
-let typing = null;
+// An edit after a quiet spell is checked at once; edits that follow one another closely wait
+// for a 60 ms pause, so fast typing sends one request per pause, not one per key.
+let typing = null, lastSent = -Infinity;
 function onFormula() {
   clearTimeout(typing);
-  typing = setTimeout(() => loadFormula(el.formula.value, { fresh: true }), 60);
+  const send = () => { lastSent = performance.now(); loadFormula(el.formula.value, { fresh: true }); };
+  if (performance.now() - lastSent > 250) send();
+  else typing = setTimeout(send, 60);
 }
 
 async function loadFormula(text, { fresh }) {

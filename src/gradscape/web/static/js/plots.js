@@ -1,5 +1,6 @@
 // Pictures: the 2-D view (contours, arrows or streamlines, marks), the 3-D view and the
 // one-variable view. Every number drawn comes from the server; here it is only placed.
+import { contourCanvas, VIRIDIS } from './contours.js';
 
 export const COLORS = ['#E69F00', '#56B4E9', '#009E73', '#D55E00', '#CC79A7', '#0072B2', '#F0E442', '#000000'];
 const KIND_SYMBOL = { minimum: 'circle', maximum: 'triangle-up', saddle: 'x', degenerate: 'diamond' };
@@ -41,19 +42,12 @@ function arrowsTrace(field) {
   }
   const ax = [], ay = [];
   for (let k = 0; k < x.length; k++) arrow(ax, ay, x[k] - u[k] / 2, y[k] - v[k] / 2, u[k], v[k], cellx, celly);
-  // Drawn as ONE layout shape (an SVG path in data coordinates): Plotly draws a scatter trace
-  // of ~1,200 separate segments five to ten times slower, and the arrows need no hover.
-  let path = '';
-  for (let k = 0; k < ax.length; k++) {
-    if (ax[k] === null) continue;
-    path += `${k === 0 || ax[k - 1] === null ? 'M' : 'L'}${+ax[k].toPrecision(6)},${+ay[k].toPrecision(6)}`;
-  }
-  return { shape: { type: 'path', path, xref: 'x', yref: 'y', layer: 'above',
-    line: { color: 'rgba(15,20,35,0.85)', width: 1.2 } }, arrows: ax.length / 9 };
+  // Drawn into the contour picture (see draw2d): as Plotly shapes or traces, ~1,200 segments
+  // cost more than the rest of a redraw, and the arrows need no hover.
+  return { xs: ax, ys: ay, arrows: ax.length / 9 };
 }
 
 // One arrow as line segments (shaft and two barbs), separated from the next by a gap.
-// (Plotly's own quiver trace draws beneath filled contours, so arrows are lines here.)
 function arrow(xs, ys, x0, y0, u, v, sx, sy) {
   const x1 = x0 + u, y1 = y0 + v;
   const a = u / sx, b = v / sy, len = Math.hypot(a, b);
@@ -65,6 +59,35 @@ function arrow(xs, ys, x0, y0, u, v, sx, sy) {
     ys.push(y1, y1 - head * (s * a + c * b) * sy, null);
   }
   xs.push(x0, x1, null); ys.push(y0, y1, null);
+}
+
+// The arrows (data coordinates, null between them) stroked on a canvas that covers the
+// field's grid; px is the canvas's pixels per CSS pixel.
+function strokeArrows(canvas, field, quiver, px) {
+  const n = field.x.length, x0 = field.x[0], y0 = field.y[0];
+  const sx = canvas.width / (field.x[n - 1] - x0), sy = canvas.height / (field.y[n - 1] - y0);
+  const ctx = canvas.getContext('2d');
+  ctx.beginPath();
+  let pen = false;
+  for (let k = 0; k < quiver.xs.length; k++) {
+    const x = quiver.xs[k];
+    if (x === null) { pen = false; continue; }
+    const X = (x - x0) * sx, Y = canvas.height - (quiver.ys[k] - y0) * sy;
+    if (pen) ctx.lineTo(X, Y); else { ctx.moveTo(X, Y); pen = true; }
+  }
+  ctx.strokeStyle = 'rgba(15,20,35,0.85)';
+  ctx.lineWidth = 1.2 * px;
+  ctx.lineCap = 'round';
+  ctx.stroke();
+}
+
+// The pixel size of the picture for the plot area, bounded: "WxH".
+function pictureSize(el) {
+  const full = el._fullLayout, dpr = window.devicePixelRatio || 1;
+  const w = Math.round((full && full.xaxis ? full.xaxis._length : 640) * dpr);
+  const h = Math.round((full && full.yaxis ? full.yaxis._length : 480) * dpr);
+  const scale = Math.min(1, Math.sqrt(2.5e6 / (w * h)));
+  return { w: Math.max(2, Math.round(w * scale)), h: Math.max(2, Math.round(h * scale)), px: dpr * scale };
 }
 
 function bilinear(field, px, py) {
@@ -187,10 +210,10 @@ export function drawKey(info) {
   document.getElementById('key-note').textContent = cs && cs.log ? '(colours on a log scale of f − min f)' : '';
 }
 
-// The 2-D view as a figure for PNG/SVG, with the contours' colour bar drawn by Plotly.
+// The 2-D view as a figure for PNG/SVG, with the contours' colour bar drawn by Plotly
+// (the invisible hover heatmap carries the colour scale: a bar needs no visible trace).
 export function exportFigure(el) {
-  const data = el.data.map((t) => (t.type === 'contour' && t.contours && t.contours.coloring === 'fill'
-    ? { ...t, showscale: true } : t));
+  const data = el.data.map((t) => (t.meta === 'f' && t.type === 'heatmap' ? { ...t, showscale: true } : t));
   return { data, layout: el.layout };
 }
 
@@ -209,23 +232,47 @@ export function draw2d(el, st, info, opts = {}) {
     // arrays by identity, so a redraw for a new marker or path does not recompute contours.
     const memo = field._traces || (field._traces = {});
     const cs = memo.cs || (memo.cs = colourScale(field));
-    // Plotly draws every heatmap below every contour, so with basins shown f is drawn as
-    // contour lines only: the basin colours show through, f's level sets stay on top.
     const basins = !!info.basins;
-    traces.push({ type: 'contour', x: field.x, y: field.y, z: cs.z, colorscale: 'Viridis', ncontours: 24,
-      contours: { coloring: basins ? 'none' : 'fill', showlines: true },
-      // smoothing 0: Plotly's default (1) turns every level's polyline into Bézier curves,
-      // a third of the redraw; on an 80×80 grid the straight segments look the same.
-      line: basins ? { width: 0.8, color: 'rgba(20,30,50,0.6)', smoothing: 0 } : { width: 0.4, color: 'rgba(255,255,255,0.5)', smoothing: 0 },
-      connectgaps: false, showscale: false, name: 'f', showlegend: false,
-      colorbar: { thickness: 12, len: 0.9, title: { text: cs.log ? 'log f' : 'f', side: 'right' } },
-      customdata: field.z, hovertemplate: '(%{x:.4g}, %{y:.4g})  f = %{customdata:.5g}<extra></extra>' });
-    if (st.arrows === 'quiver') {
-      const q = memo.quiver || (memo.quiver = arrowsTrace(field));
-      layout.shapes = [q.shape];
+    const quiver = st.arrows === 'quiver' ? (memo.quiver || (memo.quiver = arrowsTrace(field))) : null;
+    const size = pictureSize(el), want = `${size.w}x${size.h} ${basins ? 'lines' : 'filled'} ${quiver ? 'arrows' : ''}`;
+    if (!memo.image || memo.image.want !== want) {
+      // The filled contours and arrows: a picture the page paints (contours.js), one per
+      // field, view size and mode; with basins shown only the arrows (the contour lines are
+      // a trace then, see below)
+      const pic = basins ? { canvas: Object.assign(document.createElement('canvas'), { width: size.w, height: size.h }) }
+        : contourCanvas(cs.z, size.w, size.h);
+      if (quiver) strokeArrows(pic.canvas, field, quiver, size.px);
+      memo.image = { want, source: basins && !quiver ? null : pic.canvas.toDataURL('image/png'), lo: pic.lo, hi: pic.hi };
+    }
+    const n = field.x.length, pic = memo.image;
+    if (!basins) { // the picture covers the plot area: grid lines on it would only add noise
+      layout.xaxis.showgrid = false; layout.yaxis.showgrid = false;
+    }
+    if (pic.source) {
+      layout.images = [{ source: pic.source, xref: 'x', yref: 'y', x: field.x[0], y: field.y[n - 1],
+        sizex: field.x[n - 1] - field.x[0], sizey: field.y[n - 1] - field.y[0], xanchor: 'left', yanchor: 'top',
+        sizing: 'stretch', layer: basins ? 'above' : 'below' }];
+    }
+    if (basins) {
+      // Plotly draws every heatmap below every contour, so with basins shown f is drawn as
+      // contour lines only: the basin colours show through, f's level sets stay on top.
+      traces.push({ type: 'contour', x: field.x, y: field.y, z: cs.z, colorscale: 'Viridis', ncontours: 24,
+        contours: { coloring: 'none', showlines: true },
+        line: { width: 0.8, color: 'rgba(20,30,50,0.6)', smoothing: 0 },
+        connectgaps: false, showscale: false, name: 'f', showlegend: false,
+        customdata: field.z, hovertemplate: '(%{x:.4g}, %{y:.4g})  f = %{customdata:.5g}<extra></extra>' });
+    } else {
+      // an invisible heatmap of the grid over the picture: it answers the hover, and carries
+      // the colour scale for exports' colour bar
+      traces.push({ type: 'heatmap', x: field.x, y: field.y, z: cs.z, opacity: 0, zsmooth: false,
+        colorscale: VIRIDIS, zmin: pic.lo, zmax: pic.hi, showscale: false, name: 'f', meta: 'f', showlegend: false,
+        colorbar: { thickness: 12, len: 0.9, title: { text: cs.log ? 'log f' : 'f', side: 'right' } },
+        customdata: field.z, hovertemplate: '(%{x:.4g}, %{y:.4g})  f = %{customdata:.5g}<extra></extra>' });
+    }
+    if (quiver) {
       // an empty trace that names the arrows (the page and its tests find them by meta)
       traces.push({ type: 'scatter', mode: 'lines', x: [null], y: [null], name: '∇f', hoverinfo: 'skip',
-        showlegend: false, meta: 'arrows', customdata: [q.arrows] });
+        showlegend: false, meta: 'arrows', customdata: [quiver.arrows] });
     }
     if (st.arrows === 'stream') traces.push({ ...(memo.stream || (memo.stream = streamTrace(field))) });
   }
