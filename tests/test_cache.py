@@ -16,6 +16,7 @@ import sympy as sp
 
 from gradscape.compile import build_kernel
 from gradscape.compile.cache import cache_dir, formula_key, load_module
+from gradscape.compile.numba_cache import CacheWarning
 
 pytest.importorskip("numba")
 
@@ -148,5 +149,7 @@ def test_an_unusable_cache_dir_falls_back_to_memory(tmp_path):
         seen.append(on_disk)
         return f"ON_DISK = {on_disk}\n"
 
-    module = load_module(f"gsk_test_memory_{tmp_path.name}", source, blocker / "cache")
+    # one warning that says why and how to fix it, then kernels from memory
+    with pytest.warns(CacheWarning, match=r"not creatable .*Fix: create it"):
+        module = load_module(f"gsk_test_memory_{tmp_path.name}", source, blocker / "cache")
     assert module.ON_DISK is False and seen[-1] is False
