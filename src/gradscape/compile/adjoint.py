@@ -38,16 +38,18 @@ any other; both backends run the same operations, so they agree bit for bit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sympy as sp
 
 from gradscape.compile.codegen import Program
 
-__all__ = ["gradient_program", "partials"]
+__all__ = ["gradient_expressions", "gradient_program", "partials"]
 
 
 def _children(node: sp.Basic) -> tuple[sp.Basic, ...]:
+    if isinstance(node, sp.Piecewise):  # a leaf: each piece is differentiated on its own
+        return ()
     return tuple(node.args) if isinstance(node, sp.Expr) and not node.is_Atom else ()
 
 
@@ -186,30 +188,23 @@ def _live(assignments: list[tuple[sp.Symbol, sp.Expr]], outputs: list[sp.Basic]
     return kept[::-1]
 
 
-def gradient_program(expr: sp.Expr, symbols: Sequence[sp.Symbol], *,
-                     with_value: bool = False) -> Program:
-    """The program computing ∇expr (and first expr itself, with ``with_value``)."""
-    variables = frozenset(symbols)
-    order = _order(expr, variables)
-    temps = sp.numbered_symbols(cls=sp.Dummy, real=True)
-    ref: dict[sp.Basic, sp.Expr] = {s: s for s in symbols}  # node -> its value's symbol
-    assignments: list[tuple[sp.Symbol, sp.Expr]] = []
-    for node in order:  # forward pass: one assignment per distinct subexpression
-        t = next(temps)
-        assignments.append((t, node.func(*(ref.get(c, c) for c in _children(node)))))
-        ref[node] = t
-
+def _backward(expr: sp.Expr, symbols: Sequence[sp.Symbol], order: list[sp.Basic],
+              ref: dict[sp.Basic, sp.Expr], bind: Callable[[sp.Expr], sp.Expr]
+              ) -> tuple[list[sp.Expr], bool]:
+    """The backward pass: the gradient components, each node's value as ``ref`` names it and
+    each adjoint as ``bind`` makes it (a temp, or the sum itself); second, whether a
+    contribution was made exactly 0 where it comes from a locally constant part."""
     adjoint: dict[sp.Basic, list[sp.Expr]] = {expr: [sp.S.One]} if order else {}
-    for node in reversed(order):  # backward pass
+    flat_seen = False
+    for node in reversed(order):
         terms = adjoint.pop(node, [])
         if not terms:
             continue
         total = sp.Add(*terms)
-        if total.is_Atom:
-            bar = total
-        else:
-            bar = next(temps)
-            assignments.append((bar, total))
+        bar = total if total.is_Atom else bind(total)
+        if isinstance(node, sp.Piecewise):
+            _pieces(node, symbols, bar, adjoint)
+            continue
         children = _children(node)
         live = [c in ref for c in children]  # depends on a variable
         args = [ref.get(c, c) for c in children]
@@ -220,10 +215,50 @@ def gradient_program(expr: sp.Expr, symbols: Sequence[sp.Symbol], *,
             flat, short = _flat_where(node, i, local, args, ref[node], ref, symbols)
             if flat is not None:
                 term = sp.Piecewise((sp.S.Zero, flat), (term, True), evaluate=short)
+                flat_seen = True
             adjoint.setdefault(child, []).append(term)
     grads = [sp.Add(*adjoint.get(s, [])) for s in symbols]
     if not order:  # f is a constant or a single variable
         grads = [sp.S.One if expr == s else sp.S.Zero for s in symbols]
+    return grads, flat_seen
+
+
+def _pieces(node: sp.Piecewise, symbols: Sequence[sp.Symbol], bar: sp.Expr,
+            adjoint: dict[sp.Basic, list[sp.Expr]]) -> None:
+    """A Piecewise's share of the variables' adjoints: each piece's own gradient, exactly 0
+    where the piece is not chosen, whatever that gradient's value there (SymPy's rule, in
+    reverse mode: through the piece's parts, a 0 adjoint met ∞ and gave NaN)."""
+    for k, pair in enumerate(node.args):
+        if not pair.expr.free_symbols & set(symbols):
+            continue
+        off = sp.Or(*(p.cond for p in node.args[:k]), sp.Not(pair.cond))
+        inner, _ = gradient_expressions(pair.expr, symbols)
+        for s, d in zip(symbols, inner):
+            if d != 0:
+                term = sp.Piecewise((sp.S.Zero, off), (bar * d, True), evaluate=False)
+                adjoint.setdefault(s, []).append(term)
+
+
+def gradient_program(expr: sp.Expr, symbols: Sequence[sp.Symbol], *,
+                     with_value: bool = False) -> Program:
+    """The program computing ∇expr (and first expr itself, with ``with_value``)."""
+    variables = frozenset(symbols)
+    order = _order(expr, variables)
+    temps = sp.numbered_symbols(cls=sp.Dummy, real=True)
+    ref: dict[sp.Basic, sp.Expr] = {s: s for s in symbols}  # node -> its value's symbol
+    assignments: list[tuple[sp.Symbol, sp.Expr]] = []
+    for node in order:  # forward pass: one assignment per distinct subexpression
+        t = next(temps)
+        assignments.append((t, node.func(*(ref.get(c, c) for c in _children(node)))
+                            if _children(node) else node))
+        ref[node] = t
+
+    def bind(total: sp.Expr) -> sp.Expr:
+        bar = next(temps)
+        assignments.append((bar, total))
+        return bar
+
+    grads, _ = _backward(expr, symbols, order, ref, bind)
     parts = [ref[node] for node in order if _restricted(node)]
     if parts:
         from gradscape.formula.special import defined
@@ -237,3 +272,25 @@ def gradient_program(expr: sp.Expr, symbols: Sequence[sp.Symbol], *,
     names: dict[sp.Basic, str] = {s: f"a{i}" for i, s in enumerate(symbols)}
     names.update({lhs: f"t{i}" for i, (lhs, _) in enumerate(assignments)})
     return Program(tuple(symbols), assignments, outputs, names)
+
+
+def gradient_expressions(expr: sp.Expr, symbols: Sequence[sp.Symbol]
+                         ) -> tuple[list[sp.Expr], bool]:
+    """∇expr as the gradient kernels compute it, written out as expressions of the variables,
+    without the ``defined`` guard of :func:`gradient_program` (the formulas as they are);
+    second, whether some chain-rule contribution was made exactly 0 because it comes from a
+    locally constant part (a ``Piecewise``, see :func:`_flat_where`). A Piecewise in
+    ``expr`` passes the adjoint to the piece chosen, and 0 to the others.
+
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> (gx, gy), flat = gradient_expressions(sp.asin(sp.sign(x)) + y**2, [x, y])
+    >>> gx, gy, flat
+    (Piecewise((0, Eq(DiracDelta(x), 0)), (2*DiracDelta(x)/sqrt(1 - sign(x)**2), True)), 2*y, True)
+    """
+    order = _order(expr, frozenset(symbols))
+    # each node's value is the node itself and each adjoint its own sum: the kernels'
+    # backward pass with nothing to substitute back (rebuilding a long condition would ask
+    # SymPy about it again) and each shared part still one object
+    ref: dict[sp.Basic, sp.Expr] = {s: s for s in symbols}
+    ref.update({node: node for node in order})
+    return _backward(expr, symbols, order, ref, lambda total: total)
