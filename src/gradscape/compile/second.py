@@ -73,7 +73,7 @@ def flat_hessian(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> list[sp.Expr] |
         for j in range(i, n):
             entry = row[j]
             if held:
-                nan = {d: sp.nan for d in entry.atoms(sp.Derivative)}
+                nan = {d: sp.nan for d in entry.atoms(sp.Derivative) if d.expr in undo}
                 entry = entry.xreplace(nan).xreplace(undo)
             entries.append(entry)
     return entries
