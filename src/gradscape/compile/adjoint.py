@@ -23,6 +23,9 @@ kind (2u at u = 0 under a square root) keeps the product, and its NaN. A step wh
 argument is constant on a whole neighbourhood is flat too, although the argument's value is
 that of a jump: sign(|x| - x) is 0 on all of x > 0. Where the argument is piecewise linear,
 its slopes taken NaN at its kinks (:mod:`gradscape.compile.kinks`) tell the two apart.
+The same backward pass written out as expressions of the variables
+(:func:`gradient_expressions`) is what the Hessian kernels of such formulas differentiate
+(:mod:`gradscape.compile.second`), so that their second derivatives keep these zeros.
 
 The result is a :class:`~gradscape.compile.codegen.Program`, printed for NumPy and Numba like
 any other; both backends run the same operations, so they agree bit for bit.
@@ -189,11 +192,12 @@ def _live(assignments: list[tuple[sp.Symbol, sp.Expr]], outputs: list[sp.Basic]
 
 
 def _backward(expr: sp.Expr, symbols: Sequence[sp.Symbol], order: list[sp.Basic],
-              ref: dict[sp.Basic, sp.Expr], bind: Callable[[sp.Expr], sp.Expr]
-              ) -> tuple[list[sp.Expr], bool]:
+              ref: dict[sp.Basic, sp.Expr], bind: Callable[[sp.Expr], sp.Expr],
+              tidy: bool = True) -> tuple[list[sp.Expr], bool]:
     """The backward pass: the gradient components, each node's value as ``ref`` names it and
     each adjoint as ``bind`` makes it (a temp, or the sum itself); second, whether a
-    contribution was made exactly 0 where it comes from a locally constant part."""
+    contribution was made exactly 0 where it comes from a locally constant part. Without
+    ``tidy``, no condition is tidied by SymPy's Piecewise (see gradient_expressions)."""
     adjoint: dict[sp.Basic, list[sp.Expr]] = {expr: [sp.S.One]} if order else {}
     flat_seen = False
     for node in reversed(order):
@@ -214,7 +218,7 @@ def _backward(expr: sp.Expr, symbols: Sequence[sp.Symbol], order: list[sp.Basic]
             term = bar * local
             flat, short = _flat_where(node, i, local, args, ref[node], ref, symbols)
             if flat is not None:
-                term = sp.Piecewise((sp.S.Zero, flat), (term, True), evaluate=short)
+                term = sp.Piecewise((sp.S.Zero, flat), (term, True), evaluate=short and tidy)
                 flat_seen = True
             adjoint.setdefault(child, []).append(term)
     grads = [sp.Add(*adjoint.get(s, [])) for s in symbols]
@@ -284,8 +288,10 @@ def gradient_expressions(expr: sp.Expr, symbols: Sequence[sp.Symbol]
 
     >>> x, y = sp.symbols("x y", real=True)
     >>> (gx, gy), flat = gradient_expressions(sp.asin(sp.sign(x)) + y**2, [x, y])
-    >>> gx, gy, flat
-    (Piecewise((0, Eq(DiracDelta(x), 0)), (2*DiracDelta(x)/sqrt(1 - sign(x)**2), True)), 2*y, True)
+    >>> gx
+    Piecewise((0, Eq(2*DiracDelta(x), 0)), (2*DiracDelta(x)/sqrt(1 - sign(x)**2), True))
+    >>> gy, flat
+    (2*y, True)
     """
     order = _order(expr, frozenset(symbols))
     # each node's value is the node itself and each adjoint its own sum: the kernels'
@@ -293,4 +299,6 @@ def gradient_expressions(expr: sp.Expr, symbols: Sequence[sp.Symbol]
     # SymPy about it again) and each shared part still one object
     ref: dict[sp.Basic, sp.Expr] = {s: s for s in symbols}
     ref.update({node: node for node in order})
-    return _backward(expr, symbols, order, ref, lambda total: total)
+    # conditions written with whole subexpressions are long, and SymPy's Piecewise asks
+    # assumptions of each while tidying it: most of the time of a long formula's Hessian
+    return _backward(expr, symbols, order, ref, lambda total: total, tidy=False)
