@@ -68,3 +68,15 @@ def test_levenberg_marquardt_on_sums_of_squares():
     assert checked == 6
     with pytest.raises(Exception, match="not a sum of squares"):
         descend("x^2 + sin(y)", [1.0, 1.0], "lm")
+
+
+@pytest.mark.parametrize("method", ["newton", "trust-newton"])
+def test_newton_through_a_locally_constant_part(method):
+    # 3·asin(sign(x + 5)) is the constant 3π/2 for x > -5: its slope and its curvature are 0
+    # there (it made the Hessian NaN and the run diverge), so f is (x - 1)² + relu(y)² + y²
+    # nearby, minimal at (1, 0) with f = 3π/2 by hand
+    f = Function("(x - 1)^2 + relu(y)^2 + y^2 + 3 asin(sign(x + 5))")
+    t = descend(f, [3.0, 2.0], method, steps=50, tol=1e-10, backend="numpy")
+    assert t.status == "converged"
+    assert t.final == pytest.approx((1.0, 0.0), abs=1e-8)
+    assert t.value == pytest.approx(1.5 * np.pi, rel=1e-12)

@@ -83,7 +83,10 @@ class Evaluation:
 
     def hessian_entries(self) -> list[sp.Expr]:
         """The Hessian's upper triangle, row by row, as plain derivatives of f's own tree:
-        what the ``"hess"`` kernel computes. No tidying (``cancel`` on every entry of a
+        what the ``"hess"`` kernel computes. Where a part of f is locally constant (sign(x),
+        relu(x) left of 0), the derivatives of the gradient the kernels compute instead
+        (:mod:`gradscape.compile.second`): asin(sign(x)) has Hessian 0 away from 0, as it has
+        slope 0 there. No tidying (``cancel`` on every entry of a
         least-squares Hessian can take tens of seconds; the display, ``f.hessian``, keeps it).
 
         >>> from gradscape import Function
@@ -93,10 +96,14 @@ class Evaluation:
         import sympy as sp
 
         from gradscape.calculus.formula_function import constants_masked
+        from gradscape.compile.second import flat_hessian
 
         def build() -> list[sp.Expr]:
             # functions of constants as plain symbols, as for f.gradient (constants_masked)
             masked, back = constants_masked(self.kernel_expr)
+            flat = flat_hessian(masked, self.symbols)  # None for most formulas
+            if flat is not None:
+                return [h.xreplace(back) for h in flat]
             first = [sp.diff(masked, s) for s in self.symbols]
             n = len(self.symbols)
             return [sp.diff(first[i], self.symbols[j]).xreplace(back)

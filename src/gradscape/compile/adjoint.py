@@ -23,6 +23,9 @@ kind (2u at u = 0 under a square root) keeps the product, and its NaN. A step wh
 argument is constant on a whole neighbourhood is flat too, although the argument's value is
 that of a jump: sign(|x| - x) is 0 on all of x > 0. Where the argument is piecewise linear,
 its slopes taken NaN at its kinks (:mod:`gradscape.compile.kinks`) tell the two apart.
+The same backward pass written out as expressions of the variables
+(:func:`gradient_expressions`) is what the Hessian kernels of such formulas differentiate
+(:mod:`gradscape.compile.second`), so that their second derivatives keep these zeros.
 
 The result is a :class:`~gradscape.compile.codegen.Program`, printed for NumPy and Numba like
 any other; both backends run the same operations, so they agree bit for bit.
@@ -38,16 +41,18 @@ any other; both backends run the same operations, so they agree bit for bit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sympy as sp
 
 from gradscape.compile.codegen import Program
 
-__all__ = ["gradient_program", "partials"]
+__all__ = ["gradient_expressions", "gradient_program", "partials"]
 
 
 def _children(node: sp.Basic) -> tuple[sp.Basic, ...]:
+    if isinstance(node, sp.Piecewise):  # a leaf: each piece is differentiated on its own
+        return ()
     return tuple(node.args) if isinstance(node, sp.Expr) and not node.is_Atom else ()
 
 
@@ -186,6 +191,58 @@ def _live(assignments: list[tuple[sp.Symbol, sp.Expr]], outputs: list[sp.Basic]
     return kept[::-1]
 
 
+def _backward(expr: sp.Expr, symbols: Sequence[sp.Symbol], order: list[sp.Basic],
+              ref: dict[sp.Basic, sp.Expr], bind: Callable[[sp.Expr], sp.Expr],
+              tidy: bool = True) -> tuple[list[sp.Expr], bool]:
+    """The backward pass: the gradient components, each node's value as ``ref`` names it and
+    each adjoint as ``bind`` makes it (a temp, or the sum itself); second, whether a
+    contribution was made exactly 0 where it comes from a locally constant part. Without
+    ``tidy``, no condition is tidied by SymPy's Piecewise (see gradient_expressions)."""
+    adjoint: dict[sp.Basic, list[sp.Expr]] = {expr: [sp.S.One]} if order else {}
+    flat_seen = False
+    for node in reversed(order):
+        terms = adjoint.pop(node, [])
+        if not terms:
+            continue
+        total = sp.Add(*terms)
+        bar = total if total.is_Atom else bind(total)
+        if isinstance(node, sp.Piecewise):
+            _pieces(node, symbols, bar, adjoint)
+            continue
+        children = _children(node)
+        live = [c in ref for c in children]  # depends on a variable
+        args = [ref.get(c, c) for c in children]
+        for i, (child, local) in enumerate(zip(children, partials(node, args, ref[node], live))):
+            if local is None:
+                continue
+            term = bar * local
+            flat, short = _flat_where(node, i, local, args, ref[node], ref, symbols)
+            if flat is not None:
+                term = sp.Piecewise((sp.S.Zero, flat), (term, True), evaluate=short and tidy)
+                flat_seen = True
+            adjoint.setdefault(child, []).append(term)
+    grads = [sp.Add(*adjoint.get(s, [])) for s in symbols]
+    if not order:  # f is a constant or a single variable
+        grads = [sp.S.One if expr == s else sp.S.Zero for s in symbols]
+    return grads, flat_seen
+
+
+def _pieces(node: sp.Piecewise, symbols: Sequence[sp.Symbol], bar: sp.Expr,
+            adjoint: dict[sp.Basic, list[sp.Expr]]) -> None:
+    """A Piecewise's share of the variables' adjoints: each piece's own gradient, exactly 0
+    where the piece is not chosen, whatever that gradient's value there (SymPy's rule, in
+    reverse mode: through the piece's parts, a 0 adjoint met ∞ and gave NaN)."""
+    for k, pair in enumerate(node.args):
+        if not pair.expr.free_symbols & set(symbols):
+            continue
+        off = sp.Or(*(p.cond for p in node.args[:k]), sp.Not(pair.cond))
+        inner, _ = gradient_expressions(pair.expr, symbols)
+        for s, d in zip(symbols, inner):
+            if d != 0:
+                term = sp.Piecewise((sp.S.Zero, off), (bar * d, True), evaluate=False)
+                adjoint.setdefault(s, []).append(term)
+
+
 def gradient_program(expr: sp.Expr, symbols: Sequence[sp.Symbol], *,
                      with_value: bool = False) -> Program:
     """The program computing ∇expr (and first expr itself, with ``with_value``)."""
@@ -196,34 +253,16 @@ def gradient_program(expr: sp.Expr, symbols: Sequence[sp.Symbol], *,
     assignments: list[tuple[sp.Symbol, sp.Expr]] = []
     for node in order:  # forward pass: one assignment per distinct subexpression
         t = next(temps)
-        assignments.append((t, node.func(*(ref.get(c, c) for c in _children(node)))))
+        assignments.append((t, node.func(*(ref.get(c, c) for c in _children(node)))
+                            if _children(node) else node))
         ref[node] = t
 
-    adjoint: dict[sp.Basic, list[sp.Expr]] = {expr: [sp.S.One]} if order else {}
-    for node in reversed(order):  # backward pass
-        terms = adjoint.pop(node, [])
-        if not terms:
-            continue
-        total = sp.Add(*terms)
-        if total.is_Atom:
-            bar = total
-        else:
-            bar = next(temps)
-            assignments.append((bar, total))
-        children = _children(node)
-        live = [c in ref for c in children]  # depends on a variable
-        args = [ref.get(c, c) for c in children]
-        for i, (child, local) in enumerate(zip(children, partials(node, args, ref[node], live))):
-            if local is None:
-                continue
-            term = bar * local
-            flat, short = _flat_where(node, i, local, args, ref[node], ref, symbols)
-            if flat is not None:
-                term = sp.Piecewise((sp.S.Zero, flat), (term, True), evaluate=short)
-            adjoint.setdefault(child, []).append(term)
-    grads = [sp.Add(*adjoint.get(s, [])) for s in symbols]
-    if not order:  # f is a constant or a single variable
-        grads = [sp.S.One if expr == s else sp.S.Zero for s in symbols]
+    def bind(total: sp.Expr) -> sp.Expr:
+        bar = next(temps)
+        assignments.append((bar, total))
+        return bar
+
+    grads, _ = _backward(expr, symbols, order, ref, bind)
     parts = [ref[node] for node in order if _restricted(node)]
     if parts:
         from gradscape.formula.special import defined
@@ -237,3 +276,29 @@ def gradient_program(expr: sp.Expr, symbols: Sequence[sp.Symbol], *,
     names: dict[sp.Basic, str] = {s: f"a{i}" for i, s in enumerate(symbols)}
     names.update({lhs: f"t{i}" for i, (lhs, _) in enumerate(assignments)})
     return Program(tuple(symbols), assignments, outputs, names)
+
+
+def gradient_expressions(expr: sp.Expr, symbols: Sequence[sp.Symbol]
+                         ) -> tuple[list[sp.Expr], bool]:
+    """∇expr as the gradient kernels compute it, written out as expressions of the variables,
+    without the ``defined`` guard of :func:`gradient_program` (the formulas as they are);
+    second, whether some chain-rule contribution was made exactly 0 because it comes from a
+    locally constant part (a ``Piecewise``, see :func:`_flat_where`). A Piecewise in
+    ``expr`` passes the adjoint to the piece chosen, and 0 to the others.
+
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> (gx, gy), flat = gradient_expressions(sp.asin(sp.sign(x)) + y**2, [x, y])
+    >>> gx
+    Piecewise((0, Eq(2*DiracDelta(x), 0)), (2*DiracDelta(x)/sqrt(1 - sign(x)**2), True))
+    >>> gy, flat
+    (2*y, True)
+    """
+    order = _order(expr, frozenset(symbols))
+    # each node's value is the node itself and each adjoint its own sum: the kernels'
+    # backward pass with nothing to substitute back (rebuilding a long condition would ask
+    # SymPy about it again) and each shared part still one object
+    ref: dict[sp.Basic, sp.Expr] = {s: s for s in symbols}
+    ref.update({node: node for node in order})
+    # conditions written with whole subexpressions are long, and SymPy's Piecewise asks
+    # assumptions of each while tidying it: most of the time of a long formula's Hessian
+    return _backward(expr, symbols, order, ref, lambda total: total, tidy=False)
