@@ -105,30 +105,12 @@ def _well_conditioned(expr: Any, symbols: list[Any], point: list[float], base: A
     for sign in (1, -1):
         moved = [v * (1 + sign * 4e-16) + sign * 1e-300 for v in point]
         for other in (oracle.value(expr, dict(zip(symbols, moved))),
-                      oracle.value(_constants_moved(expr, sign), values)):
+                      oracle.value(expr, values, moved=sign * 4e-16)):
             if (other is oracle.UNDEFINED) is not (base is oracle.UNDEFINED):
                 return False
             if base is not oracle.UNDEFINED and abs(other - base) > 1e-9 * max(abs(base), 1e-30):
                 return False
     return True
-
-
-def _constants_moved(expr: Any, sign: int) -> Any:
-    """``expr`` with each constant part that float64 code must round (a number other than a
-    small integer, pi, or a function of numbers, which the kernels fold to one float) scaled
-    by 1 + sign·4e-16."""
-    import sympy as sp
-
-    factor = 1 + sign * sp.Rational(4, 10**16)
-    swap: dict[Any, Any] = {}
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if node.free_symbols:
-            stack.extend(node.args)
-        elif not (node.is_Integer and abs(node) <= 2**53) and node not in swap:
-            swap[node] = sp.Mul(node, factor, evaluate=False)
-    return expr.xreplace(swap)
 
 
 def _compare(report: dict[str, Any], what: str, text: str, backend: str, point: list[float],
