@@ -422,3 +422,36 @@ def test_steps_and_basins(page, server):
     assert page.evaluate("() => document.getElementById('plot').data[0].contours.coloring") \
         == "none"
     shot(page, "basins")
+
+
+def test_exports_carry_the_picture_at_export_resolution_and_the_colour_bar(page, server):
+    import base64
+    import io
+    import re
+
+    import numpy as np
+    from matplotlib import colormaps
+    from PIL import Image
+
+    open_page(page, server, "#f=himmelblau")
+    wait_until(page, "() => document.querySelector('#critical table') !== null")
+    with page.expect_download() as png:
+        page.click("#export-png")
+    img = np.asarray(Image.open(png.value.path()).convert("RGB"), dtype=float)
+    assert img.shape == (800, 1000, 3)
+    # most of the figure is the filled contours: pixels within a few units of Viridis
+    table = np.array(colormaps["viridis"](np.linspace(0, 1, 256))[:, :3]) * 255
+    sample = img[::7, ::7].reshape(-1, 3)
+    near = np.min(np.abs(sample[:, None, :] - table[None, :, :]).max(axis=2), axis=1) <= 6
+    assert near.mean() > 0.5
+    with page.expect_download() as svg:
+        page.click("#export-svg")
+    text = Path(svg.value.path()).read_text()
+    # the picture, painted again for the export (larger than the view's), and Plotly's bar
+    source = re.search(r'href="data:image/png;base64,([^"]+)"', text).group(1)
+    width = Image.open(io.BytesIO(base64.b64decode(source))).size[0]
+    shown = page.evaluate("() => { const i = new Image(); "
+                          "i.src = document.getElementById('plot').layout.images[0].source; "
+                          "return i.decode().then(() => i.naturalWidth); }")
+    assert width > 1.5 * shown
+    assert "colorbar" in text

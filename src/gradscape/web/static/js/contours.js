@@ -66,6 +66,7 @@ function grid(z) {
 
 // The picture of z (rows by y, as the API sends them) on a canvas of width × height pixels:
 // {canvas, levels, lo, hi}. Row 0 of the canvas is the top of the window (the largest y).
+// lineWidth is in canvas pixels (0.6 CSS pixels times the canvas's pixels per CSS pixel).
 export function contourCanvas(z, width, height, { lines = 'rgba(255,255,255,0.5)', lineWidth = 0.6 } = {}) {
   const { g, n, m, lo, hi } = grid(z);
   const lv = levels(lo, hi);

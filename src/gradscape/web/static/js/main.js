@@ -659,8 +659,10 @@ function wire() {
     clearTimeout(panning); panning = setTimeout(() => { if (st.point) selectPoint(st.point); }, 60);
   });
   $('copy-link').addEventListener('click', copyLink);
-  $('export-png').addEventListener('click', () => Plotly.downloadImage(plots.exportFigure(el.plot), { format: 'png', filename: 'gradscape', width: 1000, height: 800 }));
-  $('export-svg').addEventListener('click', () => Plotly.downloadImage(plots.exportFigure(el.plot), { format: 'svg', filename: 'gradscape', width: 1000, height: 800 }));
+  for (const format of ['png', 'svg']) {
+    $(`export-${format}`).addEventListener('click', () => Plotly.downloadImage(
+      plots.exportFigure(el.plot, info, st, 1000, 800), { format, filename: 'gradscape', width: 1000, height: 800 }));
+  }
   $('show-code').addEventListener('click', showCode);
   $('steps-button').addEventListener('click', showSteps);
   window.addEventListener('hashchange', () => {

@@ -210,11 +210,24 @@ export function drawKey(info) {
   document.getElementById('key-note').textContent = cs && cs.log ? '(colours on a log scale of f − min f)' : '';
 }
 
-// The 2-D view as a figure for PNG/SVG, with the contours' colour bar drawn by Plotly
-// (the invisible hover heatmap carries the colour scale: a bar needs no visible trace).
-export function exportFigure(el) {
+// The 2-D view as a figure for PNG/SVG of `width` × `height` pixels: the contour picture
+// painted again at twice the export's plot area (the one on screen has the screen's size, and
+// would blur when scaled up), and the colour bar drawn by Plotly (the invisible hover heatmap
+// carries the colour scale: a bar needs no visible trace).
+export function exportFigure(el, info, st, width, height) {
   const data = el.data.map((t) => (t.meta === 'f' && t.type === 'heatmap' ? { ...t, showscale: true } : t));
-  return { data, layout: el.layout };
+  const layout = { ...el.layout };
+  const field = info.field, memo = field && field._traces;
+  if (memo && memo.cs && layout.images && !info.basins) {
+    const m = layout.margin || {}, bar = 100; // the colour bar's room on the right
+    const w = 2 * (width - (m.l || 0) - (m.r || 0) - bar), h = 2 * (height - (m.t || 0) - (m.b || 0) - 60);
+    const s = Math.min(1, Math.sqrt(2.5e6 / (w * h)));
+    const pic = contourCanvas(memo.cs.z, Math.max(2, Math.round(w * s)), Math.max(2, Math.round(h * s)),
+      { lineWidth: 0.6 * 2 * s });
+    if (st.arrows === 'quiver' && memo.quiver) strokeArrows(pic.canvas, field, memo.quiver, 2 * s);
+    layout.images = [{ ...layout.images[0], source: pic.canvas.toDataURL('image/png') }];
+  }
+  return { data, layout };
 }
 
 export function draw2d(el, st, info, opts = {}) {
@@ -240,7 +253,7 @@ export function draw2d(el, st, info, opts = {}) {
       // field, view size and mode; with basins shown only the arrows (the contour lines are
       // a trace then, see below)
       const pic = basins ? { canvas: Object.assign(document.createElement('canvas'), { width: size.w, height: size.h }) }
-        : contourCanvas(cs.z, size.w, size.h);
+        : contourCanvas(cs.z, size.w, size.h, { lineWidth: 0.6 * size.px });
       if (quiver) strokeArrows(pic.canvas, field, quiver, size.px);
       memo.image = { want, source: basins && !quiver ? null : pic.canvas.toDataURL('image/png'), lo: pic.lo, hi: pic.hi };
     }
