@@ -90,7 +90,8 @@ def plotly_js() -> Path:
 _ENDPOINTS: dict[str, tuple[type[Any], type[Any], str]] = {
     "parse": (m.ParseRequest, m.ParseResponse,
               "Check a formula: its variables, notes on how it was read, and LaTeX; with "
-              "`view`, its field or curve too (one round trip for a new formula)."),
+              "`view`, its field or curve too (one round trip for a new formula), and the "
+              "server starts its analysis for the `analyze` request that follows."),
     "analyze": (m.FormulaRequest, m.AnalyzeResponse,
                 "Exact gradient and Hessian (SymPy strings, as the CLI's --json) and LaTeX."),
     "point": (m.PointRequest, m.PointResponse,
