@@ -40,10 +40,8 @@ export function levels(lo, hi, most = 24) {
   return { start, step, count: Math.max(0, Math.floor((hi - start) / step + 1e-9) + 1) };
 }
 
-// The band of value v: 0 below the first level, k between level k − 1 and level k.
-export const band = (lv, v) => Math.min(lv.count, Math.max(0, Math.floor((v - lv.start) / lv.step) + 1));
-
-// The colour of band k, taken at the band's middle value on [lo, hi].
+// The colour of band k (0 below the first level, k between level k − 1 and level k), taken
+// at the band's middle value on [lo, hi].
 export function bandColour(lv, k, lo, hi) {
   const mid = lv.start + (k - 0.5) * lv.step;
   return viridis(hi > lo ? (Math.min(hi, Math.max(lo, mid)) - lo) / (hi - lo) : 0.5);
